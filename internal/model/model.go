@@ -1,0 +1,140 @@
+// Package model holds the plain values that flow between the stages of the
+// pipeline: an Edition of a bulletin and the Items (articles) it contains.
+// It imports nothing from this module; every other package may import it.
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Edition is one issue of a bulletin as published on the web.
+type Edition struct {
+	ID        string `json:"id"`     // stable: see EditionID
+	Source    string `json:"source"` // source id from the config
+	URL       string `json:"url"`
+	Number    int    `json:"number,omitempty"` // 0 when the page does not say
+	Title     string `json:"title"`            // the page subject
+	IssueLine string `json:"issue_line,omitempty"`
+	// Published is the send time in UTC. When the page has no dateline it is
+	// the first day of the issue line's month and DateFromIssueLine is set.
+	Published         time.Time `json:"published"`
+	DateFromIssueLine bool      `json:"date_from_issue_line,omitempty"`
+	Editorial         string    `json:"editorial,omitempty"`      // plain text
+	EditorialHTML     string    `json:"editorial_html,omitempty"` // sanitised
+	ItemCount         int       `json:"item_count"`
+}
+
+// Item is one article of an edition.
+type Item struct {
+	ID            string    `json:"id"` // stable: see ItemID
+	Source        string    `json:"source"`
+	EditionID     string    `json:"edition_id"`
+	EditionURL    string    `json:"edition_url"`
+	EditionNumber int       `json:"edition_number,omitempty"`
+	EditionTitle  string    `json:"edition_title"`
+	Published     time.Time `json:"published"` // the edition's send time, UTC
+	Position      int       `json:"position"`  // 1-based order within the edition
+	Anchor        string    `json:"anchor"`    // fragment that names the item on its edition page
+	Section       string    `json:"section,omitempty"`
+	Title         string    `json:"title"`
+	Text          string    `json:"text"` // plain text, paragraphs separated by blank lines
+	HTML          string    `json:"html"` // sanitised, every URL absolute
+	Links         []Link    `json:"links,omitempty"`
+	Contacts      []string  `json:"contacts,omitempty"` // e-mail addresses
+	Dates         []Date    `json:"dates,omitempty"`    // dates mentioned
+	Deadlines     []Date    `json:"deadlines,omitempty"`
+	Events        []Event   `json:"events,omitempty"`
+	Orgs          []string  `json:"orgs,omitempty"` // organisations mentioned, canonical short names
+}
+
+// URL is the item's address: its edition page with the item's anchor.
+func (it Item) URL() string {
+	if it.Anchor == "" {
+		return it.EditionURL
+	}
+	return it.EditionURL + "#" + it.Anchor
+}
+
+// Link is a hyperlink found in an item.
+type Link struct {
+	URL    string `json:"url"`
+	Text   string `json:"text,omitempty"`
+	Type   string `json:"type,omitempty"`   // media type when the link is a document (PDF, …)
+	Length int64  `json:"length,omitempty"` // bytes, when known
+}
+
+// Date is a calendar date mentioned in a text, with the words it came from.
+type Date struct {
+	Date string `json:"date"` // YYYY-MM-DD
+	Text string `json:"text"` // as written, e.g. "by 29 March 2024"
+}
+
+// Event is a webinar, workshop, conference or other dated happening.
+type Event struct {
+	Title  string    `json:"title"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end,omitempty"`
+	AllDay bool      `json:"all_day,omitempty"`
+	Place  string    `json:"place,omitempty"`
+	Online bool      `json:"online,omitempty"`
+}
+
+// EditionID derives the stable id of an edition from its source and URL:
+// the source id and the last path segment of the URL (GovDelivery's bulletin
+// id), or a short hash of the URL when the last segment is not a usable key.
+func EditionID(source, pageURL string) string {
+	key := ""
+	if u, err := url.Parse(pageURL); err == nil {
+		key = strings.TrimSuffix(path.Base(strings.TrimRight(u.Path, "/")), path.Ext(u.Path))
+	}
+	if !isKey(key) {
+		sum := sha256.Sum256([]byte(pageURL))
+		key = hex.EncodeToString(sum[:6])
+	}
+	return source + "-" + strings.ToLower(key)
+}
+
+func isKey(s string) bool {
+	if s == "" || s == "." || s == "/" || len(s) > 40 {
+		return false
+	}
+	for _, r := range s {
+		if !(r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_')) {
+			return false
+		}
+	}
+	return true
+}
+
+// ItemID derives the stable id of an item from its edition id and title, so
+// that the same article keeps its id across re-crawls and parser versions.
+// The caller appends a suffix ("-2", "-3") only to break ties within an edition.
+func ItemID(editionID, title string) string {
+	sum := sha256.Sum256([]byte(editionID + "\x00" + NormaliseTitle(title)))
+	return editionID + "-" + hex.EncodeToString(sum[:5])
+}
+
+// NormaliseTitle folds case, punctuation and spacing so that cosmetic changes
+// to a heading (curly quotes, double spaces, a trailing colon) keep its id.
+func NormaliseTitle(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			space = false
+			continue
+		}
+		space = true
+	}
+	return b.String()
+}
