@@ -1,0 +1,293 @@
+// Package config loads and validates bulletin's TOML configuration. It also
+// embeds the shipped config/bulletin.toml, used when no file is given.
+//
+// It imports nothing from this module; the CLI, the crawler and the server
+// import it. Stage packages (parse, index, feed, fetch) must not: they take
+// plain values.
+package config
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // schedules default to Europe/London even without system zoneinfo
+
+	"github.com/BurntSushi/toml"
+	"github.com/robfig/cron/v3"
+)
+
+//go:embed bulletin.toml
+var shipped []byte
+
+// DefaultPath is where the CLI looks for the config when none is given.
+const DefaultPath = "config/bulletin.toml"
+
+// EmbeddedName names the shipped config in messages when it is used.
+const EmbeddedName = "(embedded config/bulletin.toml)"
+
+// Config is the whole configuration.
+type Config struct {
+	File    string   `toml:"-"` // where the config was read from
+	DataDir string   `toml:"data_dir"`
+	Listen  string   `toml:"listen"`
+	BaseURL string   `toml:"base_url"` // absolute, without a trailing slash
+	Sources []Source `toml:"source"`
+}
+
+// Source is one bulletin series to crawl.
+type Source struct {
+	ID       string   `toml:"id"`
+	Title    string   `toml:"title"`
+	Home     string   `toml:"home"`
+	Profile  string   `toml:"profile"`
+	Schedule string   `toml:"schedule"`
+	Feeds    []string `toml:"feeds"`
+	Lists    []string `toml:"lists"`
+	Editions []string `toml:"editions"`
+	Match    string   `toml:"match"`
+	// AllowPrivate lets the crawler fetch private and loopback addresses
+	// (local fixture sites, tests).
+	AllowPrivate bool `toml:"allow_private"`
+	// Timezone of the schedule; default Europe/London.
+	Timezone string `toml:"timezone"`
+	// DelaySetting is the "delay" key: the gap between two requests to one
+	// host. Unset means 1s; "0s" means none (local sites, benchmarks).
+	DelaySetting *Duration `toml:"delay"`
+
+	// Derived by validation.
+	MatchRE  *regexp.Regexp `toml:"-"`
+	Location *time.Location `toml:"-"`
+	Hosts    []string       `toml:"-"` // hosts of the configured feed, list and edition URLs
+	Delay    time.Duration  `toml:"-"` // the effective delay
+}
+
+// Duration is a time.Duration written as a Go duration string ("1s", "500ms").
+type Duration struct{ time.Duration }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("not a duration like \"1s\": %q", b)
+	}
+	if v < 0 {
+		return fmt.Errorf("negative duration %q", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Error is a configuration error: the file, the key and what is wrong.
+type Error struct {
+	File string
+	Key  string // e.g. "listen", "source[lga-cdt].schedule"; empty for syntax errors
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Key == "" {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", e.File, e.Key, e.Msg)
+}
+
+// Profiles are the page profiles the parser knows.
+var profiles = map[string]bool{"govdelivery": true, "generic": true}
+
+var idRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+
+// cronParser accepts standard five-field specs and descriptors (@daily).
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
+
+// Load reads and validates the config file at path. getenv supplies
+// BULLETIN_<KEY> overrides of top-level keys (os.Getenv in production).
+func Load(path string, getenv func(string) string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(b, path, getenv)
+}
+
+// Shipped returns the embedded config/bulletin.toml, validated.
+func Shipped(getenv func(string) string) (*Config, error) {
+	return Parse(shipped, EmbeddedName, getenv)
+}
+
+// Parse decodes and validates config text; name is used in error messages.
+func Parse(b []byte, name string, getenv func(string) string) (*Config, error) {
+	var c Config
+	md, err := toml.Decode(string(b), &c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &Error{File: name, Key: pe.LastKey, Msg: fmt.Sprintf("line %d: %s", pe.Position.Line, pe.Message)}
+		}
+		return nil, &Error{File: name, Msg: err.Error()}
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return nil, &Error{File: name, Key: und[0].String(), Msg: "unknown key"}
+	}
+	c.File = name
+	if getenv != nil {
+		c.applyEnv(getenv)
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// applyEnv lets BULLETIN_<KEY> override each top-level key.
+func (c *Config) applyEnv(getenv func(string) string) {
+	for key, dst := range map[string]*string{
+		"BULLETIN_DATA_DIR": &c.DataDir,
+		"BULLETIN_LISTEN":   &c.Listen,
+		"BULLETIN_BASE_URL": &c.BaseURL,
+	} {
+		if v := getenv(key); v != "" {
+			*dst = v
+		}
+	}
+}
+
+func (c *Config) validate() error {
+	bad := func(key, format string, args ...any) error {
+		return &Error{File: c.File, Key: key, Msg: fmt.Sprintf(format, args...)}
+	}
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8080"
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return bad("listen", "want host:port, got %q", c.Listen)
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Listen
+	}
+	if err := checkURL(c.BaseURL); err != nil {
+		return bad("base_url", "%v", err)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if len(c.Sources) == 0 {
+		return bad("source", "at least one [[source]] is required")
+	}
+	seen := map[string]bool{}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		key := fmt.Sprintf("source[%d]", i)
+		if s.ID != "" {
+			key = fmt.Sprintf("source[%s]", s.ID)
+		}
+		if !idRE.MatchString(s.ID) {
+			return bad(key+".id", "want lower-case letters, digits and dashes, got %q", s.ID)
+		}
+		if seen[s.ID] {
+			return bad(key+".id", "duplicate source id %q", s.ID)
+		}
+		seen[s.ID] = true
+		if s.Title == "" {
+			return bad(key+".title", "missing")
+		}
+		if s.Home != "" {
+			if err := checkURL(s.Home); err != nil {
+				return bad(key+".home", "%v", err)
+			}
+		}
+		if s.Profile == "" {
+			s.Profile = "govdelivery"
+		}
+		if !profiles[s.Profile] {
+			return bad(key+".profile", "unknown profile %q (want govdelivery or generic)", s.Profile)
+		}
+		if s.Timezone == "" {
+			s.Timezone = "Europe/London"
+		}
+		loc, err := time.LoadLocation(s.Timezone)
+		if err != nil {
+			return bad(key+".timezone", "unknown time zone %q", s.Timezone)
+		}
+		s.Location = loc
+		if s.Schedule != "" {
+			if _, err := cronParser.Parse(s.Schedule); err != nil {
+				return bad(key+".schedule", "invalid cron spec %q: %v", s.Schedule, err)
+			}
+		}
+		s.Delay = time.Second
+		if s.DelaySetting != nil {
+			s.Delay = s.DelaySetting.Duration
+		}
+		if len(s.Feeds)+len(s.Lists)+len(s.Editions) == 0 {
+			return bad(key, "needs at least one of feeds, lists or editions")
+		}
+		hosts := map[string]bool{}
+		for field, urls := range map[string][]string{"feeds": s.Feeds, "lists": s.Lists, "editions": s.Editions} {
+			for j, u := range urls {
+				if err := checkURL(u); err != nil {
+					return bad(fmt.Sprintf("%s.%s[%d]", key, field, j), "%v", err)
+				}
+				pu, _ := url.Parse(u)
+				hosts[strings.ToLower(pu.Hostname())] = true
+			}
+		}
+		for h := range hosts {
+			s.Hosts = append(s.Hosts, h)
+		}
+		slices.Sort(s.Hosts)
+		if s.Match != "" {
+			re, err := regexp.Compile(s.Match)
+			if err != nil {
+				return bad(key+".match", "invalid regular expression: %v", err)
+			}
+			s.MatchRE = re
+		}
+	}
+	return nil
+}
+
+// Source returns the source with the given id.
+func (c *Config) Source(id string) (*Source, bool) {
+	for i := range c.Sources {
+		if c.Sources[i].ID == id {
+			return &c.Sources[i], true
+		}
+	}
+	return nil, false
+}
+
+// Matches reports whether a bulletin with this subject or masthead belongs to
+// the source. A source without a match pattern accepts every bulletin.
+func (s *Source) Matches(subject, masthead string) bool {
+	if s.MatchRE == nil {
+		return true
+	}
+	return s.MatchRE.MatchString(subject) || s.MatchRE.MatchString(masthead)
+}
+
+// CronSpec returns the schedule with its time zone, as robfig/cron expects it.
+func (s *Source) CronSpec() string {
+	return "CRON_TZ=" + s.Timezone + " " + s.Schedule
+}
+
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("invalid URL %q: %v", raw, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("want an absolute http(s) URL, got %q", raw)
+	}
+	return nil
+}

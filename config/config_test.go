@@ -1,0 +1,111 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestShipped(t *testing.T) {
+	c, err := Shipped(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != "data" || c.Listen != "127.0.0.1:8080" || c.BaseURL != "http://127.0.0.1:8080" {
+		t.Errorf("defaults: %+v", c)
+	}
+	s, ok := c.Source("lga-cdt")
+	if !ok {
+		t.Fatal("no lga-cdt source")
+	}
+	if len(s.Editions) != 8 {
+		t.Errorf("known editions = %d, want 8", len(s.Editions))
+	}
+	if got := strings.Join(s.Hosts, ","); got != "content.govdelivery.com" {
+		t.Errorf("hosts = %q", got)
+	}
+	for _, subject := range []string{"LGA Cyber, Digital and Technology Bulletin - 9", "Cyber, digital and technology in 2024", "LGA Cyber, Digital & Technology Bulletin"} {
+		if !s.Matches(subject, "") {
+			t.Errorf("match rejects %q", subject)
+		}
+	}
+	if s.Matches("LGA Workforce Bulletin", "Workforce news") {
+		t.Error("match accepts another series")
+	}
+	if s.Location.String() != "Europe/London" || s.Delay != time.Second {
+		t.Errorf("source defaults: %v %v", s.Location, s.Delay)
+	}
+}
+
+func TestEnvOverrides(t *testing.T) {
+	env := map[string]string{"BULLETIN_LISTEN": "0.0.0.0:9000", "BULLETIN_DATA_DIR": "/var/lib/bulletin"}
+	c, err := Shipped(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "0.0.0.0:9000" || c.DataDir != "/var/lib/bulletin" || c.BaseURL != "http://0.0.0.0:9000" {
+		t.Errorf("overrides not applied: %+v", c)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	const src = "\n[[source]]\nid = \"s\"\ntitle = \"T\"\neditions = [\"https://example.org/b/1\"]\n"
+	tests := []struct {
+		name, text, key, msg string
+	}{
+		{"syntax", "listen = ", "listen", "line 1"},
+		{"unknown top key", "colour = 1" + src, "colour", "unknown key"},
+		{"unknown source key", src + "colour = 1\n", "source.colour", "unknown key"},
+		{"no source", `listen = "127.0.0.1:1"`, "source", "at least one"},
+		{"bad listen", `listen = "nope"` + src, "listen", "host:port"},
+		{"bad base_url", `base_url = "example.org"` + src, "base_url", "absolute"},
+		{"bad id", strings.Replace(src, `"s"`, `"S S"`, 1), "source[S S].id", "lower-case"},
+		{"duplicate id", src + src, "source[s].id", "duplicate"},
+		{"no title", strings.Replace(src, "title = \"T\"\n", "", 1), "source[s].title", "missing"},
+		{"bad schedule", src + "schedule = \"every tuesday\"\n", "source[s].schedule", "invalid cron spec"},
+		{"bad profile", src + "profile = \"mailchimp\"\n", "source[s].profile", "unknown profile"},
+		{"bad match", src + "match = \"(\"\n", "source[s].match", "invalid regular expression"},
+		{"bad timezone", src + "timezone = \"Mars/Olympus\"\n", "source[s].timezone", "unknown time zone"},
+		{"bad delay", src + "delay = \"soon\"\n", "delay", "duration"},
+		{"relative edition", strings.Replace(src, "https://example.org/b/1", "/b/1", 1), "source[s].editions[0]", "absolute"},
+		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of feeds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.text), "test.toml", nil)
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("err = %v, want *Error", err)
+			}
+			if !strings.HasPrefix(err.Error(), "test.toml: ") || !strings.Contains(ce.Key, tt.key) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("err = %q (key %q), want key %q and %q", err, ce.Key, tt.key, tt.msg)
+			}
+		})
+	}
+}
+
+func TestValid(t *testing.T) {
+	c, err := Parse([]byte(`
+base_url = "https://intranet.example/bulletins/"
+[[source]]
+id = "s"
+title = "T"
+schedule = "@daily"
+timezone = "UTC"
+delay = "0s"
+allow_private = true
+feeds = ["http://127.0.0.1:8081/feed.rss"]
+lists = ["http://127.0.0.1:8081/list"]
+`), "test.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Sources[0]
+	if c.BaseURL != "https://intranet.example/bulletins" || s.Profile != "govdelivery" || !s.AllowPrivate || s.Delay != 0 || s.CronSpec() != "CRON_TZ=UTC @daily" {
+		t.Errorf("got %+v / %+v", c, s)
+	}
+	if !s.Matches("anything", "") {
+		t.Error("no match pattern should accept everything")
+	}
+}
