@@ -1,0 +1,16 @@
+# The two commands a fresh machine needs: `make run` and `make test`.
+.PHONY: run test build bench fuzz
+
+run:
+	go run ./cmd/bulletin serve
+
+test:
+	scripts/test.sh
+
+build:
+	CGO_ENABLED=0 go build -trimpath -o bulletin ./cmd/bulletin
+
+# Each fuzz target for FUZZTIME (default 1m); not part of CI.
+FUZZTIME ?= 1m
+fuzz:
+	scripts/fuzz.sh $(FUZZTIME)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of bulletin. On a fresh Debian machine it first installs the
+# tools the tests use that the machine lacks (feed validators, Chromium).
+# Usage: scripts/test.sh [extra go test flags]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+python3 -c 'import feedparser' >/dev/null 2>&1 || need_apt+=(python3-feedparser)
+if [ -z "${BULLETIN_SKIP_BROWSER:-}" ]; then
+  command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need_apt[*]}" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+# feedparser from Debian lives in the system Python; make the tests find it
+# even when another python3 comes first on PATH.
+if ! python3 -c 'import feedparser' >/dev/null 2>&1 && [ -x /usr/bin/python3 ]; then
+  export BULLETIN_PYTHON=/usr/bin/python3
+fi
+if [ -f test/js/package-lock.json ] && [ ! -d test/js/node_modules ]; then
+  (cd test/js && npm ci --no-audit --no-fund --silent)
+fi
+
+go vet ./...
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:" $unformatted >&2
+  exit 1
+fi
+go test -race -count=1 -timeout 20m "$@" ./...
