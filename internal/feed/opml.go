@@ -1,0 +1,77 @@
+package feed
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// OPML is an OPML 2.0 subscription list.
+type OPML struct {
+	Title    string
+	Outlines []Outline
+}
+
+// Outline is one OPML outline: a feed (Type "rss", XMLURL set) or a folder
+// of Children.
+type Outline struct {
+	Text, Title, Type, XMLURL, HTMLURL string
+	Children                           []Outline
+}
+
+type opmlDoc struct {
+	XMLName xml.Name `xml:"opml"`
+	Version string   `xml:"version,attr"`
+	Title   string   `xml:"head>title"`
+	Body    opmlBody `xml:"body"`
+}
+
+type opmlBody struct {
+	Outlines []opmlOutline `xml:"outline"`
+}
+
+type opmlOutline struct {
+	Text     string        `xml:"text,attr"`
+	Title    string        `xml:"title,attr,omitempty"`
+	Type     string        `xml:"type,attr,omitempty"`
+	XMLURL   string        `xml:"xmlUrl,attr,omitempty"`
+	HTMLURL  string        `xml:"htmlUrl,attr,omitempty"`
+	Children []opmlOutline `xml:"outline"`
+}
+
+// WriteOPML writes o as an OPML 2.0 document. Every outline gets the text
+// attribute OPML requires (Text, else Title, else a URL), and an outline
+// with an XMLURL but no Type is typed "rss".
+func WriteOPML(w io.Writer, o OPML) error {
+	doc := opmlDoc{Version: "2.0", Title: clean(o.Title), Body: opmlBody{Outlines: opmlOutlines(o.Outlines)}}
+	if err := writeXML(w, "", doc); err != nil {
+		return fmt.Errorf("write opml %q: %w", doc.Title, err)
+	}
+	return nil
+}
+
+func opmlOutlines(in []Outline) []opmlOutline {
+	var out []opmlOutline
+	for _, o := range in {
+		x := opmlOutline{
+			Text:     clean(o.Text),
+			Title:    clean(o.Title),
+			Type:     strings.TrimSpace(clean(o.Type)),
+			XMLURL:   strings.TrimSpace(clean(o.XMLURL)),
+			HTMLURL:  strings.TrimSpace(clean(o.HTMLURL)),
+			Children: opmlOutlines(o.Children),
+		}
+		for _, alt := range []string{x.Title, x.XMLURL, x.HTMLURL} {
+			if strings.TrimSpace(x.Text) != "" {
+				break
+			}
+			x.Text = alt
+		}
+		if x.Type == "" && x.XMLURL != "" {
+			x.Type = "rss"
+		}
+		out = append(out, x)
+	}
+	return out
+}
