@@ -231,15 +231,15 @@ func enclosures(links []model.Link) []Enclosure {
 		if u == "" || seen[u] {
 			continue
 		}
-		typ := documentType(u)
-		if l.Type != "" {
-			typ = l.Type
-			if !isDocumentType(typ) && documentType(u) == "" {
-				continue
-			}
-		}
-		if typ == "" {
+		// A document by its extension or by its declared type; the declared
+		// type names it unless it says no more than "some bytes".
+		byExt, declared := documentType(u), strings.TrimSpace(l.Type)
+		if byExt == "" && !isDocumentType(declared) {
 			continue
+		}
+		typ := declared
+		if byExt != "" && (declared == "" || isGeneric(declared)) {
+			typ = byExt
 		}
 		seen[u] = true
 		out = append(out, Enclosure{URL: u, Type: typ, Length: l.Length})
@@ -258,13 +258,24 @@ func documentType(u string) string {
 }
 
 func isDocumentType(t string) bool {
-	t = strings.ToLower(strings.TrimSpace(strings.SplitN(t, ";", 2)[0]))
+	t = mediaType(t)
 	for _, v := range documentTypes {
 		if v == t {
 			return true
 		}
 	}
 	return false
+}
+
+func isGeneric(t string) bool {
+	t = mediaType(t)
+	return t == "application/octet-stream" || t == "binary/octet-stream" || t == "application/download"
+}
+
+// mediaType is t without parameters, lower-cased.
+func mediaType(t string) string {
+	t, _, _ = strings.Cut(t, ";")
+	return strings.ToLower(strings.TrimSpace(t))
 }
 
 // dedupe drops empty and repeated strings, keeping the first of each.
