@@ -1,0 +1,528 @@
+package index
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// MaxQueryLen is the longest query, in bytes, that ParseQuery accepts.
+const MaxQueryLen = 1000
+
+// MaxQueryDepth is the deepest nesting of parentheses and NOT that ParseQuery accepts.
+const MaxQueryDepth = 20
+
+// SyntaxError is returned (directly or wrapped) for a query that does not
+// follow the query language.
+type SyntaxError struct {
+	Pos int    // 0-based byte offset in the query
+	Msg string // what was expected, e.g. `expected ")"`
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("query syntax error at %d: %s", e.Pos, e.Msg)
+}
+
+// knownFields lists the field names of the query language, sorted, for error messages.
+const knownFields = "after, before, contact, date, edition, org, section, source, title"
+
+// ParseQuery parses our query language into a Bleve query. The empty query
+// matches every document; a query with no searchable word (only punctuation)
+// matches none.
+func ParseQuery(s string) (query.Query, error) {
+	n, err := parse(s)
+	if err != nil {
+		return nil, err
+	}
+	return toBleve(n), nil
+}
+
+// ---- lexer ----
+
+type tokKind int
+
+const (
+	tokEOF tokKind = iota
+	tokWord
+	tokPhrase
+	tokLParen
+	tokRParen
+	tokAnd
+	tokOr
+	tokNot
+	tokMinus
+)
+
+type token struct {
+	kind tokKind
+	pos  int    // byte offset of the token's first byte
+	end  int    // byte offset just after the token
+	text string // word text, or phrase content without quotes
+}
+
+func (t token) describe() string {
+	switch t.kind {
+	case tokEOF:
+		return "end of query"
+	case tokPhrase:
+		return "phrase"
+	case tokLParen:
+		return `"("`
+	case tokRParen:
+		return `")"`
+	case tokAnd:
+		return `"AND"`
+	case tokOr:
+		return `"OR"`
+	case tokNot:
+		return `"NOT"`
+	case tokMinus:
+		return `"-"`
+	}
+	return strconv.Quote(t.text)
+}
+
+// lex splits s into tokens in one left-to-right pass.
+func lex(s string) ([]token, error) {
+	var toks []token
+	afterMinus := false
+	i := 0
+	for i < len(s) {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case unicode.IsSpace(r):
+			i += w
+			afterMinus = false
+			continue
+		case r == '(':
+			toks = append(toks, token{kind: tokLParen, pos: i, end: i + 1})
+			i++
+		case r == ')':
+			toks = append(toks, token{kind: tokRParen, pos: i, end: i + 1})
+			i++
+		case r == '"':
+			j := strings.IndexByte(s[i+1:], '"')
+			if j < 0 {
+				return nil, &SyntaxError{Pos: i, Msg: `unclosed phrase: expected closing '"'`}
+			}
+			toks = append(toks, token{kind: tokPhrase, pos: i, end: i + j + 2, text: s[i+1 : i+1+j]})
+			i += j + 2
+		case r == '-' && i+1 < len(s) && startsTerm(s[i+1:]):
+			toks = append(toks, token{kind: tokMinus, pos: i, end: i + 1})
+			i++
+			afterMinus = true
+			continue
+		default:
+			j := i
+			for j < len(s) {
+				r, w := utf8.DecodeRuneInString(s[j:])
+				if unicode.IsSpace(r) || r == '(' || r == ')' || r == '"' {
+					break
+				}
+				j += w
+			}
+			t := token{kind: tokWord, pos: i, end: j, text: s[i:j]}
+			if !afterMinus {
+				switch t.text {
+				case "AND":
+					t.kind = tokAnd
+				case "OR":
+					t.kind = tokOr
+				case "NOT":
+					t.kind = tokNot
+				}
+			}
+			toks = append(toks, t)
+			i = j
+		}
+		afterMinus = false
+	}
+	return append(toks, token{kind: tokEOF, pos: len(s), end: len(s)}), nil
+}
+
+// startsTerm reports whether s begins with something a "-" can negate.
+func startsTerm(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return !unicode.IsSpace(r) && r != ')'
+}
+
+// ---- AST ----
+
+// node is the parsed form of a query; String prints it canonically.
+type node interface{ String() string }
+
+type andNode struct{ kids []node }
+type orNode struct{ kids []node }
+type notNode struct{ kid node }
+
+type textKind int
+
+const (
+	textWord textKind = iota
+	textPhrase
+	textPrefix
+)
+
+// textNode searches the analysed title and text (or only the title).
+type textNode struct {
+	titleOnly bool
+	kind      textKind
+	value     string // as typed; for a prefix, lower-cased and without the '*'
+}
+
+// keywordNode matches a lower-cased keyword field exactly or by prefix.
+type keywordNode struct {
+	field  string // query-language name: section, org, source, contact
+	value  string // normalised (lower-cased, spaces collapsed)
+	prefix bool
+}
+
+type editionNode struct{ number int }
+
+// dateNode restricts Published to [from, to); a zero bound is open.
+type dateNode struct{ from, to time.Time }
+
+func (n andNode) String() string { return "(and " + joinNodes(n.kids) + ")" }
+func (n orNode) String() string  { return "(or " + joinNodes(n.kids) + ")" }
+func (n notNode) String() string { return "(not " + n.kid.String() + ")" }
+
+func (n textNode) String() string {
+	p := ""
+	if n.titleOnly {
+		p = "title:"
+	}
+	switch n.kind {
+	case textPhrase:
+		return p + strconv.Quote(n.value)
+	case textPrefix:
+		return p + quoteIfNeeded(n.value) + "*"
+	}
+	return p + quoteIfNeeded(n.value)
+}
+
+func (n keywordNode) String() string {
+	s := n.field + ":" + strconv.Quote(n.value)
+	if n.prefix {
+		s += "*"
+	}
+	return s
+}
+
+func (n editionNode) String() string { return "edition:" + strconv.Itoa(n.number) }
+
+func (n dateNode) String() string {
+	f := func(t time.Time) string {
+		if t.IsZero() {
+			return "*"
+		}
+		return t.Format("2006-01-02")
+	}
+	return "published:[" + f(n.from) + "," + f(n.to) + ")"
+}
+
+func joinNodes(ns []node) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = n.String()
+	}
+	return strings.Join(parts, " ")
+}
+
+func quoteIfNeeded(s string) string {
+	for _, r := range s {
+		if unicode.IsSpace(r) || r == '"' || r == '(' || r == ')' || r == '\\' || !unicode.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// ---- parser ----
+
+type parser struct {
+	src  string
+	toks []token
+	i    int
+}
+
+// parse parses s into an AST; it returns a nil node for an empty query.
+func parse(s string) (node, error) {
+	if len(s) > MaxQueryLen {
+		return nil, &SyntaxError{Pos: MaxQueryLen, Msg: fmt.Sprintf("query too long: at most %d bytes", MaxQueryLen)}
+	}
+	toks, err := lex(s)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{src: s, toks: toks}
+	if p.peek().kind == tokEOF {
+		return nil, nil
+	}
+	n, err := p.parseOr(0)
+	if err != nil {
+		return nil, err
+	}
+	if t := p.peek(); t.kind != tokEOF {
+		// Only a ")" can stop the implicit AND of parseAnd here.
+		return nil, &SyntaxError{Pos: t.pos, Msg: `unexpected ")" without matching "("`}
+	}
+	return n, nil
+}
+
+func (p *parser) peek() token { return p.toks[p.i] }
+
+func (p *parser) next() token {
+	t := p.toks[p.i]
+	if t.kind != tokEOF {
+		p.i++
+	}
+	return t
+}
+
+func startsUnary(k tokKind) bool {
+	switch k {
+	case tokWord, tokPhrase, tokLParen, tokNot, tokMinus:
+		return true
+	}
+	return false
+}
+
+// expectTerm returns the error for a missing term after the operator op.
+func (p *parser) expectTerm(after string) error {
+	t := p.peek()
+	msg := "expected a term, found " + t.describe()
+	if after != "" {
+		msg = "expected a term after " + after + ", found " + t.describe()
+	}
+	return &SyntaxError{Pos: t.pos, Msg: msg}
+}
+
+func (p *parser) parseOr(depth int) (node, error) {
+	first, err := p.parseAnd(depth)
+	if err != nil {
+		return nil, err
+	}
+	kids := []node{first}
+	for p.peek().kind == tokOr {
+		p.next()
+		if !startsUnary(p.peek().kind) {
+			return nil, p.expectTerm(`"OR"`)
+		}
+		n, err := p.parseAnd(depth)
+		if err != nil {
+			return nil, err
+		}
+		kids = append(kids, n)
+	}
+	if len(kids) == 1 {
+		return first, nil
+	}
+	return orNode{kids: kids}, nil
+}
+
+func (p *parser) parseAnd(depth int) (node, error) {
+	if !startsUnary(p.peek().kind) {
+		return nil, p.expectTerm("")
+	}
+	first, err := p.parseUnary(depth)
+	if err != nil {
+		return nil, err
+	}
+	kids := []node{first}
+	for {
+		k := p.peek().kind
+		if k == tokAnd {
+			p.next()
+			if !startsUnary(p.peek().kind) {
+				return nil, p.expectTerm(`"AND"`)
+			}
+		} else if !startsUnary(k) {
+			break
+		}
+		n, err := p.parseUnary(depth)
+		if err != nil {
+			return nil, err
+		}
+		kids = append(kids, n)
+	}
+	if len(kids) == 1 {
+		return first, nil
+	}
+	return andNode{kids: kids}, nil
+}
+
+func (p *parser) parseUnary(depth int) (node, error) {
+	t := p.peek()
+	if t.kind != tokNot && t.kind != tokMinus {
+		return p.parsePrimary(depth)
+	}
+	if depth >= MaxQueryDepth {
+		return nil, &SyntaxError{Pos: t.pos, Msg: fmt.Sprintf("query nested too deeply: at most %d levels", MaxQueryDepth)}
+	}
+	p.next()
+	if !startsUnary(p.peek().kind) {
+		return nil, p.expectTerm(t.describe())
+	}
+	kid, err := p.parseUnary(depth + 1)
+	if err != nil {
+		return nil, err
+	}
+	return notNode{kid: kid}, nil
+}
+
+func (p *parser) parsePrimary(depth int) (node, error) {
+	t := p.next()
+	switch t.kind {
+	case tokLParen:
+		if depth >= MaxQueryDepth {
+			return nil, &SyntaxError{Pos: t.pos, Msg: fmt.Sprintf("query nested too deeply: at most %d levels", MaxQueryDepth)}
+		}
+		n, err := p.parseOr(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		if p.peek().kind != tokRParen {
+			return nil, &SyntaxError{Pos: p.peek().pos, Msg: fmt.Sprintf(`expected ")" to close "(" at %d, found %s`, t.pos, p.peek().describe())}
+		}
+		p.next()
+		return n, nil
+	case tokPhrase:
+		return phraseNode(t, false)
+	case tokWord:
+		return p.parseWord(t)
+	}
+	// parseAnd and parseUnary check startsUnary first, so this is unreachable.
+	return nil, &SyntaxError{Pos: t.pos, Msg: "expected a term, found " + t.describe()}
+}
+
+func phraseNode(t token, titleOnly bool) (node, error) {
+	if strings.TrimSpace(t.text) == "" {
+		return nil, &SyntaxError{Pos: t.pos, Msg: "expected words inside the quotes"}
+	}
+	return textNode{titleOnly: titleOnly, kind: textPhrase, value: t.text}, nil
+}
+
+// parseWord handles a bare word, a prefix and field:value.
+func (p *parser) parseWord(t token) (node, error) {
+	colon := strings.IndexByte(t.text, ':')
+	if colon > 0 && isFieldName(t.text[:colon]) {
+		return p.parseField(t, colon)
+	}
+	return wordNode(t.text, t.pos, false)
+}
+
+func isFieldName(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+func wordNode(w string, pos int, titleOnly bool) (node, error) {
+	if stem, ok := strings.CutSuffix(w, "*"); ok {
+		stem = strings.TrimRight(stem, "*")
+		if stem == "" {
+			return nil, &SyntaxError{Pos: pos, Msg: `expected letters before "*"`}
+		}
+		return textNode{titleOnly: titleOnly, kind: textPrefix, value: strings.ToLower(stem)}, nil
+	}
+	return textNode{titleOnly: titleOnly, kind: textWord, value: w}, nil
+}
+
+func (p *parser) parseField(t token, colon int) (node, error) {
+	name := strings.ToLower(t.text[:colon])
+	unknown := &SyntaxError{Pos: t.pos, Msg: fmt.Sprintf("unknown field %q (known fields: %s; put the word in quotes to search for it)", t.text[:colon], knownFields)}
+	switch name {
+	case "title", "section", "org", "source", "contact", "edition", "after", "before", "date":
+	default:
+		return nil, unknown
+	}
+	val, valPos := t.text[colon+1:], t.pos+colon+1
+	phrase := false
+	if val == "" {
+		// A phrase value must follow the colon immediately: title:"a b".
+		if nt := p.peek(); nt.kind == tokPhrase && nt.pos == t.end {
+			p.next()
+			if strings.TrimSpace(nt.text) == "" {
+				return nil, &SyntaxError{Pos: nt.pos, Msg: "expected words inside the quotes"}
+			}
+			val, valPos, phrase = nt.text, nt.pos, true
+		} else {
+			return nil, &SyntaxError{Pos: t.end, Msg: fmt.Sprintf("expected a value after %q", t.text)}
+		}
+	}
+	switch name {
+	case "title":
+		if phrase {
+			return textNode{titleOnly: true, kind: textPhrase, value: val}, nil
+		}
+		return wordNode(val, valPos, true)
+	case "section", "org", "source", "contact":
+		n := keywordNode{field: name, value: val}
+		if !phrase {
+			if stem, ok := strings.CutSuffix(val, "*"); ok {
+				n.value, n.prefix = strings.TrimRight(stem, "*"), true
+			}
+		}
+		n.value = normKeyword(n.value)
+		if n.value == "" {
+			return nil, &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("expected a value after %q", name+":")}
+		}
+		return n, nil
+	case "edition":
+		n, err := strconv.Atoi(val)
+		if err != nil || n < 0 {
+			return nil, &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("expected an edition number, found %q", val)}
+		}
+		return editionNode{number: n}, nil
+	case "after", "before", "date":
+		from, to, err := parsePeriod(val)
+		if err != nil {
+			return nil, &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found %q", val)}
+		}
+		switch name {
+		case "after":
+			return dateNode{from: from}, nil
+		case "before":
+			return dateNode{to: from}, nil
+		}
+		return dateNode{from: from, to: to}, nil
+	}
+	return nil, unknown
+}
+
+// parsePeriod reads YYYY, YYYY-MM or YYYY-MM-DD as the UTC period [from, to).
+func parsePeriod(s string) (from, to time.Time, err error) {
+	layouts := []struct {
+		layout string
+		step   func(time.Time) time.Time
+	}{
+		{"2006", func(t time.Time) time.Time { return t.AddDate(1, 0, 0) }},
+		{"2006-01", func(t time.Time) time.Time { return t.AddDate(0, 1, 0) }},
+		{"2006-01-02", func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }},
+	}
+	for _, l := range layouts {
+		if len(s) != len(l.layout) {
+			continue
+		}
+		t, err := time.Parse(l.layout, s)
+		if err != nil {
+			return time.Time{}, time.Time{}, err
+		}
+		return t, l.step(t), nil
+	}
+	return time.Time{}, time.Time{}, fmt.Errorf("bad date %q", s)
+}
+
+// normKeyword lower-cases s and collapses its white space, the form in which
+// keyword fields (section, org, source, contacts) are indexed.
+func normKeyword(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
