@@ -2,8 +2,8 @@ package index
 
 import (
 	"errors"
-	"strings"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/search/query"
