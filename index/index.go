@@ -42,6 +42,9 @@ type Index struct {
 	dir   string
 	// writeMu serialises PutEdition, whose read-compare-write must not interleave.
 	writeMu sync.Mutex
+	// closeOnce makes Close safe to call twice; Bleve panics on a second close.
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // Open opens the Bleve index in dir, creating it (with our mapping) when
@@ -71,12 +74,15 @@ func Open(dir string) (*Index, error) {
 	return &Index{bleve: bi, dir: dir}, nil
 }
 
-// Close releases the index; the Index must not be used afterwards.
+// Close releases the index; later calls return the first call's result.
+// The Index must not be used after Close.
 func (ix *Index) Close() error {
-	if err := ix.bleve.Close(); err != nil {
-		return fmt.Errorf("close index %s: %w", ix.dir, err)
-	}
-	return nil
+	ix.closeOnce.Do(func() {
+		if err := ix.bleve.Close(); err != nil {
+			ix.closeErr = fmt.Errorf("close index %s: %w", ix.dir, err)
+		}
+	})
+	return ix.closeErr
 }
 
 // Document ids carry the type so an item id can never collide with an edition id.
