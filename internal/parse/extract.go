@@ -1,0 +1,478 @@
+package parse
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/lga-digital/bulletin/internal/model"
+)
+
+// Extracted is what Extract finds in one item.
+type Extracted struct {
+	Dates     []model.Date  // every calendar date mentioned, first mention of each
+	Deadlines []model.Date  // dates introduced as a deadline ("by 29 March 2024")
+	Events    []model.Event // at most one: the item itself, when it announces a dated event
+	Orgs      []string      // canonical names, in order of first mention
+	Contacts  []string      // e-mail addresses in the text, lowercased, deduplicated
+}
+
+// Extract finds dates, deadlines, an event, organisations and e-mail
+// addresses in an item's title and plain text. edition is the edition's send
+// time: a date written without a year takes the edition's year, or the next
+// year when that would put it more than four months before the edition; when
+// edition is zero, such dates are skipped. Times are read as Europe/London and
+// returned in UTC.
+func Extract(title, text string, edition time.Time, orgs []Org) Extracted {
+	title, text = clean(title), clean(text)
+	var x Extracted
+	all := title + "\n" + text
+	mentions := findDates(all, edition)
+	seen := map[string]bool{}
+	seenDeadline := map[string]bool{}
+	for _, m := range mentions {
+		if !seen[m.date] {
+			seen[m.date] = true
+			x.Dates = append(x.Dates, model.Date{Date: m.date, Text: m.text})
+		}
+		if m.cue != "" && !seenDeadline[m.date] {
+			seenDeadline[m.date] = true
+			x.Deadlines = append(x.Deadlines, model.Date{Date: m.date, Text: m.cue + m.text})
+		}
+	}
+	if ev, ok := findEvent(title, all, mentions, edition); ok {
+		x.Events = []model.Event{ev}
+	}
+	x.Orgs = findOrgs(all, orgs)
+	x.Contacts = findEmails(all)
+	return x
+}
+
+// mention is one date found in a text.
+type mention struct {
+	start, end int    // byte offsets of the date phrase
+	text       string // the date phrase as written
+	date       string // YYYY-MM-DD
+	day        time.Time
+	cue        string // the deadline words before it, e.g. "by ", or ""
+}
+
+const (
+	weekdayPat = `(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?`
+	monthPat   = `(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?`
+)
+
+var (
+	// "Tuesday 16 April", "7th March", "8th of November", "29 March 2024"
+	// and "Monday, December 2nd, 2024". Month and day names are matched
+	// capitalised only, so that "may" the verb is no date.
+	dateRe = regexp.MustCompile(
+		`\b(?:` + weekdayPat + `,?\s+(?:the\s+)?)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+` + monthPat + `(?:,?\s+(\d{4}))?\b` +
+			`|\b(?:` + weekdayPat + `,?\s+)?` + monthPat + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
+	deadlineCueRe = regexp.MustCompile(`(?i)\b(by|before|no later than|deadline(?:\s+(?:is|of))?:?|closing date(?:\s+(?:is|of))?:?|closes(?:\s+on)?|closing on|ends\s+on|(?:open|available)\s+until|due(?:\s+(?:on|by))?|submit(?:ted)?\s+by|registered\s+by)\s+(?:the\s+)?(?:on\s+)?$`)
+	emailRe       = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+)
+
+// farBefore is how far before the edition a year-less date may fall before
+// it is taken to mean the next year.
+const farBefore = 120 * 24 * time.Hour
+
+func findDates(s string, edition time.Time) []mention {
+	var out []mention
+	for _, m := range dateRe.FindAllStringSubmatchIndex(s, -1) {
+		var dayS, monS, yearS string
+		get := func(i int) string {
+			if m[2*i] < 0 {
+				return ""
+			}
+			return s[m[2*i]:m[2*i+1]]
+		}
+		if m[2] >= 0 {
+			dayS, monS, yearS = get(1), get(2), get(3)
+		} else {
+			monS, dayS, yearS = get(4), get(5), get(6)
+		}
+		mon := monthNumber(monS)
+		day, _ := strconv.Atoi(dayS)
+		if mon == 0 || day < 1 {
+			continue
+		}
+		var year int
+		if yearS != "" {
+			year, _ = strconv.Atoi(yearS)
+			if day > daysIn(mon, year) {
+				continue
+			}
+		} else {
+			if edition.IsZero() {
+				continue
+			}
+			ed := edition.In(london())
+			year = ed.Year()
+			if day > daysIn(mon, year) && day > daysIn(mon, year+1) {
+				continue
+			}
+			d := time.Date(year, mon, min(day, daysIn(mon, year)), 0, 0, 0, 0, london())
+			if d.Before(ed.Add(-farBefore)) {
+				year++
+			}
+			if day > daysIn(mon, year) {
+				continue
+			}
+		}
+		start, end := m[0], m[1]
+		t := time.Date(year, mon, day, 0, 0, 0, 0, time.UTC)
+		mt := mention{start: start, end: end, text: s[start:end], date: t.Format("2006-01-02"), day: t}
+		if c := deadlineCueRe.FindStringSubmatchIndex(s[max(0, start-40):start]); c != nil {
+			off := max(0, start-40)
+			mt.cue = s[off+c[2] : start]
+		}
+		out = append(out, mt)
+	}
+	return out
+}
+
+func monthNumber(s string) time.Month {
+	s = strings.ToLower(strings.TrimSuffix(s, "."))
+	if len(s) < 3 {
+		return 0
+	}
+	for m := time.January; m <= time.December; m++ {
+		if strings.HasPrefix(strings.ToLower(m.String()), s[:3]) {
+			return m
+		}
+	}
+	return 0
+}
+
+func daysIn(m time.Month, year int) int {
+	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+var (
+	eventWordRe = regexp.MustCompile(`(?i)\b(webinars?|workshops?|conferences?|showcases?|events?|seminars?|summits?|masterclass(?:es)?|roundtables?|briefing sessions?|meet-?ups?|hackathons?|drop-in sessions?|training sessions?|information sessions?|expos?|festivals?)\b`)
+	onlineRe    = regexp.MustCompile(`(?i)\b(online|virtual|virtually|webinar|zoom|microsoft teams|hybrid)\b`)
+	hybridRe    = regexp.MustCompile(`(?i)\bhybrid\b`)
+	formatRe    = regexp.MustCompile(`(?i)^(webinar|online|virtual|hybrid|in person|in-person|event|workshop|conference|free)$`)
+	placeInRe   = regexp.MustCompile(`\b(?:in|at)\s+([A-Z][\w'’.-]+(?:\s+(?:of\s+|upon\s+|on\s+)?[A-Z][\w'’.-]+)*)`)
+	// "5-6pm", "9:30-10:30am", "9am-5pm", "14:00-15:30", "at 2pm"
+	timeRangeRe = regexp.MustCompile(`(?i)^[\s,–-]*(?:from\s+|at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|noon)?\s*(?:-|–|—|to|until)\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b`)
+	timeOneRe   = regexp.MustCompile(`(?i)^[\s,–-]*(?:from\s+|at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b`)
+)
+
+// findEvent makes the item an event when it names a kind of event (webinar,
+// workshop, conference, showcase, event, …) and a date for it that is not a
+// deadline and not before the edition (a report of a past event). The date
+// chosen is, in order: one followed by a time, one in the title, one in a
+// sentence naming the event.
+func findEvent(title, all string, mentions []mention, edition time.Time) (model.Event, bool) {
+	if !eventWordRe.MatchString(all) {
+		return model.Event{}, false
+	}
+	var cands []mention
+	for _, m := range mentions {
+		if m.cue != "" {
+			continue
+		}
+		if !edition.IsZero() {
+			ed := edition.In(london())
+			edDay := time.Date(ed.Year(), ed.Month(), ed.Day(), 0, 0, 0, 0, time.UTC)
+			if m.day.Before(edDay) {
+				continue
+			}
+		}
+		cands = append(cands, m)
+	}
+	if len(cands) == 0 {
+		return model.Event{}, false
+	}
+	titleEnd := len(title)
+	var chosen *mention
+	var startMin, endMin int
+	hasTime, hasEnd := false, false
+	for i := range cands {
+		if a, b, end, ok := parseTimes(all[cands[i].end:]); ok {
+			chosen, startMin, endMin, hasTime, hasEnd = &cands[i], a, b, true, end
+			break
+		}
+	}
+	if chosen == nil {
+		for i := range cands {
+			if cands[i].start < titleEnd {
+				chosen = &cands[i]
+				break
+			}
+		}
+	}
+	if chosen == nil {
+		for i := range cands {
+			if eventWordRe.MatchString(sentenceAt(all, cands[i].start)) {
+				chosen = &cands[i]
+				break
+			}
+		}
+	}
+	if chosen == nil {
+		return model.Event{}, false
+	}
+	if !eventWordRe.MatchString(title) && !eventWordRe.MatchString(sentenceAt(all, chosen.start)) &&
+		!eventWordRe.MatchString(lineAt(all, chosen.start)) && !hasTime {
+		return model.Event{}, false
+	}
+
+	ev := model.Event{Title: title}
+	y, mo, d := chosen.day.Date()
+	if hasTime {
+		ev.Start = time.Date(y, mo, d, startMin/60, startMin%60, 0, 0, london()).UTC()
+		if hasEnd {
+			ev.End = time.Date(y, mo, d, endMin/60, endMin%60, 0, 0, london()).UTC()
+		}
+	} else {
+		ev.Start = time.Date(y, mo, d, 0, 0, 0, 0, london()).UTC()
+		ev.AllDay = true
+	}
+
+	// Where: a short line of the text "<place>, <date>, <time>", else
+	// "in <Place>" after the date in its sentence (or, for a date in the title,
+	// in the text's sentence that repeats it).
+	context := title + "\n" + sentenceAt(all, chosen.start)
+	place := ""
+	if chosen.start >= titleEnd {
+		line := lineAt(all, chosen.start)
+		if len([]rune(line)) <= 120 {
+			place = placeBefore(all[lineStart(all, chosen.start):chosen.start])
+		}
+		if place == "" {
+			place = placeIn(all[chosen.end:sentenceEnd(all, chosen.end)])
+		}
+		context += "\n" + line
+	} else {
+		for _, m := range mentions {
+			if m.start >= titleEnd && m.date == chosen.date {
+				place = placeIn(all[m.end:sentenceEnd(all, m.end)])
+				context += "\n" + sentenceAt(all, m.start)
+				break
+			}
+		}
+	}
+	ev.Online = onlineRe.MatchString(context)
+	if place == "" && hybridRe.MatchString(context) {
+		place = "Hybrid"
+	}
+	ev.Place = place
+	return ev, true
+}
+
+// parseTimes reads a time or time range at the start of s (after a comma or
+// dash). Minutes since midnight are returned.
+func parseTimes(s string) (start, end int, hasEnd, ok bool) {
+	if len(s) > 40 {
+		s = s[:40]
+	}
+	if m := timeRangeRe.FindStringSubmatch(s); m != nil && (m[3] != "" || m[6] != "" || (m[2] != "" && m[5] != "")) {
+		h1, _ := strconv.Atoi(m[1])
+		m1, _ := strconv.Atoi(m[2])
+		h2, _ := strconv.Atoi(m[4])
+		m2, _ := strconv.Atoi(m[5])
+		mer1, mer2 := strings.ToLower(m[3]), strings.ToLower(m[6])
+		if mer1 == "noon" {
+			mer1, h1, m1 = "pm", 12, 0
+		}
+		if mer1 == "" && mer2 != "" {
+			mer1 = mer2
+			if to24(h1, mer1)*60+m1 > to24(h2, mer2)*60+m2 {
+				// "11-1pm": the start is in the morning
+				mer1 = map[string]string{"am": "pm", "pm": "am"}[mer2]
+			}
+		}
+		a, b := to24(h1, mer1)*60+m1, to24(h2, mer2)*60+m2
+		if a < 0 || b < 0 || m1 > 59 || m2 > 59 || a >= 24*60 || b > 24*60 || b <= a {
+			return 0, 0, false, false
+		}
+		return a, b, true, true
+	}
+	if m := timeOneRe.FindStringSubmatch(s); m != nil {
+		h, _ := strconv.Atoi(m[1])
+		mm, _ := strconv.Atoi(m[2])
+		a := to24(h, strings.ToLower(m[3]))*60 + mm
+		if a < 0 || mm > 59 || a >= 24*60 {
+			return 0, 0, false, false
+		}
+		return a, 0, false, true
+	}
+	return 0, 0, false, false
+}
+
+// to24 converts an hour with an optional meridiem to 0–23, or -1.
+func to24(h int, mer string) int {
+	switch mer {
+	case "am":
+		if h < 1 || h > 12 {
+			return -1
+		}
+		return h % 12
+	case "pm":
+		if h < 1 || h > 12 {
+			return -1
+		}
+		return h%12 + 12
+	}
+	if h > 23 {
+		return -1
+	}
+	return h
+}
+
+// placeBefore reads the place from the part of a line before the date:
+// "20 Cavendish Square, London, " → "20 Cavendish Square, London"; format
+// words ("Webinar") are not places.
+func placeBefore(s string) string {
+	var parts []string
+	for _, p := range strings.Split(s, ",") {
+		p = strings.Trim(strings.TrimSpace(p), "–-:|")
+		p = strings.TrimSpace(p)
+		if p == "" || formatRe.MatchString(p) {
+			continue
+		}
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 || len(strings.Join(parts, ", ")) > 80 {
+		return ""
+	}
+	place := strings.Join(parts, ", ")
+	if !startsUpperOrDigit(place) {
+		return ""
+	}
+	return place
+}
+
+func placeIn(s string) string {
+	m := placeInRe.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimRight(m[1], ".")
+}
+
+func startsUpperOrDigit(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsDigit(r)
+}
+
+// lineStart returns the offset of the start of the line holding offset i.
+func lineStart(s string, i int) int {
+	return strings.LastIndexByte(s[:i], '\n') + 1
+}
+
+func lineAt(s string, i int) string {
+	start := lineStart(s, i)
+	end := strings.IndexByte(s[i:], '\n')
+	if end < 0 {
+		return s[start:]
+	}
+	return s[start : i+end]
+}
+
+var sentenceEndRe = regexp.MustCompile(`[.!?](\s|$)|\n`)
+
+// sentenceAt returns the sentence holding offset i.
+func sentenceAt(s string, i int) string {
+	start := 0
+	for _, m := range sentenceEndRe.FindAllStringIndex(s[:i], -1) {
+		start = m[1]
+	}
+	return s[start:sentenceEnd(s, i)]
+}
+
+func sentenceEnd(s string, i int) int {
+	if m := sentenceEndRe.FindStringIndex(s[i:]); m != nil {
+		return i + m[0]
+	}
+	return len(s)
+}
+
+// findOrgs returns the canonical names of the organisations mentioned, in
+// order of first mention. Names and aliases match case-sensitively on word
+// boundaries ("CCS" in "CCS’s", not in "SUCCSESS").
+func findOrgs(s string, orgs []Org) []string {
+	type hit struct {
+		pos   int
+		order int
+		name  string
+	}
+	var hits []hit
+	seen := map[string]bool{}
+	for i, o := range orgs {
+		name := strings.TrimSpace(o.Name)
+		if name == "" || seen[name] {
+			continue
+		}
+		best := -1
+		for _, pat := range append([]string{o.Name}, o.Aliases...) {
+			if p := indexWord(s, strings.TrimSpace(pat)); p >= 0 && (best < 0 || p < best) {
+				best = p
+			}
+		}
+		if best >= 0 {
+			seen[name] = true
+			hits = append(hits, hit{best, i, name})
+		}
+	}
+	sort.SliceStable(hits, func(a, b int) bool {
+		if hits[a].pos != hits[b].pos {
+			return hits[a].pos < hits[b].pos
+		}
+		return hits[a].order < hits[b].order
+	})
+	var out []string
+	for _, h := range hits {
+		out = append(out, h.name)
+	}
+	return out
+}
+
+// indexWord finds pat in s where it is not part of a longer word.
+func indexWord(s, pat string) int {
+	if pat == "" {
+		return -1
+	}
+	off := 0
+	for {
+		i := strings.Index(s[off:], pat)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(pat):])
+		if !wordRune(before) && !wordRune(after) {
+			return i
+		}
+		off = i + 1
+		for off < len(s) && !utf8.RuneStart(s[off]) {
+			off++
+		}
+	}
+}
+
+func wordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// findEmails returns the e-mail addresses in s, lowercased, deduplicated.
+func findEmails(s string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, e := range emailRe.FindAllString(s, -1) {
+		e = strings.ToLower(strings.TrimRight(e, ".-"))
+		if !seen[e] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,330 @@
+// Package parse turns the HTML page of one bulletin edition into a
+// model.Edition and its model.Items.
+//
+// Two profiles are offered. The "govdelivery" profile reads the pages that
+// GovDelivery archives for e-mail bulletins: the e-mail as sent, in nested
+// layout tables with no per-article markup, so articles are found from the
+// headings and divider rows that separate them (see /work/shared/design.md §3).
+// The "generic" profile is driven by CSS selectors from the configuration.
+//
+// Parsing is a pure function of the page bytes and options; per-item
+// extraction of dates, deadlines, events, organisations and contacts is
+// exported separately as Extract.
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html/charset"
+
+	"github.com/lga-digital/bulletin/internal/model"
+)
+
+// Profiles understood by Parse.
+const (
+	ProfileGovDelivery = "govdelivery"
+	ProfileGeneric     = "generic"
+)
+
+// ErrNoBody is returned (wrapped) when a page has nothing recognisable as a
+// bulletin body.
+var ErrNoBody = errors.New("no bulletin body")
+
+// Options control one call of Parse.
+type Options struct {
+	Source    string    // source id from config; used for model.EditionID / ItemID
+	Profile   string    // "govdelivery" (default when empty) or "generic"
+	Orgs      []Org     // organisations to recognise; nil means DefaultOrgs()
+	Selectors Selectors // for the generic profile
+}
+
+// Selectors locate the parts of a page for the generic profile. Each is a CSS
+// selector (cascadia syntax, as in goquery); an empty selector falls back to
+// the default given with it.
+type Selectors struct {
+	// Body selects the element holding the bulletin content; the first match
+	// is used. Default: "#bulletin_body, .bulletin_body, main, article, body".
+	Body string
+	// Item selects one element per article inside Body. When empty, articles
+	// are found inside Body from headings and dividers, as in the govdelivery
+	// profile.
+	Item string
+	// Title selects, inside each Item, the element whose text is the article
+	// title. Default: the first h1–h4, else the first strong or b.
+	Title string
+	// Date selects, in the whole page, an element whose text (or datetime or
+	// content attribute) holds the send date, e.g. "time[datetime]".
+	// Default: "span.dateline".
+	Date string
+	// Number selects, in the whole page, an element whose text holds the
+	// edition number: an issue line ("May 2023 No.9") or the first integer.
+	// Default: none; the issue line and "nth edition" are looked for instead.
+	Number string
+}
+
+// Result is the outcome of parsing one edition page.
+type Result struct {
+	Edition  model.Edition
+	Items    []model.Item // in page order; Position 1..n
+	Masthead string       // the masthead / series line, for matching a source's pattern
+}
+
+// Parse turns one edition page into an edition and its items. It is a pure
+// function of its inputs. contentType is the HTTP Content-Type header (may be
+// empty); pageURL is the page's address, used to resolve relative links and
+// to derive ids. It fails only when the page has no recognisable body.
+func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error) {
+	base, err := url.Parse(pageURL)
+	if err != nil {
+		return Result{}, fmt.Errorf("parse %s: page URL: %w", pageURL, err)
+	}
+	r, err := decode(page, contentType)
+	if err != nil {
+		return Result{}, fmt.Errorf("parse %s: %w", pageURL, err)
+	}
+	doc, err := goquery.NewDocumentFromReader(r)
+	if err != nil {
+		return Result{}, fmt.Errorf("parse %s: %w", pageURL, err)
+	}
+	orgs := opt.Orgs
+	if orgs == nil {
+		orgs = DefaultOrgs()
+	}
+	p := &parser{doc: doc, base: base, pageURL: pageURL, source: opt.Source, orgs: orgs}
+	switch strings.ToLower(opt.Profile) {
+	case "", ProfileGovDelivery:
+		err = p.govDelivery()
+	case ProfileGeneric:
+		err = p.generic(opt.Selectors)
+	default:
+		err = fmt.Errorf("unknown profile %q", opt.Profile)
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("parse %s: %w", pageURL, err)
+	}
+	return p.result(), nil
+}
+
+// decode returns a reader of the page as UTF-8, honouring, in order, a byte
+// order mark, the charset of the Content-Type header, a <meta> declaration
+// anywhere in the head, and otherwise sniffing UTF-8 with a windows-1252
+// fallback (what browsers do for legacy pages).
+func decode(page []byte, contentType string) (io.Reader, error) {
+	_, name, certain := charset.DetermineEncoding(page, contentType)
+	if !certain {
+		if n := metaCharset(page); n != "" {
+			name = n
+		} else if utf8.Valid(page) {
+			name = "utf-8"
+		} else {
+			name = "windows-1252"
+		}
+	}
+	if name == "" {
+		name = "utf-8"
+	}
+	// NewReaderLabel also strips a BOM when the label is utf-8.
+	r, err := charset.NewReaderLabel(name, bytes.NewReader(page))
+	if err != nil {
+		// An unsupported label: read the bytes as UTF-8 and let cleaning drop what is invalid.
+		return bytes.NewReader(page), nil
+	}
+	return r, nil
+}
+
+var (
+	metaRe       = regexp.MustCompile(`(?is)<meta\b[^>]*>`)
+	metaCharsRe  = regexp.MustCompile(`(?i)charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)`)
+	headEndRe    = regexp.MustCompile(`(?i)</head\s*>|<body\b`)
+	maxHeadBytes = 64 << 10
+)
+
+// metaCharset finds a charset declared by <meta charset> or <meta http-equiv
+// content="...; charset=..."> before the end of the head. Unlike the HTML
+// prescan it is not limited to the first 1024 bytes, since GovDelivery pages
+// carry long heads.
+func metaCharset(page []byte) string {
+	head := page
+	if len(head) > maxHeadBytes {
+		head = head[:maxHeadBytes]
+	}
+	if loc := headEndRe.FindIndex(head); loc != nil {
+		head = head[:loc[0]]
+	}
+	for _, m := range metaRe.FindAll(head, -1) {
+		if c := metaCharsRe.FindSubmatch(m); c != nil {
+			if e, name := charset.Lookup(string(c[1])); e != nil {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// mediaTypeOf reports the media type of a Content-Type header, for callers
+// that need to know whether a page is HTML at all.
+func mediaTypeOf(contentType string) string {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// IsHTML reports whether a Content-Type header denotes an HTML page (an empty
+// header is taken as HTML, as browsers sniff it).
+func IsHTML(contentType string) bool {
+	switch mediaTypeOf(contentType) {
+	case "", "text/html", "application/xhtml+xml":
+		return true
+	}
+	return false
+}
+
+// parser holds the state of one Parse call.
+type parser struct {
+	doc     *goquery.Document
+	base    *url.URL
+	pageURL string
+	source  string
+	orgs    []Org
+
+	edition  model.Edition
+	masthead string
+	items    []draft
+}
+
+// draft is an item before ids, extraction and cleaning.
+type draft struct {
+	title   string
+	section string
+	head    *block // the heading block, for links in the heading itself
+	blocks  []*block
+}
+
+func (p *parser) result() Result {
+	ed := p.edition
+	ed.Source = p.source
+	ed.URL = p.pageURL
+	ed.ID = model.EditionID(p.source, p.pageURL)
+	ed.Title = clean(ed.Title)
+	ed.IssueLine = clean(ed.IssueLine)
+	ed.Editorial = clean(ed.Editorial)
+	ed.EditorialHTML = clean(ed.EditorialHTML)
+
+	items := make([]model.Item, 0, len(p.items))
+	ids := map[string]int{}
+	anchors := map[string]int{}
+	for i, d := range p.items {
+		title := clean(d.title)
+		it := model.Item{
+			Source:        p.source,
+			EditionID:     ed.ID,
+			EditionURL:    ed.URL,
+			EditionNumber: ed.Number,
+			EditionTitle:  ed.Title,
+			Published:     ed.Published,
+			Position:      i + 1,
+			Section:       clean(d.section),
+			Title:         title,
+		}
+		it.ID = unique(ids, model.ItemID(ed.ID, title))
+		it.Anchor = unique(anchors, slug(title, i+1))
+		r := p.render(d)
+		it.Text, it.HTML, it.Links = r.text, r.html, r.links
+		x := Extract(title, it.Text, ed.Published, p.orgs)
+		it.Dates, it.Deadlines, it.Events, it.Orgs = x.Dates, x.Deadlines, x.Events, x.Orgs
+		it.Contacts = dedupe(append(r.mailto, x.Contacts...))
+		items = append(items, it)
+	}
+	ed.ItemCount = len(items)
+	return Result{Edition: ed, Items: items, Masthead: clean(p.masthead)}
+}
+
+// unique returns key, or key with "-2", "-3", … when it was seen before.
+func unique(seen map[string]int, key string) string {
+	seen[key]++
+	n := seen[key]
+	if n == 1 {
+		return key
+	}
+	for {
+		k := fmt.Sprintf("%s-%d", key, n)
+		if seen[k] == 0 {
+			seen[k] = 1
+			return k
+		}
+		n++
+	}
+}
+
+// slug makes a short fragment identifier from a title: lowercase ASCII
+// letters and digits joined by hyphens, cut at a word boundary.
+func slug(title string, pos int) string {
+	const max = 48
+	var b strings.Builder
+	for _, w := range strings.Fields(model.NormaliseTitle(foldASCII(title))) {
+		var ww strings.Builder
+		for _, r := range w {
+			if r < utf8.RuneSelf {
+				ww.WriteRune(r)
+			}
+		}
+		if ww.Len() == 0 {
+			continue
+		}
+		if b.Len() > 0 && b.Len()+1+ww.Len() > max {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		b.WriteString(ww.String())
+	}
+	s := b.String()
+	if len(s) > max {
+		s = s[:max]
+	}
+	if s == "" {
+		return fmt.Sprintf("item-%d", pos)
+	}
+	return s
+}
+
+// foldASCII replaces common accented Latin letters by their base letter so
+// that slugs of "Café" read "cafe" rather than "caf".
+func foldASCII(s string) string {
+	return asciiFolder.Replace(s)
+}
+
+var asciiFolder = strings.NewReplacer(
+	"à", "a", "á", "a", "â", "a", "ä", "a", "ã", "a", "å", "a",
+	"è", "e", "é", "e", "ê", "e", "ë", "e",
+	"ì", "i", "í", "i", "î", "i", "ï", "i",
+	"ò", "o", "ó", "o", "ô", "o", "ö", "o", "õ", "o",
+	"ù", "u", "ú", "u", "û", "u", "ü", "u",
+	"ç", "c", "ñ", "n", "ý", "y", "ÿ", "y",
+	"À", "A", "Á", "A", "Â", "A", "Ä", "A", "É", "E", "È", "E", "Ö", "O", "Ü", "U",
+)
+
+func dedupe(ss []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}
