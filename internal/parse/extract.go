@@ -26,9 +26,12 @@ type Extracted struct {
 // time: a date written without a year takes the edition's year, or the next
 // year when that would put it more than four months before the edition; when
 // edition is zero, such dates are skipped. Times are read as Europe/London and
-// returned in UTC.
+// returned in UTC. A nil orgs means DefaultOrgs().
 func Extract(title, text string, edition time.Time, orgs []Org) Extracted {
 	title, text = clean(title), clean(text)
+	if orgs == nil {
+		orgs = DefaultOrgs()
+	}
 	var x Extracted
 	all := title + "\n" + text
 	mentions := findDates(all, edition)
@@ -331,12 +334,19 @@ func to24(h int, mer string) int {
 // "20 Cavendish Square, London, " → "20 Cavendish Square, London"; format
 // words ("Webinar") are not places.
 func placeBefore(s string) string {
+	// The date must open a comma-separated part of the line.
+	if t := strings.TrimRight(s, " \t"); t != "" && !strings.HasSuffix(t, ",") && !strings.HasSuffix(t, "|") && !strings.HasSuffix(t, "–") {
+		return ""
+	}
 	var parts []string
 	for _, p := range strings.Split(s, ",") {
 		p = strings.Trim(strings.TrimSpace(p), "–-:|")
 		p = strings.TrimSpace(p)
-		if p == "" || formatRe.MatchString(p) {
+		if p == "" || formatRe.MatchString(p) || eventWordRe.FindString(p) == p {
 			continue
+		}
+		if !placeLike(p) {
+			return ""
 		}
 		parts = append(parts, p)
 	}
@@ -348,6 +358,21 @@ func placeBefore(s string) string {
 		return ""
 	}
 	return place
+}
+
+// placeLike reports text that reads as a place name or address: every word
+// capitalised or a number, bar a few connectives ("Stratford upon Avon").
+func placeLike(s string) bool {
+	for _, w := range strings.Fields(s) {
+		switch w {
+		case "of", "the", "and", "upon", "on", "de", "&":
+			continue
+		}
+		if !startsUpperOrDigit(w) {
+			return false
+		}
+	}
+	return true
 }
 
 func placeIn(s string) string {

@@ -208,7 +208,7 @@ func TestCharset(t *testing.T) {
 	}
 	res := parseFixture(t, p)
 	want := map[string]string{
-		"Schools\u2019 workforce policy and employment law conference resources":                             "",
+		"Schools\u2019 workforce policy and employment law conference resources":                             "for the Schools\u2019 workforce",
 		"LGA Vacancy \u2013 Senior Adviser, Digital Transformation \u2013 Partners in Care and Health (PCH)": "\u2018hit the ground running\u2019",
 		"The Local Government Centre for Digital Technology":                                                 "\u201ca Local Government Centre for Digital Technology",
 		"Driving adoption of Open Referral UK to deliver millions in annual savings for councils":            "\u00a3600k",
