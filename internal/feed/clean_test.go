@@ -42,6 +42,9 @@ func TestIsAbsURI(t *testing.T) {
 		"urn:a<b>":                         false,
 		"urn:a\nb":                         false,
 		"c:\\windows":                      false,
+		"urn:a%2Fb":                        true,
+		"urn:a%2":                          false,
+		"urn:a%zz":                         false,
 	} {
 		if got := isAbsURI(in); got != want {
 			t.Errorf("isAbsURI(%q) = %v, want %v", in, got, want)
@@ -59,6 +62,9 @@ func TestEntryGUID(t *testing.T) {
 		{"urn kept", Entry{ID: "urn:bulletin:item:x"}, "urn:bulletin:item:x"},
 		{"url kept", Entry{ID: "https://example.org/a"}, "https://example.org/a"},
 		{"trimmed", Entry{ID: "  urn:x:y \n"}, "urn:x:y"},
+		{"scheme lower-cased", Entry{ID: "HTTPS://Example.org/A"}, "https://Example.org/A"},
+		{"non-ASCII encoded", Entry{ID: "https://example.org/café"}, "https://example.org/caf%C3%A9"},
+		{"bad escape", Entry{ID: "urn:x:%zz"}, "urn:bulletin:entry:urn:x:%25zz"},
 		{"not a uri", Entry{ID: "a b/c"}, "urn:bulletin:entry:a%20b%2Fc"},
 		{"empty falls back to URL", Entry{URL: "https://example.org/b"}, "https://example.org/b"},
 	} {

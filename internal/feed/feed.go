@@ -36,7 +36,7 @@ const (
 
 // Feed is one feed document, independent of format.
 type Feed struct {
-	ID          string // stable feed id (normally SelfURL)
+	ID          string // stable feed id (normally SelfURL); empty means SelfURL, and a non-URI becomes a urn:bulletin:feed: URN
 	Title       string
 	Description string
 	HomeURL     string    // rel="alternate" / home_page_url
@@ -140,8 +140,9 @@ func cleanAll(ss []string) []string {
 }
 
 // isAbsURI reports whether s looks like an absolute URI: a scheme, a colon
-// and a non-empty rest free of spaces, controls and the characters RFC 3986
-// never allows unescaped. Atom ids must be such IRIs.
+// and a non-empty rest free of spaces, controls, malformed percent escapes
+// and the characters RFC 3986 never allows unescaped. Atom ids must be such
+// IRIs.
 func isAbsURI(s string) bool {
 	colon := strings.IndexByte(s, ':')
 	if colon < 1 || colon == len(s)-1 {
@@ -154,12 +155,20 @@ func isAbsURI(s string) bool {
 			return false
 		}
 	}
-	for _, r := range s[colon+1:] {
+	rest := s[colon+1:]
+	for i, r := range rest {
 		if r <= ' ' || r == 0x7f || strings.ContainsRune("<>\"{}|\\^`", r) {
+			return false
+		}
+		if r == '%' && (i+2 >= len(rest) || !isHex(rest[i+1]) || !isHex(rest[i+2])) {
 			return false
 		}
 	}
 	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // isHTTPURL reports whether s is an absolute http or https URL, the only
@@ -169,11 +178,16 @@ func isHTTPURL(s string) bool {
 	return (strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")) && isAbsURI(s)
 }
 
-// uriOr returns id when it is an absolute URI, and otherwise a URN of the
-// given kind built from it, so the result is always a valid Atom id.
+// uriOr returns id when it is an absolute URI, in the canonical form of
+// net/url (scheme lower-cased, non-ASCII percent-encoded), because Atom
+// readers such as gofeed put ids through a URL parser and a GUID must read
+// the same in every format; otherwise it returns a URN of the given kind
+// built from id, so the result is always a valid Atom id.
 func uriOr(kind, id string) string {
 	if isAbsURI(id) {
-		return id
+		if u, err := url.Parse(id); err == nil && isAbsURI(u.String()) {
+			return u.String()
+		}
 	}
 	return "urn:bulletin:" + kind + ":" + url.PathEscape(id)
 }

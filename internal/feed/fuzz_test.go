@@ -121,7 +121,11 @@ func FuzzWriters(f *testing.F) {
 		if len(events) != 2 {
 			t.Fatalf("%d events, want 2", len(events))
 		}
-		for name, want := range map[string]string{"SUMMARY": title, "DESCRIPTION": summary, "UID": category} {
+		uid := strings.TrimSpace(clean(category))
+		if uid == "" {
+			uid = "<derived>"
+		}
+		for name, want := range map[string]string{"SUMMARY": title, "DESCRIPTION": summary, "UID": uid} {
 			if want == "" && name == "DESCRIPTION" {
 				continue
 			}
@@ -130,6 +134,9 @@ func FuzzWriters(f *testing.F) {
 				t.Fatalf("no %s", name)
 			}
 			got, err := p.Text()
+			if want == "<derived>" && strings.HasSuffix(got, "@bulletin") {
+				continue
+			}
 			if err != nil || got != icalText(want) {
 				t.Errorf("%s = %q (%v), want %q", name, got, err, icalText(want))
 			}

@@ -2,6 +2,8 @@ package feed
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -19,7 +21,8 @@ type Calendar struct {
 // CalEvent is one VEVENT. For AllDay events only the dates of Start and End
 // count, in their own locations: Start is the first day and End the last
 // (inclusive; zero means a one-day event). Timed events are written in UTC;
-// a zero End leaves the end open. Events with a zero Start are skipped.
+// a zero End leaves the end open. Events with a zero Start are skipped; an
+// empty UID is replaced by one derived from Summary and Start.
 type CalEvent struct {
 	UID, Summary, Description, URL, Location string
 	Start, End                               time.Time
@@ -128,8 +131,14 @@ func WriteICal(w io.Writer, cal Calendar) error {
 		if stamp.IsZero() {
 			stamp = ev.Start
 		}
+		uid := strings.TrimSpace(clean(ev.UID))
+		if uid == "" {
+			// UID is required; derive one from what the event says.
+			sum := sha256.Sum256([]byte(ev.Summary + "\x00" + ev.Start.UTC().Format(time.RFC3339Nano)))
+			uid = hex.EncodeToString(sum[:10]) + "@bulletin"
+		}
 		iw.line("BEGIN:VEVENT")
-		iw.text("UID", ev.UID)
+		iw.text("UID", uid)
 		iw.line("DTSTAMP:" + stamp.UTC().Format(icalDateTime))
 		if ev.AllDay {
 			y, m, d := ev.Start.Date()

@@ -55,6 +55,7 @@ func trickyCalendar() feed.Calendar {
 				AllDay:  true,
 			},
 			{UID: "no-start", Summary: "skipped: no start"},
+			{Summary: "no UID", Start: published3},
 		},
 	}
 }
@@ -110,10 +111,6 @@ func TestICalRoundTrip(t *testing.T) {
 			t.Errorf("%s = %q (%v), want %q", prop, got, err, want)
 		}
 	}
-	events := cal.Events()
-	if len(events) != 3 {
-		t.Fatalf("%d events, want 3 (the one without a start is skipped)", len(events))
-	}
 	text := func(e ical.Event, name string) string {
 		t.Helper()
 		p := e.Props.Get(name)
@@ -125,6 +122,13 @@ func TestICalRoundTrip(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 		return s
+	}
+	events := cal.Events()
+	if len(events) != 4 {
+		t.Fatalf("%d events, want 4 (the one without a start is skipped)", len(events))
+	}
+	if uid := text(events[3], "UID"); !strings.HasSuffix(uid, "@bulletin") || len(uid) != 20+len("@bulletin") {
+		t.Errorf("derived UID = %q", uid)
 	}
 
 	webinar := events[0]
