@@ -1,0 +1,93 @@
+package main_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestUsageAndErrors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := binary(t)
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.toml")
+	os.WriteFile(bad, []byte("[[source]]\nid = \"x\"\ntitle = \"X\"\nschedule = \"whenever\"\neditions = [\"https://example.org/b/1\"]\n"), 0o644)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+		stdout string
+	}{
+		{"help", []string{"help"}, 2, "", "Usage: bulletin"},
+		{"no command", nil, 2, "Usage: bulletin", ""},
+		{"unknown flag", []string{"--frobnicate", "crawl"}, 2, "flag provided but not defined", ""},
+		{"unknown sub-command flag", []string{"crawl", "--frobnicate"}, 2, "Usage: bulletin", ""},
+		{"unknown command", []string{"frob"}, 2, `unknown command "frob"`, ""},
+		{"version", []string{"version"}, 0, "", "bulletin "},
+		{"config error", []string{"--config", bad, "crawl"}, 1, bad + ": source[x].schedule: invalid cron spec", ""},
+		{"missing config", []string{"--config", filepath.Join(dir, "nope.toml"), "crawl"}, 1, "nope.toml", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := &env{t: t, bin: bin}
+			out, errs, code := e.runRaw(tt.args...)
+			if code != tt.code || !strings.Contains(errs, tt.stderr) || !strings.Contains(out, tt.stdout) {
+				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			if strings.Contains(errs, "goroutine ") || strings.Contains(errs, "panic") {
+				t.Errorf("stack trace on stderr: %s", errs)
+			}
+		})
+	}
+}
+
+// TestUnreachable: a source whose host does not answer is one clear log line
+// naming the source and the URL, and a non-zero exit; serve still starts.
+func TestUnreachable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	dir := t.TempDir()
+	dead := "http://" + freeAddr(t) // nothing listens there
+	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "c.toml"), addr: freeAddr(t)}
+	os.WriteFile(e.config, []byte(`data_dir = "`+filepath.Join(dir, "data")+`"
+listen = "`+e.addr+`"
+[[source]]
+id = "dead"
+title = "Dead"
+schedule = "@daily"
+feeds = ["`+dead+`/accounts/UKLGA/bulletins.rss"]
+lists = ["`+dead+`/accounts/UKLGA/bulletins"]
+editions = ["`+dead+`/accounts/UKLGA/bulletins/1a", "`+dead+`/accounts/UKLGA/bulletins/1b"]
+allow_private = true
+delay = "0s"
+`), 0o644)
+	out, errs, code := e.run("crawl")
+	if code == 0 {
+		t.Fatalf("crawl of an unreachable source exited 0\n%s\n%s", out, errs)
+	}
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(errs), "\n") {
+		if strings.Contains(l, "level=ERROR") && strings.Contains(l, "source=dead") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], dead) {
+		t.Errorf("want one error line naming the source and URL, got:\n%s", errs)
+	}
+	if strings.Contains(errs, "goroutine ") {
+		t.Errorf("stack trace: %s", errs)
+	}
+	stop := e.serve()
+	if code, _, _ := e.get("/feeds/dead.rss"); code != 200 {
+		t.Errorf("feed of a source with nothing crawled: %d", code)
+	}
+	if code, _, body := e.get("/feeds/nope.rss"); code != 404 || !strings.Contains(string(body), `"error"`) {
+		t.Errorf("unknown source: %d %s", code, body)
+	}
+	stop()
+}

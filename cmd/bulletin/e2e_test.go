@@ -1,0 +1,341 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/lga-digital/bulletin/internal/testsite"
+)
+
+// binary builds cmd/bulletin once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "bulletin")
+	cmd := exec.Command("go", "build", "-o", bin, ".")
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return bin
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// env is one bulletin installation: a config pointing at the fixture site.
+type env struct {
+	t      *testing.T
+	bin    string
+	config string
+	addr   string
+	site   *testsite.Site
+}
+
+func newEnv(t *testing.T) *env {
+	site := testsite.Start(t)
+	dir := t.TempDir()
+	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "bulletin.toml"), addr: freeAddr(t), site: site}
+	cfg := fmt.Sprintf(`data_dir = %q
+listen = %q
+
+[[source]]
+id = "lga-cdt"
+title = "LGA Cyber, Digital and Technology Bulletin"
+home = "%[3]s/accounts/UKLGA/bulletins"
+schedule = "@daily"
+feeds = ["%[3]s/accounts/UKLGA/bulletins.rss"]
+lists = ["%[3]s/accounts/UKLGA/bulletins"]
+editions = ["%[3]s/accounts/UKLGA/bulletins/392f025"]
+match = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
+allow_private = true
+delay = "0s"
+`, filepath.Join(dir, "data"), e.addr, site.URL)
+	if err := os.WriteFile(e.config, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// run runs the binary with the env's config and returns stdout, stderr and the exit code.
+func (e *env) run(args ...string) (string, string, int) {
+	e.t.Helper()
+	return e.runRaw(append([]string{"--config", e.config}, args...)...)
+}
+
+// runRaw runs the binary with exactly these arguments.
+func (e *env) runRaw(args ...string) (string, string, int) {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, e.bin, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		e.t.Fatalf("run %v: %v", args, err)
+	}
+	return out.String(), errb.String(), code
+}
+
+func (e *env) mustRun(args ...string) string {
+	e.t.Helper()
+	out, errs, code := e.run(args...)
+	if code != 0 {
+		e.t.Fatalf("bulletin %v: exit %d\nstdout:\n%s\nstderr:\n%s", args, code, out, errs)
+	}
+	return out
+}
+
+// serve starts `bulletin serve` and returns a stop function.
+func (e *env) serve() (stop func()) {
+	e.t.Helper()
+	cmd := exec.Command(e.bin, "--config", e.config, "serve")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		e.t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + e.addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			e.t.Fatalf("serve did not start: %v\n%s", err, errb.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return func() {
+		cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				e.t.Errorf("serve exited with %v\n%s", err, errb.String())
+			}
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			e.t.Error("serve did not stop on SIGINT")
+		}
+	}
+}
+
+func (e *env) get(path string) (int, http.Header, []byte) {
+	e.t.Helper()
+	resp, err := http.Get("http://" + e.addr + path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp.StatusCode, resp.Header, b
+}
+
+// feeds reads every feed of the source with gofeed and returns, per feed
+// path, the entries' GUIDs and titles.
+func (e *env) feeds() map[string][][2]string {
+	e.t.Helper()
+	out := map[string][][2]string{}
+	for _, p := range []string{"/feeds/lga-cdt", "/feeds/lga-cdt/editions", "/search"} {
+		for _, ext := range []string{".rss", ".atom", ".json"} {
+			path := p + ext
+			if p == "/search" {
+				path += "?q=cyber"
+			}
+			code, h, body := e.get(path)
+			if code != 200 {
+				e.t.Fatalf("GET %s: %d %s", path, code, body)
+			}
+			f, err := gofeed.NewParser().ParseString(string(body))
+			if err != nil {
+				e.t.Fatalf("gofeed %s: %v\n%s", path, err, body)
+			}
+			if h.Get("ETag") == "" || h.Get("Last-Modified") == "" {
+				e.t.Errorf("%s: no validators: %v", path, h)
+			}
+			var entries [][2]string
+			for _, it := range f.Items {
+				entries = append(entries, [2]string{it.GUID, it.Title})
+			}
+			if len(entries) == 0 {
+				e.t.Errorf("%s: no entries", path)
+			}
+			out[path] = entries
+		}
+	}
+	return out
+}
+
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	e := newEnv(t)
+	var want []string // every fixture edition of the series
+	for _, f := range testsite.Editions() {
+		if f.Series {
+			want = append(want, f.Title)
+		}
+	}
+
+	out := e.mustRun("crawl")
+	if !strings.Contains(out, "lga-cdt") {
+		t.Errorf("crawl summary: %s", out)
+	}
+	editionHits := func() int {
+		n := 0
+		for _, f := range testsite.Editions() {
+			n += e.site.Hits(f.Path)
+		}
+		return n
+	}
+	firstHits := editionHits()
+	if firstHits == 0 {
+		t.Fatal("crawl fetched no edition page")
+	}
+
+	stop := e.serve()
+	first := e.feeds()
+	code, _, body := e.get("/api/editions")
+	var eds struct {
+		Editions []struct {
+			Title     string
+			ItemCount int `json:"item_count"`
+		}
+	}
+	if code != 200 || json.Unmarshal(body, &eds) != nil {
+		t.Fatalf("/api/editions: %d %s", code, body)
+	}
+	var got []string
+	for _, ed := range eds.Editions {
+		got = append(got, ed.Title)
+		if ed.ItemCount == 0 {
+			t.Errorf("edition %q has no items", ed.Title)
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("editions:\n got %q\nwant %q (the foreign series must be skipped)", got, want)
+	}
+	checkSearch(t, e)
+	stop()
+
+	// A second crawl with nothing new downloads no edition page and changes nothing.
+	e.mustRun("crawl")
+	if n := editionHits(); n != firstHits {
+		t.Errorf("second crawl fetched edition pages again: %d requests, want %d", n, firstHits)
+	}
+	stop = e.serve()
+	if second := e.feeds(); !equalFeeds(first, second) {
+		t.Errorf("feeds changed after a second crawl")
+	}
+	stop()
+
+	// Reindex rebuilds the same index from the snapshots, offline.
+	e.site.Close()
+	e.mustRun("reindex")
+	stop = e.serve()
+	if third := e.feeds(); !equalFeeds(first, third) {
+		t.Errorf("feeds changed after reindex")
+	}
+	stop()
+
+	out = e.mustRun("search", "digital inclusion")
+	if !strings.Contains(out, "Minimum Digital Living Standard") {
+		t.Errorf("search output lacks an expected item:\n%s", out)
+	}
+}
+
+func equalFeeds(a, b map[string][][2]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !slices.Equal(v, b[k]) {
+			return false
+		}
+	}
+	return true
+}
+
+func checkSearch(t *testing.T, e *env) {
+	t.Helper()
+	type hit struct {
+		ID, Title string
+		Edition   struct{ Number int }
+	}
+	search := func(q string) []hit {
+		code, _, body := e.get("/api/search?q=" + strings.ReplaceAll(q, " ", "+"))
+		var res struct {
+			Total uint64
+			Hits  []hit
+		}
+		if code != 200 || json.Unmarshal(body, &res) != nil {
+			t.Fatalf("/api/search?q=%s: %d %s", q, code, body)
+		}
+		return res.Hits
+	}
+	// "Cyber 360" appears in edition 19's volunteer article; "Ofcom" in 25.
+	for q, title := range map[string]string{
+		`"Cyber 360"`:   "LGA Bespoke Cyber Support – Volunteer Opportunity",
+		"ofcom":         "Empowering the Next Generation: Ofcom's Media Literacy Strategy",
+		"councils":      "",
+		"microsoft MOU": "Microsoft MOU (Memorandum of Understanding) negotiations",
+	} {
+		hits := search(q)
+		if len(hits) == 0 {
+			t.Errorf("search %s: no hits", q)
+			continue
+		}
+		if title == "" {
+			continue
+		}
+		found := false
+		for _, h := range hits {
+			found = found || strings.EqualFold(normQuote(h.Title), normQuote(title))
+		}
+		if !found {
+			t.Errorf("search %s: %q not among %d hits", q, title, len(hits))
+		}
+	}
+	code, _, body := e.get("/api/search?q=%28unclosed")
+	if code != 400 || !bytes.Contains(body, []byte(`"error"`)) {
+		t.Errorf("bad query: %d %s", code, body)
+	}
+}
+
+func normQuote(s string) string {
+	return strings.NewReplacer("’", "'", "‘", "'").Replace(s)
+}

@@ -1,0 +1,240 @@
+// Package cli implements bulletin's sub-commands: it parses flags, loads the
+// config and wires the stages together. It holds no logic of its own.
+//
+// It may import every package of the module; only cmd/bulletin imports it.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/debug"
+	"syscall"
+
+	"github.com/lga-digital/bulletin/config"
+	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/snapshot"
+)
+
+const usage = `Usage: bulletin [--config FILE] [--log-format text|json] COMMAND [flags]
+
+Turns HTML e-mail bulletins into feeds and a search engine.
+
+Commands:
+  serve                  serve feeds, search and the API; crawl each source on its schedule
+  crawl [--source ID]    crawl every source (or one) once, print a summary
+        [--refetch]      download edition pages again even when already kept
+        [--max-new N]    stop after N new editions per source
+  reindex                rebuild the search index from the kept pages, offline
+  search QUERY [--json]  search the index; same language as /api/search
+        [--source ID] [--sort relevance|date] [--page N] [--size N]
+  version                print the version
+  help                   print this help
+
+Global flags (also accepted after the command):
+  --config FILE          config file (default $BULLETIN_CONFIG, else config/bulletin.toml,
+                         else the embedded copy of config/bulletin.toml)
+  --log-format FORMAT    text (default) or json
+`
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// errUsage marks a usage error: the message is printed with the usage.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// app is one invocation of the CLI.
+type app struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	configPath     string
+	logFormat      string
+	log            *slog.Logger
+}
+
+// Main runs the CLI with the arguments after the program name and returns
+// the process exit code.
+func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	a := &app{stdout: stdout, stderr: stderr, getenv: getenv}
+	global := a.flags("bulletin")
+	if err := global.Parse(args); err != nil {
+		return a.usageExit(err)
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, cmdArgs := rest[0], rest[1:]
+	commands := map[string]func(context.Context, []string) error{
+		"serve":   a.serve,
+		"crawl":   a.crawl,
+		"reindex": a.reindex,
+		"search":  a.search,
+		"version": a.version,
+	}
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprint(stdout, usage)
+		return exitUsage
+	}
+	run, ok := commands[cmd]
+	if !ok {
+		return a.usageExit(&usageError{fmt.Sprintf("unknown command %q", cmd)})
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, cmdArgs)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
+		return a.usageExit(err)
+	default:
+		if a.log != nil {
+			a.log.Error(err.Error())
+		} else {
+			fmt.Fprintln(stderr, "bulletin:", err)
+		}
+		return exitFailure
+	}
+}
+
+func (a *app) usageExit(err error) int {
+	if !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(a.stderr, "bulletin:", err)
+	}
+	fmt.Fprint(a.stderr, usage)
+	return exitUsage
+}
+
+// flags returns a flag set that knows the global flags; every sub-command
+// starts from it so that --config works before or after the command.
+func (a *app) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&a.configPath, "config", a.configPath, "config file")
+	fs.StringVar(&a.logFormat, "log-format", a.logFormatOr("text"), "text or json")
+	return fs
+}
+
+func (a *app) logFormatOr(def string) string {
+	if a.logFormat != "" {
+		return a.logFormat
+	}
+	return def
+}
+
+// parse parses a sub-command's flags and returns its positional arguments.
+// Flags may come before or after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// setup loads the config and the logger.
+func (a *app) setup() (*config.Config, error) {
+	switch a.logFormat {
+	case "", "text":
+		a.log = slog.New(slog.NewTextHandler(a.stderr, nil))
+	case "json":
+		a.log = slog.New(slog.NewJSONHandler(a.stderr, nil))
+	default:
+		return nil, &usageError{fmt.Sprintf("--log-format must be text or json, got %q", a.logFormat)}
+	}
+	path := a.configPath
+	if path == "" {
+		path = a.getenv("BULLETIN_CONFIG")
+	}
+	if path == "" {
+		if _, err := os.Stat(config.DefaultPath); err != nil {
+			return config.Shipped(a.getenv)
+		}
+		path = config.DefaultPath
+	}
+	return config.Load(path, a.getenv)
+}
+
+// stores opens the snapshot store and the index of the data directory.
+func (a *app) stores(cfg *config.Config) (*snapshot.Store, *index.Index, error) {
+	st, err := snapshot.Open(filepath.Join(cfg.DataDir, "snapshots"))
+	if err != nil {
+		return nil, nil, err
+	}
+	idx, err := index.Open(filepath.Join(cfg.DataDir, "index"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, idx, nil
+}
+
+// crawler builds the crawler of one source: its own polite client with the
+// source's delay.
+func (a *app) crawler(src *config.Source, st *snapshot.Store, idx *index.Index) *crawl.Crawler {
+	client := fetch.New(fetch.Options{UserAgent: userAgent(), Delay: src.Delay, Logger: a.log})
+	return &crawl.Crawler{Fetch: client, Store: st, Index: idx, Log: a.log}
+}
+
+func userAgent() string {
+	return "bulletin/" + moduleVersion() + " (+https://github.com/lga-digital/bulletin)"
+}
+
+func moduleVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+func (a *app) version(ctx context.Context, args []string) error {
+	fs := a.flags("version")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	v, rev, dirty := moduleVersion(), "", ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				if s.Value == "true" {
+					dirty = "+dirty"
+				}
+			}
+		}
+	}
+	if rev != "" {
+		fmt.Fprintf(a.stdout, "bulletin %s (%s%s)\n", v, rev, dirty)
+	} else {
+		fmt.Fprintf(a.stdout, "bulletin %s\n", v)
+	}
+	return nil
+}

@@ -1,0 +1,274 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/lga-digital/bulletin/config"
+	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/schedule"
+	"github.com/lga-digital/bulletin/internal/server"
+	"github.com/lga-digital/bulletin/internal/snapshot"
+)
+
+// sources returns the configured sources, or the one named by id.
+func sources(cfg *config.Config, id string) ([]*config.Source, error) {
+	if id == "" {
+		out := make([]*config.Source, len(cfg.Sources))
+		for i := range cfg.Sources {
+			out[i] = &cfg.Sources[i]
+		}
+		return out, nil
+	}
+	src, ok := cfg.Source(id)
+	if !ok {
+		return nil, &usageError{fmt.Sprintf("unknown source %q (config %s)", id, cfg.File)}
+	}
+	return []*config.Source{src}, nil
+}
+
+func (a *app) crawl(ctx context.Context, args []string) error {
+	fs := a.flags("crawl")
+	id := fs.String("source", "", "crawl only this source")
+	refetch := fs.Bool("refetch", false, "download edition pages again")
+	maxNew := fs.Int("max-new", 0, "stop after N new editions per source")
+	if rest, err := parse(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return &usageError{fmt.Sprintf("crawl takes no arguments, got %q", rest)}
+	}
+	cfg, err := a.setup()
+	if err != nil {
+		return err
+	}
+	srcs, err := sources(cfg, *id)
+	if err != nil {
+		return err
+	}
+	st, idx, err := a.stores(cfg)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	var sums []crawl.Summary
+	var failed []string
+	for _, src := range srcs {
+		sum, err := a.crawler(src, st, idx).Run(ctx, src, crawl.Options{Refetch: *refetch, MaxNew: *maxNew})
+		sums = append(sums, sum)
+		if err != nil {
+			failed = append(failed, src.ID)
+		}
+	}
+	printSummaries(a.stdout, sums)
+	if len(failed) > 0 {
+		return fmt.Errorf("crawl failed for source(s) %s (see the log above)", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func printSummaries(w interface{ Write([]byte) (int, error) }, sums []crawl.Summary) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tDISCOVERED\tFETCHED\tEDITIONS\tITEMS\tSKIPPED\tFAILED\tTIME")
+	for _, s := range sums {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", s.Source, s.Discovered, s.Fetched, s.Editions, s.Items,
+			s.Skipped, s.Failed, s.Duration.Round(time.Millisecond))
+	}
+	tw.Flush()
+}
+
+// reindex rebuilds the index from snapshots into a fresh directory and swaps
+// it in only when complete, so a failed or interrupted reindex leaves the
+// old index in place.
+func (a *app) reindex(ctx context.Context, args []string) error {
+	fs := a.flags("reindex")
+	if rest, err := parse(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return &usageError{fmt.Sprintf("reindex takes no arguments, got %q", rest)}
+	}
+	cfg, err := a.setup()
+	if err != nil {
+		return err
+	}
+	st, err := snapshot.Open(filepath.Join(cfg.DataDir, "snapshots"))
+	if err != nil {
+		return err
+	}
+	live := filepath.Join(cfg.DataDir, "index")
+	// Opening the live index first proves no server holds it.
+	if cur, err := index.Open(live); err != nil {
+		return fmt.Errorf("reindex: %w (stop `bulletin serve` first)", err)
+	} else if err := cur.Close(); err != nil {
+		return err
+	}
+	fresh := live + ".new"
+	if err := os.RemoveAll(fresh); err != nil {
+		return err
+	}
+	idx, err := index.Open(fresh)
+	if err != nil {
+		return err
+	}
+	var sums []crawl.Summary
+	var failed []string
+	for i := range cfg.Sources {
+		src := &cfg.Sources[i]
+		c := &crawl.Crawler{Store: st, Index: idx, Log: a.log}
+		sum, err := c.Reindex(ctx, src)
+		sums = append(sums, sum)
+		if err != nil {
+			failed = append(failed, src.ID)
+		}
+	}
+	if err := idx.Close(); err != nil {
+		return err
+	}
+	printSummaries(a.stdout, sums)
+	if ctx.Err() != nil {
+		return fmt.Errorf("reindex interrupted; the old index is unchanged: %w", ctx.Err())
+	}
+	old := live + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return err
+	}
+	if err := os.Rename(live, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	if err := os.Rename(fresh, live); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("reindex: some snapshots of %s failed (see the log above)", strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+func (a *app) search(ctx context.Context, args []string) error {
+	fs := a.flags("search")
+	asJSON := fs.Bool("json", false, "print JSON like /api/search")
+	src := fs.String("source", "", "only this source")
+	sort := fs.String("sort", "", "relevance or date")
+	page := fs.Int("page", 1, "page")
+	size := fs.Int("size", 20, "results per page (max 100)")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *size < 1 || *size > 100 || *page < 1 {
+		return &usageError{"--size must be 1 to 100 and --page at least 1"}
+	}
+	if *sort != "" && *sort != "relevance" && *sort != "date" {
+		return &usageError{fmt.Sprintf("--sort must be relevance or date, got %q", *sort)}
+	}
+	cfg, err := a.setup()
+	if err != nil {
+		return err
+	}
+	if *src != "" {
+		if _, err := sources(cfg, *src); err != nil {
+			return err
+		}
+	}
+	idx, err := index.Open(filepath.Join(cfg.DataDir, "index"))
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	q := strings.Join(rest, " ")
+	res, err := idx.Search(ctx, index.Request{Query: q, Source: *src, Sort: *sort, Page: *page, Size: *size, Facets: *asJSON, Highlight: true})
+	if err != nil {
+		var se *index.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("invalid query: %w\n  %s\n  %s^", se, q, strings.Repeat(" ", se.Pos))
+		}
+		return err
+	}
+	resp := server.NewSearchResponse(q, res)
+	if *asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(resp)
+	}
+	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATE\tNO.\tSECTION\tTITLE\tID")
+	for _, h := range resp.Hits {
+		num := "-"
+		if h.Edition.Number > 0 {
+			num = fmt.Sprint(h.Edition.Number)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.Published.Format("2006-01-02"), num, clip(h.Section, 24), clip(h.Title, 70), h.ID)
+	}
+	tw.Flush()
+	fmt.Fprintf(a.stdout, "%d result(s); page %d of %d\n", resp.Total, resp.Page, max(1, (int(resp.Total)+*size-1) / *size))
+	return nil
+}
+
+func clip(s string, n int) string {
+	if s == "" {
+		return "-"
+	}
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func (a *app) serve(ctx context.Context, args []string) error {
+	fs := a.flags("serve")
+	if rest, err := parse(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return &usageError{fmt.Sprintf("serve takes no arguments, got %q", rest)}
+	}
+	cfg, err := a.setup()
+	if err != nil {
+		return err
+	}
+	st, idx, err := a.stores(cfg)
+	if err != nil {
+		return err
+	}
+	defer idx.Close()
+	crawlers := map[string]*crawl.Crawler{}
+	for i := range cfg.Sources {
+		src := &cfg.Sources[i]
+		crawlers[src.ID] = a.crawler(src, st, idx)
+	}
+	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+		return crawlers[src.ID].Run(ctx, src, crawl.Options{})
+	}, a.log, schedule.Options{Jitter: 30 * time.Second})
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(cfg, idx, sched, a.log)
+	if err != nil {
+		return err
+	}
+	sched.Start()
+	defer sched.Stop(context.Background())
+	// An empty index is filled at start-up, in the background.
+	if stats, err := idx.Stats(ctx); err == nil && stats.Items == 0 {
+		for _, src := range cfg.Sources {
+			if err := sched.Run(src.ID); err != nil {
+				a.log.Warn("start-up crawl: "+err.Error(), "source", src.ID)
+			}
+		}
+	}
+	err = srv.ListenAndServe(ctx, 10*time.Second)
+	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	sched.Stop(stopCtx)
+	return err
+}

@@ -1,0 +1,354 @@
+// Package crawl runs one pass over one source: discover → fetch → snapshot →
+// parse → index. It is the only package that knows the order of the stages.
+// A pass is idempotent: with nothing new it downloads no edition page and
+// changes nothing.
+//
+// It imports config, model and the stage packages (fetch, discover, snapshot,
+// parse, index). Nothing but the CLI and the server may import it.
+package crawl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/lga-digital/bulletin/config"
+	"github.com/lga-digital/bulletin/internal/discover"
+	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/parse"
+	"github.com/lga-digital/bulletin/internal/snapshot"
+)
+
+// Accept headers: GovDelivery answers 406 to a feed request without XML in Accept.
+const (
+	acceptFeed = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+	acceptHTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+)
+
+// Snapshot statuses.
+const (
+	statusIndexed = "indexed"
+	statusSkipped = "skipped: subject and masthead do not match"
+)
+
+// maxListPages bounds how far a paginated list page is followed in one pass.
+const maxListPages = 50
+
+// Fetcher fetches one URL; *fetch.Client implements it.
+type Fetcher interface {
+	Do(ctx context.Context, req fetch.Request) (*fetch.Response, error)
+}
+
+// Index is what a crawl needs of the search index; *index.Index implements it.
+type Index interface {
+	PutEdition(ctx context.Context, ed model.Edition, items []model.Item) error
+	Edition(ctx context.Context, id string) (model.Edition, bool, error)
+}
+
+// Crawler holds the stages a pass wires together.
+type Crawler struct {
+	Fetch Fetcher
+	Store *snapshot.Store
+	Index Index
+	Log   *slog.Logger
+}
+
+// Options tune one pass.
+type Options struct {
+	Refetch bool // download edition pages again even when snapshotted
+	MaxNew  int  // stop after this many new edition downloads; 0 = no limit
+}
+
+// Summary tells what one pass did.
+type Summary struct {
+	Source     string        `json:"source"`
+	Started    time.Time     `json:"started"`
+	Duration   time.Duration `json:"duration"`
+	Discovered int           `json:"discovered"` // distinct edition URLs found
+	Fetched    int           `json:"fetched"`    // edition pages downloaded
+	Editions   int           `json:"editions"`   // editions (re)indexed
+	Items      int           `json:"items"`      // items in those editions
+	Skipped    int           `json:"skipped"`    // bulletins of another series
+	Failed     int           `json:"failed"`     // URLs that could not be fetched or parsed
+	Errors     []string      `json:"errors,omitempty"`
+}
+
+// Err summarises the failures of a pass as one error, or nil.
+func (s *Summary) Err() error {
+	if len(s.Errors) == 0 {
+		return nil
+	}
+	return fmt.Errorf("source %s: %d failure(s); first: %s", s.Source, len(s.Errors), s.Errors[0])
+}
+
+// pass is the state of one Run.
+type pass struct {
+	*Crawler
+	src  *config.Source
+	opt  Options
+	sum  Summary
+	down map[string]bool // hosts that failed at the network level this pass
+}
+
+// Run crawls one source once. It returns the summary and, when any URL
+// failed, an error naming the source and the first failing URL; what could be
+// crawled is kept either way.
+func (c *Crawler) Run(ctx context.Context, src *config.Source, opt Options) (Summary, error) {
+	p := &pass{Crawler: c, src: src, opt: opt, down: map[string]bool{},
+		sum: Summary{Source: src.ID, Started: time.Now()}}
+	cands := p.discover(ctx)
+	p.sum.Discovered = len(cands)
+	for _, cand := range cands {
+		if ctx.Err() != nil {
+			p.fail(cand.URL, ctx.Err())
+			break
+		}
+		if opt.MaxNew > 0 && p.sum.Fetched >= opt.MaxNew {
+			c.Log.Info("crawl: reached the maximum of new editions", "source", src.ID, "max_new", opt.MaxNew)
+			break
+		}
+		p.edition(ctx, cand)
+	}
+	p.sum.Duration = time.Since(p.sum.Started)
+	return p.sum, p.sum.Err()
+}
+
+// Reindex parses every edition snapshot of the source again and indexes it,
+// with no network.
+func (c *Crawler) Reindex(ctx context.Context, src *config.Source) (Summary, error) {
+	p := &pass{Crawler: c, src: src, sum: Summary{Source: src.ID, Started: time.Now()}}
+	metas, err := c.Store.List(ctx, src.ID, snapshot.KindEdition)
+	if err != nil {
+		return p.sum, fmt.Errorf("reindex %s: %w", src.ID, err)
+	}
+	p.sum.Discovered = len(metas)
+	for _, m := range metas {
+		if ctx.Err() != nil {
+			return p.sum, ctx.Err()
+		}
+		body, err := c.Store.Body(ctx, m)
+		if err != nil {
+			p.fail(m.URL, err)
+			continue
+		}
+		p.process(ctx, m, body)
+	}
+	p.sum.Duration = time.Since(p.sum.Started)
+	return p.sum, p.sum.Err()
+}
+
+// discover gathers edition URLs from the source's feeds, list pages and
+// known editions, in that order, without duplicates.
+func (p *pass) discover(ctx context.Context) []discover.Candidate {
+	var lists [][]discover.Candidate
+	for _, u := range p.src.Feeds {
+		body, ok := p.page(ctx, snapshot.KindFeed, u, acceptFeed)
+		if !ok {
+			continue
+		}
+		cands, err := discover.Feed(body, u)
+		if err != nil {
+			p.fail(u, err)
+			continue
+		}
+		lists = append(lists, cands)
+	}
+	pattern := discover.GovDeliveryPattern()
+	for _, start := range p.src.Lists {
+		seen := map[string]bool{}
+		for u, n := start, 0; u != "" && n < maxListPages && !seen[u]; n++ {
+			seen[u] = true
+			body, ok := p.page(ctx, snapshot.KindList, u, acceptHTML)
+			if !ok {
+				break
+			}
+			cands, next, err := discover.List(body, u, pattern)
+			if err != nil {
+				p.fail(u, err)
+				break
+			}
+			lists = append(lists, cands)
+			if p.allKnown(ctx, cands) {
+				break // older pages hold only editions already crawled
+			}
+			u = next
+		}
+	}
+	known := make([]discover.Candidate, 0, len(p.src.Editions))
+	for _, u := range p.src.Editions {
+		known = append(known, discover.Candidate{URL: u, From: "known"})
+	}
+	return discover.Merge(append(lists, known)...)
+}
+
+// allKnown reports whether every candidate already has a snapshot.
+func (p *pass) allKnown(ctx context.Context, cands []discover.Candidate) bool {
+	for _, c := range cands {
+		if _, ok, err := p.Store.Get(ctx, p.src.ID, c.URL); err != nil || !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// page fetches a feed or list page with a conditional GET and keeps it as a
+// snapshot. On 304 it returns the stored body.
+func (p *pass) page(ctx context.Context, kind snapshot.Kind, u, accept string) ([]byte, bool) {
+	prev, had, err := p.Store.Get(ctx, p.src.ID, u)
+	if err != nil {
+		p.fail(u, err)
+		return nil, false
+	}
+	req := p.request(u, accept)
+	if had {
+		req.ETag, req.LastModified = prev.ETag, prev.LastModified
+	}
+	resp, ok := p.fetch(ctx, req)
+	if !ok {
+		return nil, false
+	}
+	if resp.NotModified && had {
+		return p.storedBody(ctx, prev)
+	}
+	m, err := p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: kind, URL: u, ContentType: resp.ContentType,
+		ETag: resp.ETag, LastModified: resp.LastModified, FetchedAt: resp.FetchedAt, Status: "fetched"}, resp.Body)
+	if err != nil {
+		p.fail(u, err)
+		return nil, false
+	}
+	_ = m
+	return resp.Body, true
+}
+
+func (p *pass) storedBody(ctx context.Context, m snapshot.Meta) ([]byte, bool) {
+	body, err := p.Store.Body(ctx, m)
+	if err != nil {
+		p.fail(m.URL, err)
+		return nil, false
+	}
+	return body, true
+}
+
+// edition brings one candidate edition into the index, downloading it only
+// when there is no snapshot yet (or Refetch is set).
+func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
+	m, had, err := p.Store.Get(ctx, p.src.ID, cand.URL)
+	if err != nil {
+		p.fail(cand.URL, err)
+		return
+	}
+	if had && !p.opt.Refetch {
+		if m.Status == statusSkipped {
+			return
+		}
+		if m.Status == statusIndexed {
+			if _, ok, err := p.Index.Edition(ctx, model.EditionID(p.src.ID, m.URL)); err == nil && ok {
+				return // nothing new
+			}
+		}
+		// A snapshot that never reached the index (a crash, a parser error):
+		// finish the work from the stored page.
+		if body, ok := p.storedBody(ctx, m); ok {
+			p.process(ctx, m, body)
+		}
+		return
+	}
+	resp, ok := p.fetch(ctx, p.request(cand.URL, acceptHTML))
+	if !ok {
+		return
+	}
+	p.sum.Fetched++
+	m, err = p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: snapshot.KindEdition, URL: cand.URL,
+		ContentType: resp.ContentType, ETag: resp.ETag, LastModified: resp.LastModified,
+		FetchedAt: resp.FetchedAt, Status: "fetched"}, resp.Body)
+	if err != nil {
+		p.fail(cand.URL, err)
+		return
+	}
+	p.process(ctx, m, resp.Body)
+}
+
+// process parses a snapshot, checks that it belongs to the source and
+// indexes it, recording the outcome on the snapshot.
+func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
+	res, err := parse.Parse(body, m.ContentType, m.URL, parse.Options{Source: p.src.ID, Profile: p.src.Profile})
+	if err != nil {
+		p.fail(m.URL, err)
+		p.setStatus(ctx, m, "parse error: "+err.Error())
+		return
+	}
+	if !p.src.Matches(res.Edition.Title, res.Masthead) {
+		p.sum.Skipped++
+		p.Log.Info("crawl: skipped a bulletin of another series", "source", p.src.ID, "url", m.URL, "subject", res.Edition.Title)
+		p.setStatus(ctx, m, statusSkipped)
+		return
+	}
+	if err := p.Index.PutEdition(ctx, res.Edition, res.Items); err != nil {
+		p.fail(m.URL, err)
+		return
+	}
+	p.sum.Editions++
+	p.sum.Items += len(res.Items)
+	p.Log.Info("crawl: indexed edition", "source", p.src.ID, "url", m.URL, "number", res.Edition.Number, "items", len(res.Items))
+	p.setStatus(ctx, m, statusIndexed)
+}
+
+func (p *pass) setStatus(ctx context.Context, m snapshot.Meta, status string) {
+	if m.Status == status {
+		return
+	}
+	m.Status = status
+	if err := p.Store.UpdateMeta(ctx, m); err != nil {
+		p.fail(m.URL, err)
+	}
+}
+
+func (p *pass) request(u, accept string) fetch.Request {
+	return fetch.Request{URL: u, Accept: accept, AllowHosts: p.src.Hosts, AllowPrivate: p.src.AllowPrivate}
+}
+
+// fetch runs one request. After a network-level failure the host is marked
+// down for the rest of the pass, so an unreachable source costs one log line
+// rather than one per URL.
+func (p *pass) fetch(ctx context.Context, req fetch.Request) (*fetch.Response, bool) {
+	host := hostOf(req.URL)
+	if p.down[host] {
+		p.sum.Failed++
+		return nil, false
+	}
+	resp, err := p.Fetch.Do(ctx, req)
+	if err != nil {
+		var se *fetch.StatusError
+		if !errors.As(err, &se) && !errors.Is(err, fetch.ErrTooLarge) && !errors.Is(err, fetch.ErrDisallowed) &&
+			!errors.Is(err, fetch.ErrHostNotAllowed) && !errors.Is(err, fetch.ErrPrivateAddress) {
+			p.down[host] = true
+		}
+		p.fail(req.URL, err)
+		return nil, false
+	}
+	return resp, true
+}
+
+// fail records and logs one failure, naming the source and the URL.
+func (p *pass) fail(u string, err error) {
+	p.sum.Failed++
+	msg := err.Error()
+	if !strings.Contains(msg, u) {
+		msg = u + ": " + msg
+	}
+	p.sum.Errors = append(p.sum.Errors, msg)
+	p.Log.Error("crawl: "+msg, "source", p.src.ID, "url", u)
+}
+
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return strings.ToLower(u.Host)
+}

@@ -1,0 +1,130 @@
+// Package server is bulletin's HTTP surface: feeds per source, per edition
+// and per search, the search API and page, and the JSON records. It is the
+// only package that knows HTTP.
+//
+// It imports config, model, index and feed (and schedule for crawl status).
+// Nothing but the CLI may import it.
+package server
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/lga-digital/bulletin/config"
+	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/schedule"
+)
+
+//go:embed templates/*.html templates/*.css
+var templateFS embed.FS
+
+// Scheduler is what the server needs of the crawl scheduler.
+type Scheduler interface {
+	Status() []schedule.Status
+}
+
+// Server holds the dependencies of the handlers.
+type Server struct {
+	cfg   *config.Config
+	idx   *index.Index
+	sched Scheduler // may be nil
+	log   *slog.Logger
+	tmpl  *template.Template
+	base  *url.URL // cfg.BaseURL parsed; its path is the mount point
+	mux   *http.ServeMux
+}
+
+// New builds a server. sched may be nil (no crawl status).
+func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger) (*Server, error) {
+	base, err := url.Parse(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux()}
+	s.tmpl, err = template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	m := s.mux
+	m.HandleFunc("GET /{$}", s.handle(s.home))
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	m.HandleFunc("GET /style.css", s.stylesheet)
+	m.HandleFunc("GET /feeds/{file}", s.handle(s.sourceFeed))
+	m.HandleFunc("GET /feeds/{source}/{file}", s.handle(s.editionsFeed))
+	m.HandleFunc("GET /search", s.handle(s.searchPage))
+	for _, ext := range []string{"rss", "atom", "json"} {
+		m.HandleFunc("GET /search."+ext, s.handle(s.searchFeed))
+	}
+	m.HandleFunc("GET /api/search", s.handle(s.apiSearch))
+	m.HandleFunc("GET /api/editions", s.handle(s.apiEditions))
+	m.HandleFunc("GET /api/items/{id}", s.handle(s.apiItem))
+	m.HandleFunc("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return notFound("no such page: " + r.URL.Path)
+	}))
+}
+
+// Handler returns the server's root handler, mounted under the base URL's
+// path when it has one.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	if p := strings.TrimRight(s.base.Path, "/"); p != "" {
+		h = http.StripPrefix(p, h)
+	}
+	return s.logRequests(h)
+}
+
+// URL returns the absolute URL of a path on this server (path starts with "/").
+func (s *Server) URL(path string) string {
+	return strings.TrimRight(s.cfg.BaseURL, "/") + path
+}
+
+// logRequests logs each request at debug level, with its status and time.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// ListenAndServe serves until ctx is cancelled, then shuts down gracefully,
+// letting in-flight requests finish within grace.
+func (s *Server) ListenAndServe(ctx context.Context, grace time.Duration) error {
+	srv := &http.Server{Addr: s.cfg.Listen, Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	s.log.Info("serving", "listen", s.cfg.Listen, "base_url", s.cfg.BaseURL)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
