@@ -62,6 +62,7 @@ func TestEntryGUID(t *testing.T) {
 		{"urn kept", Entry{ID: "urn:bulletin:item:x"}, "urn:bulletin:item:x"},
 		{"url kept", Entry{ID: "https://example.org/a"}, "https://example.org/a"},
 		{"trimmed", Entry{ID: "  urn:x:y \n"}, "urn:x:y"},
+		{"cleaned first", Entry{ID: "\x00urn:x:\xffy"}, "urn:x:y"},
 		{"scheme lower-cased", Entry{ID: "HTTPS://Example.org/A"}, "https://Example.org/A"},
 		{"non-ASCII encoded", Entry{ID: "https://example.org/café"}, "https://example.org/caf%C3%A9"},
 		{"bad escape", Entry{ID: "urn:x:%zz"}, "urn:bulletin:entry:urn:x:%25zz"},

@@ -194,9 +194,9 @@ func uriOr(kind, id string) string {
 
 // entryGUID is the GUID written for e in every format.
 func entryGUID(e Entry) string {
-	id := strings.TrimSpace(e.ID)
+	id := strings.TrimSpace(clean(e.ID))
 	if id == "" {
-		id = strings.TrimSpace(e.URL)
+		id = strings.TrimSpace(clean(e.URL))
 	}
 	if id == "" {
 		// Nothing stable to go on: derive the id from what the entry says.
@@ -209,7 +209,7 @@ func entryGUID(e Entry) string {
 // feedID is the id of f: ID, else SelfURL, else HomeURL, as a URI.
 func feedID(f Feed) string {
 	for _, id := range []string{f.ID, f.SelfURL, f.HomeURL} {
-		if id = strings.TrimSpace(id); id != "" {
+		if id = strings.TrimSpace(clean(id)); id != "" {
 			return uriOr("feed", id)
 		}
 	}
@@ -252,7 +252,7 @@ func (f Feed) updated() time.Time {
 // not repeat those rules.
 func (f Feed) sanitized() Feed {
 	out := Feed{
-		ID:          clean(feedID(f)),
+		ID:          feedID(f),
 		Title:       clean(f.Title),
 		Description: clean(f.Description),
 		HomeURL:     strings.TrimSpace(clean(f.HomeURL)),
@@ -271,7 +271,7 @@ func (f Feed) sanitized() Feed {
 	out.Entries = make([]Entry, 0, len(f.Entries))
 	for _, e := range f.Entries {
 		c := Entry{
-			ID:          clean(entryGUID(e)),
+			ID:          entryGUID(e),
 			Title:       clean(e.Title),
 			URL:         strings.TrimSpace(clean(e.URL)),
 			Summary:     clean(e.Summary),
