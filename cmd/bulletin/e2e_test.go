@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,16 +22,39 @@ import (
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
 
+var build struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+// TestMain removes the binary that the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if build.bin != "" {
+		os.RemoveAll(filepath.Dir(build.bin))
+	}
+	os.Exit(code)
+}
+
 // binary builds cmd/bulletin once per test run.
 func binary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "bulletin")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("build: %v", err)
+	build.once.Do(func() {
+		dir, err := os.MkdirTemp("", "bulletin-e2e-")
+		if err != nil {
+			build.err = err
+			return
+		}
+		build.bin = filepath.Join(dir, "bulletin")
+		cmd := exec.Command("go", "build", "-o", build.bin, ".")
+		cmd.Stderr = os.Stderr
+		build.err = cmd.Run()
+	})
+	if build.err != nil {
+		t.Fatalf("build: %v", build.err)
 	}
-	return bin
+	return build.bin
 }
 
 func freeAddr(t *testing.T) string {
@@ -209,7 +233,10 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	start := time.Now()
+	defer func() { t.Logf("total %v", time.Since(start)) }()
 	out := e.mustRun("crawl")
+	t.Logf("crawl %v", time.Since(start))
 	if !strings.Contains(out, "lga-cdt") {
 		t.Errorf("crawl summary: %s", out)
 	}
@@ -226,7 +253,9 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	stop := e.serve()
+	t.Logf("serve up %v", time.Since(start))
 	first := e.feeds()
+	t.Logf("feeds %v", time.Since(start))
 	code, _, body := e.get("/api/editions")
 	var eds struct {
 		Editions []struct {
@@ -250,7 +279,9 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("editions:\n got %q\nwant %q (the foreign series must be skipped)", got, want)
 	}
 	checkSearch(t, e)
+	t.Logf("search %v", time.Since(start))
 	stop()
+	t.Logf("stopped %v", time.Since(start))
 
 	// A second crawl with nothing new downloads no edition page and changes nothing.
 	e.mustRun("crawl")
