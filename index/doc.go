@@ -1,0 +1,63 @@
+// Package index stores editions and items in a Bleve index and searches them.
+// It is the only package that knows Bleve.
+//
+// # Storage
+//
+// Each item and each edition is one document, told apart by a "type" field.
+// The model value is kept as JSON in a stored, unindexed field and returned
+// exactly as it was put. Beside it the index holds: title and text with
+// English analysis (stemming, so "councils" finds "council"), the same with
+// plain lower-casing (for prefixes and stop words), and keyword, numeric and
+// date fields for section, source, edition id and number, item position,
+// published time, year, organisations and contacts. An edition's title is its
+// subject and issue line and its text is its editorial, so editorials are
+// searchable; items are the hits of Search, and the editions whose own text
+// matches come back beside them in Result.Editions.
+//
+// PutEdition replaces everything held for one edition in one Bleve batch and
+// skips documents whose stored JSON is unchanged, so it is idempotent.
+//
+// # Query language
+//
+// Queries are parsed by this package (ParseQuery), never by Bleve's query
+// string syntax:
+//
+//	council digital        both words (AND is implied; "AND" may be written)
+//	ransomware OR phishing either; OR binds looser than AND: a b OR c = (a b) OR c
+//	NOT webinar, -webinar  exclude; a query of exclusions only matches everything else
+//	(a OR b) -c            parentheses group
+//	"connected places"     phrase, analysed like the text, in the title or the text
+//	procure*               words starting with "procure", in the title or the text
+//	title:budget           in the title only; also title:"a phrase" and title:pro*
+//	section:events         section, case-insensitive: section:"Monthly Highlights"
+//	org:NCSC               an organisation mentioned, case-insensitive
+//	source:lga-cdt         a source id
+//	contact:a@b.gov.uk     an e-mail address given as contact
+//	edition:19             edition number
+//	date:2024-03           published within a period: YYYY, YYYY-MM or YYYY-MM-DD
+//	after:2024-01          published on or after the start of the period
+//	before:2024-06-15      published before the start of the period
+//
+// AND, OR and NOT are operators only in upper case. A bare word matches the
+// title or the text after English analysis; a word that analyses to several
+// tokens ("e-mail", "AI@Cam") is searched as a phrase; a stop word ("the") is
+// searched as written in the plain fields; a word of punctuation only is
+// ignored, and a query with nothing searchable matches nothing. Periods are
+// UTC: date:2024-03 is [2024-03-01T00:00Z, 2024-04-01T00:00Z). A word with a
+// colon after letters is a field; an unknown field is an error (quote the
+// word to search for it), while "10:30am" is a plain word. Field
+// restrictions score every match alike, so ranking comes from the words.
+//
+// Errors are *SyntaxError with the byte offset of the problem: unbalanced
+// parentheses or quotes, an operator with no term after it, an unknown field,
+// a bad date or edition number, a query longer than MaxQueryLen bytes or
+// nested deeper than MaxQueryDepth. Parsing is a single left-to-right pass
+// with no backtracking.
+//
+// # Results
+//
+// Relevance order breaks ties by newest first, then position in the edition;
+// the empty query and Sort "date" list newest first. Snippets are built here
+// from the item's plain text: HTML-escaped, white space collapsed, the words
+// the query looks for (not the ones it excludes) wrapped in <mark>…</mark>.
+package index
