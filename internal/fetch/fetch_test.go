@@ -541,11 +541,10 @@ func TestPrivateAddresses(t *testing.T) {
 func TestRobots(t *testing.T) {
 	const robots = "User-agent: *\nDisallow: /\n\nUser-agent: bulletin\nDisallow: /private\nDisallow: /*?draft=\nAllow: /\n"
 	s := newSite(t, map[string]http.HandlerFunc{
-		"/robots.txt":      text(robots),
-		"/public":          text("ok"),
-		"/private/page":    text("no"),
-		"/public/item":     text("ok"),
-		"/moved-robots/ok": text("ok"),
+		"/robots.txt":   text(robots),
+		"/public":       text("ok"),
+		"/private/page": text("no"),
+		"/public/item":  text("ok"),
 	})
 	c := fetch.New(fast(nil))
 	tests := []struct {
