@@ -74,15 +74,15 @@ type Options struct {
 	Timeout   time.Duration // cap for one attempt including the body; default 30s
 	MaxBytes  int64         // body cap; default 5 MiB; over it → ErrTooLarge
 	// Delay is the minimum gap between the starts of two requests to one
-	// host. As the contract says, 0 means no delay: callers wanting the
-	// polite default pass DefaultDelay (1s).
+	// host. 0 means no delay, so that a configured "0s" is honoured; the
+	// polite default, DefaultDelay (1s), is the caller's to pass.
 	Delay      time.Duration
 	Retries    int           // retries for 429, 5xx and network errors; default 3; negative = none
 	MaxBackoff time.Duration // cap for one wait between retries (Retry-After included); default 30s
 	// BaseBackoff is the first backoff step, doubled on each retry (with
 	// jitter) up to MaxBackoff; default 1s.
 	BaseBackoff time.Duration
-	Logger      *slog.Logger
+	Logger      *slog.Logger // nil = discard
 	// Transport sends the requests; nil = a default transport that checks the
 	// resolved IP at dial time. An injected transport is trusted to dial:
 	// only hosts written as IP literals are then checked against private ranges.
