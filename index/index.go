@@ -297,7 +297,7 @@ const maxSources = 1000
 
 // Stats returns the number of editions and items, in all and per source.
 func (ix *Index) Stats(ctx context.Context) (Stats, error) {
-	var st Stats
+	st := Stats{Sources: []SourceStats{}}
 	per := map[string]*SourceStats{}
 	for _, typ := range []string{typeEdition, typeItem} {
 		req := bleve.NewSearchRequestOptions(termQ(fType, typ), 0, 0, false)

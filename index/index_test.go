@@ -398,3 +398,19 @@ func TestConcurrentUse(t *testing.T) {
 		t.Errorf("Stats after concurrent puts = %+v, %v", st, err)
 	}
 }
+
+func TestEditionItems(t *testing.T) {
+	ix, corpus := openCorpus(t)
+	for _, ce := range corpus {
+		got, err := ix.EditionItems(ctx, ce.Edition.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, ce.Items) {
+			t.Errorf("EditionItems(%s): %d items, want the %d put, in order", ce.Edition.ID, len(got), len(ce.Items))
+		}
+	}
+	if got, err := ix.EditionItems(ctx, "missing"); err != nil || len(got) != 0 {
+		t.Errorf("EditionItems(missing) = %v, %v", got, err)
+	}
+}

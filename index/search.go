@@ -71,7 +71,10 @@ type EditionHit struct {
 	Snippet string // from the editorial, escaped like Hit.Snippet
 }
 
-// Facet counts the matching items by one property.
+// Facet counts the matching items by one property. Section and org values
+// are as written in the items, year is the UTC year of publication, edition
+// is the edition number (items of unnumbered editions are not counted) and
+// source is the source id.
 type Facet struct {
 	Name   string // "section", "year", "edition", "org", "source"
 	Values []FacetValue
@@ -126,6 +129,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	q := toBleve(n)
 	if _, none := q.(*query.MatchNoneQuery); none {
 		// Nothing searchable; Bleve would read a MatchNone clause as absent.
+		if req.Facets {
+			res.Facets = facetsOf(nil)
+		}
 		res.Took = time.Since(began)
 		return res, nil
 	}
