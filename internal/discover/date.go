@@ -17,11 +17,27 @@ var (
 
 const monthAlt = `jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?`
 
-// zones are the abbreviations GovDelivery datelines use, as UTC offsets in
-// hours; the abbreviation fixes the offset, so no tz database is needed.
-var zones = map[string]int{
-	"UTC": 0, "GMT": 0, "BST": 1, "CET": 1, "CEST": 2,
-	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+// zoneOffset is the UTC offset in hours of a time-zone abbreviation that
+// GovDelivery datelines use; the abbreviation fixes the offset, so no tz
+// database is needed. Unknown abbreviations count as UTC.
+func zoneOffset(abbr string) int {
+	switch abbr {
+	case "BST", "CET":
+		return 1
+	case "CEST":
+		return 2
+	case "EDT":
+		return -4
+	case "EST", "CDT":
+		return -5
+	case "CST", "MDT":
+		return -6
+	case "MST", "PDT":
+		return -7
+	case "PST":
+		return -8
+	}
+	return 0 // GMT, UTC and the unknown
 }
 
 // parseDate finds the first date written in s; zero when there is none.
@@ -79,8 +95,7 @@ func slash(s string, m []int) time.Time {
 	if hour > 23 || minute > 59 {
 		return d
 	}
-	offset := zones[group(7)] // unknown or absent: UTC
-	loc := time.FixedZone(group(7), offset*3600)
+	loc := time.FixedZone(group(7), zoneOffset(group(7))*3600)
 	return time.Date(d.Year(), d.Month(), d.Day(), hour, minute, 0, 0, loc).UTC()
 }
 
