@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/url"
 	"regexp"
 	"strings"
@@ -168,26 +167,6 @@ func metaCharset(page []byte) string {
 		}
 	}
 	return ""
-}
-
-// mediaTypeOf reports the media type of a Content-Type header, for callers
-// that need to know whether a page is HTML at all.
-func mediaTypeOf(contentType string) string {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return ""
-	}
-	return mt
-}
-
-// IsHTML reports whether a Content-Type header denotes an HTML page (an empty
-// header is taken as HTML, as browsers sniff it).
-func IsHTML(contentType string) bool {
-	switch mediaTypeOf(contentType) {
-	case "", "text/html", "application/xhtml+xml":
-		return true
-	}
-	return false
 }
 
 // parser holds the state of one Parse call.

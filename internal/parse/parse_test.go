@@ -237,6 +237,7 @@ func TestCharset(t *testing.T) {
 		{"header charset", "text/html; charset=windows-1252", body, "Café “news”"},
 		{"sniffed latin", "text/html", strings.Replace(body, `<meta charset="utf-8">`, "", 1), "Café “news”"},
 		{"utf-8 meta honoured", "text/html", "<meta charset=utf-8><div id=bulletin_body><h2>Caf\u00e9 \u201cnews\u201d</h2><p>Text</p></div>", "Café “news”"},
+		{"meta after the first 1024 bytes", "text/html", "<html><head>" + strings.Repeat(" ", 2000) + "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head><body><div id=bulletin_body><h2>Caf\xe9 \x93news\x94</h2><p>Text \xe9</p></div></body></html>", "Café “news”"},
 		{"bom", "", "\xef\xbb\xbf<div id=bulletin_body><h2>Caf\u00e9</h2><p>Text</p></div>", "Café"},
 	}
 	for _, tt := range tests {
