@@ -60,6 +60,12 @@ func NewSearchResponse(q string, res *index.Result) SearchResponse {
 	return out
 }
 
+func (s *Server) apiRoutes() {
+	s.mux.HandleFunc("GET /api/search", s.handle(s.apiSearch))
+	s.mux.HandleFunc("GET /api/editions", s.handle(s.apiEditions))
+	s.mux.HandleFunc("GET /api/items/{id}", s.handle(s.apiItem))
+}
+
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	req, err := s.searchRequest(r)
 	if err != nil {

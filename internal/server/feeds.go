@@ -18,6 +18,14 @@ import (
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
+func (s *Server) feedRoutes() {
+	s.mux.HandleFunc("GET /feeds/{file}", s.handle(s.sourceFeed))
+	s.mux.HandleFunc("GET /feeds/{source}/{file}", s.handle(s.editionsFeed))
+	for ext := range formats {
+		s.mux.HandleFunc("GET /search."+ext, s.handle(s.searchFeed))
+	}
+}
+
 // formats maps a feed file extension to its writer and media type.
 var formats = map[string]struct {
 	write func(*bytes.Buffer, feed.Feed) error

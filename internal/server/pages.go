@@ -22,6 +22,12 @@ type page struct {
 	Base  string // base URL, for links
 }
 
+func (s *Server) pageRoutes() {
+	s.mux.HandleFunc("GET /{$}", s.handle(s.home))
+	s.mux.HandleFunc("GET /search", s.handle(s.searchPage))
+	s.mux.HandleFunc("GET /style.css", s.stylesheet)
+}
+
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"url":     s.URL,

@@ -55,23 +55,14 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 	return s, nil
 }
 
+// routes registers every route. Each concern registers its own routes in
+// its own file, so that the table reads as the design notes' table does.
 func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /{$}", s.handle(s.home))
-	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	m.HandleFunc("GET /style.css", s.stylesheet)
-	m.HandleFunc("GET /feeds/{file}", s.handle(s.sourceFeed))
-	m.HandleFunc("GET /feeds/{source}/{file}", s.handle(s.editionsFeed))
-	m.HandleFunc("GET /search", s.handle(s.searchPage))
-	for _, ext := range []string{"rss", "atom", "json"} {
-		m.HandleFunc("GET /search."+ext, s.handle(s.searchFeed))
-	}
-	m.HandleFunc("GET /api/search", s.handle(s.apiSearch))
-	m.HandleFunc("GET /api/editions", s.handle(s.apiEditions))
-	m.HandleFunc("GET /api/items/{id}", s.handle(s.apiItem))
-	m.HandleFunc("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	s.pageRoutes()
+	s.feedRoutes()
+	s.apiRoutes()
+	s.opsRoutes()
+	s.mux.HandleFunc("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return notFound("no such page: " + r.URL.Path)
 	}))
 }
