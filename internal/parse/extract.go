@@ -160,6 +160,7 @@ var (
 	eventWordRe = regexp.MustCompile(`(?i)\b(webinars?|workshops?|conferences?|showcases?|events?|seminars?|summits?|masterclass(?:es)?|roundtables?|briefing sessions?|meet-?ups?|hackathons?|drop-in sessions?|training sessions?|information sessions?|expos?|festivals?)\b`)
 	onlineRe    = regexp.MustCompile(`(?i)\b(online|virtual|virtually|webinar|zoom|microsoft teams|hybrid)\b`)
 	hybridRe    = regexp.MustCompile(`(?i)\bhybrid\b`)
+	pastRe      = regexp.MustCompile(`(?i)\b(took place|was held|were held|has taken place|have taken place|happened|was hosted|were hosted)\b`)
 	formatRe    = regexp.MustCompile(`(?i)^(webinar|online|virtual|hybrid|in person|in-person|event|workshop|conference|free)$`)
 	placeInRe   = regexp.MustCompile(`\b(?:in|at)\s+([A-Z][\w'’.-]+(?:\s+(?:of\s+|upon\s+|on\s+)?[A-Z][\w'’.-]+)*)`)
 	// "5-6pm", "9:30-10:30am", "9am-5pm", "14:00-15:30", "at 2pm"
@@ -169,7 +170,8 @@ var (
 
 // findEvent makes the item an event when it names a kind of event (webinar,
 // workshop, conference, showcase, event, …) and a date for it that is not a
-// deadline and not before the edition (a report of a past event). The date
+// deadline and not before the edition nor in a sentence that says it "took
+// place" (a report of a past event). The date
 // chosen is, in order: one followed by a time, one in the title, one in a
 // sentence naming the event.
 func findEvent(title, all string, mentions []mention, edition time.Time) (model.Event, bool) {
@@ -178,7 +180,7 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 	}
 	var cands []mention
 	for _, m := range mentions {
-		if m.cue != "" {
+		if m.cue != "" || pastRe.MatchString(sentenceAt(all, m.start)) {
 			continue
 		}
 		if !edition.IsZero() {

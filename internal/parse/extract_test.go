@@ -102,6 +102,8 @@ func TestExtractEvents(t *testing.T) {
 			[]model.Event{{Title: "Roundtable", Start: utc("2024-12-03T14:00:00Z"), End: utc("2024-12-03T15:30:00Z"), Online: true}}},
 		{"past event is a report, not an event", "Schools’ workforce policy and employment law conference resources",
 			"Resources are now available for the conference that took place on 15 October.", ed25, nil},
+		{"'took place' marks a report even when the date reads as future", "Schools’ workforce conference resources",
+			"Resources are now available for the conference that took place on 15 October.", time.Date(2023, 6, 15, 9, 0, 0, 0, time.UTC), nil},
 		{"deadline date is not the event date", "Survey", "Complete the survey by 22 November 2024.", ed25, nil},
 		{"no event word", "Microsoft MOU negotiations", "The current MOU, due to expire on 30 April, 9am.", ed19, nil},
 		{"event word without a date", "AI@Cam", "public dialogue workshops in Liverpool and Cambridge", ed25, nil},
