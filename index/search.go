@@ -76,15 +76,15 @@ type EditionHit struct {
 // is the edition number (items of unnumbered editions are not counted) and
 // source is the source id.
 type Facet struct {
-	Name   string // "section", "year", "edition", "org", "source"
-	Values []FacetValue
+	Name   string       `json:"name"` // "section", "year", "edition", "org", "source"
+	Values []FacetValue `json:"values"`
 }
 
 // FacetValue is one value of a facet and the number of matching items with it,
 // ordered by count (highest first), then value.
 type FacetValue struct {
-	Value string
-	Count int
+	Value string `json:"value"`
+	Count int    `json:"count"`
 }
 
 // facetFields maps each facet name to the field it counts, in Result order.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -213,15 +214,17 @@ func (p *pass) page(ctx context.Context, kind snapshot.Kind, u, accept string) (
 		return nil, false
 	}
 	if resp.NotModified && had {
+		prev.FetchedAt = resp.FetchedAt
+		if err := p.Store.UpdateMeta(ctx, prev); err != nil {
+			p.fail(u, err)
+		}
 		return p.storedBody(ctx, prev)
 	}
-	m, err := p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: kind, URL: u, ContentType: resp.ContentType,
-		ETag: resp.ETag, LastModified: resp.LastModified, FetchedAt: resp.FetchedAt, Status: "fetched"}, resp.Body)
-	if err != nil {
+	if _, err := p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: kind, URL: u, ContentType: resp.ContentType,
+		ETag: resp.ETag, LastModified: resp.LastModified, FetchedAt: resp.FetchedAt, Status: "fetched"}, resp.Body); err != nil {
 		p.fail(u, err)
 		return nil, false
 	}
-	_ = m
 	return resp.Body, true
 }
 
@@ -323,9 +326,8 @@ func (p *pass) fetch(ctx context.Context, req fetch.Request) (*fetch.Response, b
 	}
 	resp, err := p.Fetch.Do(ctx, req)
 	if err != nil {
-		var se *fetch.StatusError
-		if !errors.As(err, &se) && !errors.Is(err, fetch.ErrTooLarge) && !errors.Is(err, fetch.ErrDisallowed) &&
-			!errors.Is(err, fetch.ErrHostNotAllowed) && !errors.Is(err, fetch.ErrPrivateAddress) {
+		var ne net.Error
+		if errors.As(err, &ne) {
 			p.down[host] = true
 		}
 		p.fail(req.URL, err)

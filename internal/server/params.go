@@ -89,5 +89,8 @@ func searchError(err error) error {
 		pos := se.Pos
 		return &httpError{status: http.StatusBadRequest, msg: "invalid query: " + se.Error(), pos: &pos}
 	}
+	if errors.Is(err, index.ErrInvalidRequest) {
+		return badRequest(err.Error())
+	}
 	return err
 }
