@@ -51,14 +51,14 @@ func (p *parser) generic(sel Selectors) error {
 	}
 
 	if sel.Number != "" {
+		// The selected element decides: an issue line, else its first integer.
 		text := oneLine(p.doc.Find(sel.Number).First().Text())
+		p.edition.Number = 0
 		if m := issueLineRe.FindString(text); m != "" {
 			p.edition.IssueLine = m
-		}
-		if p.edition.Number = 0; p.edition.IssueLine != "" {
 			p.number()
-		} else if n := firstIntRe.FindString(text); n != "" {
-			p.edition.Number, _ = strconv.Atoi(n)
+		} else if n, err := strconv.Atoi(firstIntRe.FindString(text)); err == nil {
+			p.edition.Number = n
 		}
 	} else if p.edition.Number == 0 {
 		p.number()

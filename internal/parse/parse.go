@@ -141,11 +141,13 @@ func decode(page []byte, contentType string) (io.Reader, error) {
 }
 
 var (
-	metaRe       = regexp.MustCompile(`(?is)<meta\b[^>]*>`)
-	metaCharsRe  = regexp.MustCompile(`(?i)charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)`)
-	headEndRe    = regexp.MustCompile(`(?i)</head\s*>|<body\b`)
-	maxHeadBytes = 64 << 10
+	metaRe      = regexp.MustCompile(`(?is)<meta\b[^>]*>`)
+	metaCharsRe = regexp.MustCompile(`(?i)charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)`)
+	headEndRe   = regexp.MustCompile(`(?i)</head\s*>|<body\b`)
 )
+
+// maxHeadBytes bounds the search for a <meta> charset declaration.
+const maxHeadBytes = 64 << 10
 
 // metaCharset finds a charset declared by <meta charset> or <meta http-equiv
 // content="...; charset=..."> before the end of the head. Unlike the HTML
