@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata" // schedules default to Europe/London even without system zoneinfo
 
 	"github.com/BurntSushi/toml"
+	"github.com/andybalholm/cascadia"
 	"github.com/robfig/cron/v3"
 )
 
@@ -39,6 +40,26 @@ type Config struct {
 	Listen  string   `toml:"listen"`
 	BaseURL string   `toml:"base_url"` // absolute, without a trailing slash
 	Sources []Source `toml:"source"`
+	// Orgs are organisations to recognise in items, added to the parser's
+	// built-in list (NCSC, DSIT, CCS, …); a name already there replaces it.
+	Orgs []Org `toml:"org"`
+}
+
+// Org is an organisation the parser recognises: a canonical short name and
+// the full names and variants that mean it.
+type Org struct {
+	Name    string   `toml:"name"`
+	Aliases []string `toml:"aliases"`
+}
+
+// Selectors locate the parts of a page for the generic profile (CSS
+// selectors; empty means the parser's default).
+type Selectors struct {
+	Body   string `toml:"body"`
+	Item   string `toml:"item"`
+	Title  string `toml:"title"`
+	Date   string `toml:"date"`
+	Number string `toml:"number"`
 }
 
 // Source is one bulletin series to crawl.
@@ -57,6 +78,8 @@ type Source struct {
 	AllowPrivate bool `toml:"allow_private"`
 	// Timezone of the schedule; default Europe/London.
 	Timezone string `toml:"timezone"`
+	// Selectors configure the generic profile.
+	Selectors Selectors `toml:"selectors"`
 	// DelaySetting is the "delay" key: the gap between two requests to one
 	// host. Unset means 1s; "0s" means none (local sites, benchmarks).
 	DelaySetting *Duration `toml:"delay"`
@@ -184,6 +207,11 @@ func (c *Config) validate() error {
 	if len(c.Sources) == 0 {
 		return bad("source", "at least one [[source]] is required")
 	}
+	for i, o := range c.Orgs {
+		if strings.TrimSpace(o.Name) == "" {
+			return bad(fmt.Sprintf("org[%d].name", i), "missing")
+		}
+	}
 	seen := map[string]bool{}
 	for i := range c.Sources {
 		s := &c.Sources[i]
@@ -246,6 +274,15 @@ func (c *Config) validate() error {
 			s.Hosts = append(s.Hosts, h)
 		}
 		slices.Sort(s.Hosts)
+		for name, sel := range map[string]string{"body": s.Selectors.Body, "item": s.Selectors.Item,
+			"title": s.Selectors.Title, "date": s.Selectors.Date, "number": s.Selectors.Number} {
+			if sel == "" {
+				continue
+			}
+			if _, err := cascadia.ParseGroup(sel); err != nil {
+				return bad(key+".selectors."+name, "invalid CSS selector %q: %v", sel, err)
+			}
+		}
 		if s.Match != "" {
 			re, err := regexp.Compile(s.Match)
 			if err != nil {

@@ -69,6 +69,8 @@ func TestErrors(t *testing.T) {
 		{"bad timezone", src + "timezone = \"Mars/Olympus\"\n", "source[s].timezone", "unknown time zone"},
 		{"bad delay", src + "delay = \"soon\"\n", "delay", "duration"},
 		{"relative edition", strings.Replace(src, "https://example.org/b/1", "/b/1", 1), "source[s].editions[0]", "absolute"},
+		{"bad selector", src + "[source.selectors]\nitem = \"div[\"\n", "source[s].selectors.item", "invalid CSS selector"},
+		{"org without name", "[[org]]\naliases = [\"x\"]\n" + src, "org[0].name", "missing"},
 		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of feeds"},
 	}
 	for _, tt := range tests {
@@ -88,6 +90,11 @@ func TestErrors(t *testing.T) {
 func TestValid(t *testing.T) {
 	c, err := Parse([]byte(`
 base_url = "https://intranet.example/bulletins/"
+
+[[org]]
+name = "Socitm"
+aliases = ["Society for Innovation, Technology and Modernisation"]
+
 [[source]]
 id = "s"
 title = "T"
@@ -95,14 +102,21 @@ schedule = "@daily"
 timezone = "UTC"
 delay = "0s"
 allow_private = true
+profile = "generic"
 feeds = ["http://127.0.0.1:8081/feed.rss"]
 lists = ["http://127.0.0.1:8081/list"]
+[source.selectors]
+body = "main"
+item = "article"
 `), "test.toml", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := c.Sources[0]
-	if c.BaseURL != "https://intranet.example/bulletins" || s.Profile != "govdelivery" || !s.AllowPrivate || s.Delay != 0 || s.CronSpec() != "CRON_TZ=UTC @daily" {
+	if s.Selectors.Item != "article" || s.Selectors.Body != "main" || len(c.Orgs) != 1 || len(c.Orgs[0].Aliases) != 1 {
+		t.Errorf("selectors/orgs: %+v %+v", s.Selectors, c.Orgs)
+	}
+	if c.BaseURL != "https://intranet.example/bulletins" || s.Profile != "generic" || !s.AllowPrivate || s.Delay != 0 || s.CronSpec() != "CRON_TZ=UTC @daily" {
 		t.Errorf("got %+v / %+v", c, s)
 	}
 	if !s.Matches("anything", "") {

@@ -64,6 +64,7 @@ type app struct {
 	configPath     string
 	logFormat      string
 	log            *slog.Logger
+	orgs           []config.Org // from the loaded config
 }
 
 // Main runs the CLI with the arguments after the program name and returns
@@ -169,6 +170,17 @@ func (a *app) setup() (*config.Config, error) {
 	default:
 		return nil, &usageError{fmt.Sprintf("--log-format must be text or json, got %q", a.logFormat)}
 	}
+	cfg, err := a.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	a.orgs = cfg.Orgs
+	return cfg, nil
+}
+
+// loadConfig reads --config, else $BULLETIN_CONFIG, else config/bulletin.toml,
+// else the embedded copy of it.
+func (a *app) loadConfig() (*config.Config, error) {
 	path := a.configPath
 	if path == "" {
 		path = a.getenv("BULLETIN_CONFIG")
@@ -199,7 +211,7 @@ func (a *app) stores(cfg *config.Config) (*snapshot.Store, *index.Index, error) 
 // source's delay.
 func (a *app) crawler(src *config.Source, st *snapshot.Store, idx *index.Index) *crawl.Crawler {
 	client := fetch.New(fetch.Options{UserAgent: userAgent(), Delay: src.Delay, Logger: a.log})
-	return &crawl.Crawler{Fetch: client, Store: st, Index: idx, Log: a.log}
+	return &crawl.Crawler{Fetch: client, Store: st, Index: idx, Log: a.log, Orgs: a.orgs}
 }
 
 func userAgent() string {

@@ -121,7 +121,7 @@ func (a *app) reindex(ctx context.Context, args []string) error {
 	var failed []string
 	for i := range cfg.Sources {
 		src := &cfg.Sources[i]
-		c := &crawl.Crawler{Store: st, Index: idx, Log: a.log}
+		c := &crawl.Crawler{Store: st, Index: idx, Log: a.log, Orgs: cfg.Orgs}
 		sum, err := c.Reindex(ctx, src)
 		sums = append(sums, sum)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,6 +58,27 @@ type Crawler struct {
 	Store *snapshot.Store
 	Index Index
 	Log   *slog.Logger
+	// Orgs are organisations from the config, added to the parser's list.
+	Orgs []config.Org
+}
+
+// ParseOptions are the parser options for a source: its profile, its
+// selectors, and the built-in organisations extended by the config's.
+func ParseOptions(src *config.Source, orgs []config.Org) parse.Options {
+	opt := parse.Options{Source: src.ID, Profile: src.Profile, Selectors: parse.Selectors(src.Selectors)}
+	if len(orgs) > 0 {
+		all := parse.DefaultOrgs()
+		for _, o := range orgs {
+			org := parse.Org{Name: o.Name, Aliases: o.Aliases}
+			if i := slices.IndexFunc(all, func(d parse.Org) bool { return strings.EqualFold(d.Name, o.Name) }); i >= 0 {
+				all[i] = org
+			} else {
+				all = append(all, org)
+			}
+		}
+		opt.Orgs = all
+	}
+	return opt
 }
 
 // Options tune one pass.
@@ -279,7 +301,7 @@ func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
 // process parses a snapshot, checks that it belongs to the source and
 // indexes it, recording the outcome on the snapshot.
 func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
-	res, err := parse.Parse(body, m.ContentType, m.URL, parse.Options{Source: p.src.ID, Profile: p.src.Profile})
+	res, err := parse.Parse(body, m.ContentType, m.URL, ParseOptions(p.src, p.Orgs))
 	if err != nil {
 		p.fail(m.URL, err)
 		p.setStatus(ctx, m, "parse error: "+err.Error())

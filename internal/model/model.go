@@ -79,7 +79,7 @@ type Date struct {
 type Event struct {
 	Title  string    `json:"title"`
 	Start  time.Time `json:"start"`
-	End    time.Time `json:"end,omitempty"`
+	End    time.Time `json:"end,omitzero"`
 	AllDay bool      `json:"all_day,omitempty"`
 	Place  string    `json:"place,omitempty"`
 	Online bool      `json:"online,omitempty"`
