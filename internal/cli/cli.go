@@ -34,6 +34,8 @@ Commands:
         [--refetch]      download edition pages again even when already kept
         [--max-new N]    stop after N new editions per source
   reindex                rebuild the search index from the kept pages, offline
+  import FILE...         add saved .html pages or .eml e-mails of a bulletin
+        [--source ID]    (needed when the config has several sources)
   search QUERY [--json]  search the index; same language as /api/search
         [--source ID] [--sort relevance|date] [--page N] [--size N]
   version                print the version
@@ -85,6 +87,7 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 		"serve":   a.serve,
 		"crawl":   a.crawl,
 		"reindex": a.reindex,
+		"import":  a.importFiles,
 		"search":  a.search,
 		"version": a.version,
 	}

@@ -1,0 +1,92 @@
+package main_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImport: a council that receives the bulletin by e-mail feeds the
+// saved .eml in; importing it again changes nothing; reindex keeps it.
+func TestImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	e := newEnv(t)
+	page, err := os.ReadFile("../../internal/testsite/site/accounts/UKLGA/bulletins/392f025.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = bytes.ReplaceAll(page, []byte("{{BASE}}"), []byte("https://content.govdelivery.com"))
+	eml := filepath.Join(t.TempDir(), "bulletin-19.eml")
+	msg := "From: LGA <lga@public.govdelivery.com>\r\nSubject: LGA Cyber, Digital and Technology Bulletin\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/alternative; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nplain\r\n--B\r\n" +
+		"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		base64.StdEncoding.EncodeToString(page) + "\r\n--B--\r\n"
+	if err := os.WriteFile(eml, []byte(msg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	search := func() (total int, ids string) {
+		out := e.mustRun("search", "--json", "--size", "100", "Cyber 360")
+		var res struct {
+			Total int
+			Hits  []struct{ ID, URL string }
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("search --json: %v\n%s", err, out)
+		}
+		for _, h := range res.Hits {
+			ids += h.ID + " "
+			if !strings.HasPrefix(h.URL, "https://content.govdelivery.com/accounts/UKLGA/bulletins/392f025#") {
+				t.Errorf("imported item URL %q is not the edition's web address", h.URL)
+			}
+		}
+		return res.Total, ids
+	}
+
+	out := e.mustRun("import", eml)
+	if !strings.Contains(out, "lga-cdt") {
+		t.Errorf("import summary: %s", out)
+	}
+	n, ids := search()
+	if n == 0 {
+		t.Fatal("imported edition not searchable")
+	}
+	snapshots := countFiles(t, filepath.Join(filepath.Dir(e.config), "data", "snapshots"))
+
+	e.mustRun("import", eml) // again: nothing changes
+	if n2, ids2 := search(); n2 != n || ids2 != ids {
+		t.Errorf("re-import changed results: %d %q, was %d %q", n2, ids2, n, ids)
+	}
+	if s := countFiles(t, filepath.Join(filepath.Dir(e.config), "data", "snapshots")); s != snapshots {
+		t.Errorf("re-import wrote snapshots: %d files, was %d", s, snapshots)
+	}
+
+	e.mustRun("reindex")
+	if n3, ids3 := search(); n3 != n || ids3 != ids {
+		t.Errorf("reindex lost the import: %d %q, was %d %q", n3, ids3, n, ids)
+	}
+
+	if _, errs, code := e.run("import", filepath.Join(t.TempDir(), "missing.eml")); code != 1 || !strings.Contains(errs, "missing.eml") {
+		t.Errorf("missing file: exit %d, %s", code, errs)
+	}
+}
+
+func countFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
