@@ -43,7 +43,13 @@ type Config struct {
 	// Orgs are organisations to recognise in items, added to the parser's
 	// built-in list (NCSC, DSIT, CCS, …); a name already there replaces it.
 	Orgs []Org `toml:"org"`
+	// AdminToken is the bearer token of POST /api/crawl; empty turns the
+	// endpoint off. BULLETIN_ADMIN_TOKEN overrides it.
+	AdminToken string `toml:"admin_token" json:"-"`
 }
+
+// MinAdminTokenLen is the shortest admin_token accepted.
+const MinAdminTokenLen = 16
 
 // Org is an organisation the parser recognises: a canonical short name and
 // the full names and variants that mean it.
@@ -83,6 +89,8 @@ type Source struct {
 	// DelaySetting is the "delay" key: the gap between two requests to one
 	// host. Unset means 1s; "0s" means none (local sites, benchmarks).
 	DelaySetting *Duration `toml:"delay"`
+	// MaxNew stops a crawl after this many new edition pages; 0 = no limit.
+	MaxNew int `toml:"max_new"`
 
 	// Derived by validation.
 	MatchRE  *regexp.Regexp `toml:"-"`
@@ -174,9 +182,10 @@ func Parse(b []byte, name string, getenv func(string) string) (*Config, error) {
 // applyEnv lets BULLETIN_<KEY> override each top-level key.
 func (c *Config) applyEnv(getenv func(string) string) {
 	for key, dst := range map[string]*string{
-		"BULLETIN_DATA_DIR": &c.DataDir,
-		"BULLETIN_LISTEN":   &c.Listen,
-		"BULLETIN_BASE_URL": &c.BaseURL,
+		"BULLETIN_DATA_DIR":    &c.DataDir,
+		"BULLETIN_LISTEN":      &c.Listen,
+		"BULLETIN_BASE_URL":    &c.BaseURL,
+		"BULLETIN_ADMIN_TOKEN": &c.AdminToken,
 	} {
 		if v := getenv(key); v != "" {
 			*dst = v
@@ -204,6 +213,11 @@ func (c *Config) validate() error {
 		return bad("base_url", "%v", err)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.AdminToken = strings.TrimSpace(c.AdminToken)
+	if c.AdminToken != "" && len(c.AdminToken) < MinAdminTokenLen {
+		// The message must not repeat the token.
+		return bad("admin_token", "too short: want at least %d characters", MinAdminTokenLen)
+	}
 	if len(c.Sources) == 0 {
 		return bad("source", "at least one [[source]] is required")
 	}
@@ -256,6 +270,9 @@ func (c *Config) validate() error {
 		s.Delay = time.Second
 		if s.DelaySetting != nil {
 			s.Delay = s.DelaySetting.Duration
+		}
+		if s.MaxNew < 0 {
+			return bad(key+".max_new", "want 0 (no limit) or more, got %d", s.MaxNew)
 		}
 		if len(s.Feeds)+len(s.Lists)+len(s.Editions) == 0 {
 			return bad(key, "needs at least one of feeds, lists or editions")

@@ -71,6 +71,8 @@ func TestErrors(t *testing.T) {
 		{"relative edition", strings.Replace(src, "https://example.org/b/1", "/b/1", 1), "source[s].editions[0]", "absolute"},
 		{"bad selector", src + "[source.selectors]\nitem = \"div[\"\n", "source[s].selectors.item", "invalid CSS selector"},
 		{"org without name", "[[org]]\naliases = [\"x\"]\n" + src, "org[0].name", "missing"},
+		{"negative max_new", src + "max_new = -1\n", "source[s].max_new", "want 0"},
+		{"short admin_token", "admin_token = \"hunter2\"\n" + src, "admin_token", "too short"},
 		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of feeds"},
 	}
 	for _, tt := range tests {
@@ -84,6 +86,41 @@ func TestErrors(t *testing.T) {
 				t.Errorf("err = %q (key %q), want key %q and %q", err, ce.Key, tt.key, tt.msg)
 			}
 		})
+	}
+}
+
+func TestAdminToken(t *testing.T) {
+	const src = "\n[[source]]\nid = \"s\"\ntitle = \"T\"\neditions = [\"https://example.org/b/1\"]\n"
+	const fileToken, envToken = "file-token-0123456789", "env-token-0123456789"
+	tests := []struct {
+		name, text, env, want string
+	}{
+		{"none", src, "", ""},
+		{"from file", "admin_token = \"" + fileToken + "\"\n" + src, "", fileToken},
+		{"env overrides file", "admin_token = \"" + fileToken + "\"\n" + src, envToken, envToken},
+		{"env only", src, envToken, envToken},
+		{"spaces trimmed", "admin_token = \"  " + fileToken + "\\n\"\n" + src, "", fileToken},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte(tt.text), "test.toml", func(k string) string {
+				if k == "BULLETIN_ADMIN_TOKEN" {
+					return tt.env
+				}
+				return ""
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.AdminToken != tt.want {
+				t.Errorf("admin token = %q, want %q", c.AdminToken, tt.want)
+			}
+		})
+	}
+	// A rejected token is never repeated in the message.
+	_, err := Parse([]byte("admin_token = \"short-secret\"\n"+src), "test.toml", nil)
+	if err == nil || strings.Contains(err.Error(), "short-secret") {
+		t.Errorf("err = %v", err)
 	}
 }
 
@@ -101,6 +138,7 @@ title = "T"
 schedule = "@daily"
 timezone = "UTC"
 delay = "0s"
+max_new = 5
 allow_private = true
 profile = "generic"
 feeds = ["http://127.0.0.1:8081/feed.rss"]
@@ -118,6 +156,9 @@ item = "article"
 	}
 	if c.BaseURL != "https://intranet.example/bulletins" || s.Profile != "generic" || !s.AllowPrivate || s.Delay != 0 || s.CronSpec() != "CRON_TZ=UTC @daily" {
 		t.Errorf("got %+v / %+v", c, s)
+	}
+	if s.MaxNew != 5 || c.AdminToken != "" {
+		t.Errorf("max_new %d, admin token %q", s.MaxNew, c.AdminToken)
 	}
 	if !s.Matches("anything", "") {
 		t.Error("no match pattern should accept everything")
