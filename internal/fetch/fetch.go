@@ -87,6 +87,11 @@ type Options struct {
 	// resolved IP at dial time. An injected transport is trusted to dial:
 	// only hosts written as IP literals are then checked against private ranges.
 	Transport http.RoundTripper
+	// Observe, when set, is called after every HTTP exchange (robots.txt,
+	// redirect hops and retries included) with the host (host:port as in
+	// the URL) and the status code, 0 when no response came; e.g. to count
+	// fetches in metrics.
+	Observe func(host string, status int)
 }
 
 // DefaultUserAgent is the User-Agent sent when Options.UserAgent is empty.
@@ -439,6 +444,13 @@ func (c *Client) exchange(ctx context.Context, method string, u *url.URL, req Re
 		rt = c.permissive
 	}
 	resp, err := rt.RoundTrip(hreq)
+	if c.opt.Observe != nil {
+		status := 0
+		if err == nil {
+			status = resp.StatusCode
+		}
+		c.opt.Observe(u.Host, status)
+	}
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("fetch %s: %w", u, err)
 	}
