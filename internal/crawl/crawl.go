@@ -36,6 +36,13 @@ const (
 const (
 	statusIndexed = "indexed"
 	statusSkipped = "skipped: subject and masthead do not match"
+	statusFetched = "fetched"
+	// statusListComplete marks the first page of a list after a pass that
+	// handled every edition the list led to, without a failure. Only then
+	// may the next pass stop paginating at a page of known editions: after a
+	// crash, a max_new cut-off or a failure, older pages may hold editions
+	// never crawled, so the next pass walks the whole list again.
+	statusListComplete = "complete: every listed edition handled"
 )
 
 // maxListPages bounds how far a paginated list page is followed in one pass.
@@ -60,6 +67,27 @@ type Crawler struct {
 	Log   *slog.Logger
 	// Orgs are organisations from the config, added to the parser's list.
 	Orgs []config.Org
+	// Progress, when set, is told how far each pass has come: as each feed
+	// or list page is read and as each edition is handled. It is called from
+	// the goroutine running the pass.
+	Progress func(Progress)
+}
+
+// Stages of a pass, as reported in Progress.
+const (
+	StageDiscover = "discover" // reading feeds and list pages
+	StageEditions = "editions" // handling the editions found
+	StageDone     = "done"     // the pass is over
+)
+
+// Progress tells how far a pass has come.
+type Progress struct {
+	Source  string
+	Stage   string  // StageDiscover, StageEditions or StageDone
+	Done    int     // editions handled so far
+	Total   int     // editions found; known once discovery is over
+	URL     string  // the page being read or handled, if any
+	Summary Summary // the counts so far
 }
 
 // ParseOptions are the parser options for a source: its profile, its
@@ -116,6 +144,10 @@ type pass struct {
 	opt  Options
 	sum  Summary
 	down map[string]bool // hosts that failed at the network level this pass
+	// listsRead are the list start URLs whose pages were all read this pass.
+	listsRead []string
+	done      int // editions handled, for Progress
+	total     int
 }
 
 // Run crawls one source once. It returns the summary and, when any URL
@@ -124,21 +156,45 @@ type pass struct {
 func (c *Crawler) Run(ctx context.Context, src *config.Source, opt Options) (Summary, error) {
 	p := &pass{Crawler: c, src: src, opt: opt, down: map[string]bool{},
 		sum: Summary{Source: src.ID, Started: time.Now()}}
+	p.report(StageDiscover, "")
 	cands := p.discover(ctx)
 	p.sum.Discovered = len(cands)
+	p.total = len(cands)
+	p.report(StageEditions, "")
+	all := true
 	for _, cand := range cands {
 		if ctx.Err() != nil {
 			p.fail(cand.URL, ctx.Err())
+			all = false
 			break
 		}
 		if opt.MaxNew > 0 && p.sum.Fetched >= opt.MaxNew {
-			c.Log.Info("crawl: reached the maximum of new editions", "source", src.ID, "max_new", opt.MaxNew)
+			c.Log.Info("crawl: reached the maximum of new editions; the rest waits for the next crawl",
+				"source", src.ID, "max_new", opt.MaxNew, "left", len(cands)-p.done)
+			all = false
 			break
 		}
 		p.edition(ctx, cand)
+		p.done++
+		p.report(StageEditions, cand.URL)
+	}
+	if all && p.sum.Failed == 0 {
+		p.markListsComplete(ctx)
 	}
 	p.sum.Duration = time.Since(p.sum.Started)
+	p.report(StageDone, "")
 	return p.sum, p.sum.Err()
+}
+
+// report tells the Progress callback, if any, where the pass is.
+func (p *pass) report(stage, u string) {
+	if p.Progress == nil {
+		return
+	}
+	p.sum.Duration = time.Since(p.sum.Started)
+	sum := p.sum
+	sum.Errors = slices.Clone(sum.Errors)
+	p.Progress(Progress{Source: p.src.ID, Stage: stage, Done: p.done, Total: p.total, URL: u, Summary: sum})
 }
 
 // Reindex parses every edition snapshot of the source again and indexes it,
@@ -170,6 +226,7 @@ func (c *Crawler) Reindex(ctx context.Context, src *config.Source) (Summary, err
 func (p *pass) discover(ctx context.Context) []discover.Candidate {
 	var lists [][]discover.Candidate
 	for _, u := range p.src.Feeds {
+		p.report(StageDiscover, u)
 		body, ok := p.page(ctx, snapshot.KindFeed, u, acceptFeed)
 		if !ok {
 			continue
@@ -183,9 +240,12 @@ func (p *pass) discover(ctx context.Context) []discover.Candidate {
 	}
 	pattern := discover.GovDeliveryPattern()
 	for _, start := range p.src.Lists {
+		complete := p.listComplete(ctx, start)
 		seen := map[string]bool{}
+		read := false
 		for u, n := start, 0; u != "" && n < maxListPages && !seen[u]; n++ {
 			seen[u] = true
+			p.report(StageDiscover, u)
 			body, ok := p.page(ctx, snapshot.KindList, u, acceptHTML)
 			if !ok {
 				break
@@ -196,10 +256,24 @@ func (p *pass) discover(ctx context.Context) []discover.Candidate {
 				break
 			}
 			lists = append(lists, cands)
-			if p.allKnown(ctx, cands) {
-				break // older pages hold only editions already crawled
+			if complete && p.allKnown(ctx, cands) {
+				// Older pages hold only editions already crawled.
+				p.Log.Debug("crawl: list page holds only known editions; not following older pages",
+					"source", p.src.ID, "url", u, "page", n+1)
+				read = true
+				break
+			}
+			if next != "" && n+1 < maxListPages {
+				p.Log.Debug("crawl: following the list to its next page", "source", p.src.ID, "url", u, "next", next)
 			}
 			u = next
+			read = u == "" || seen[u]
+		}
+		if complete {
+			p.setListStatus(ctx, start, statusFetched)
+		}
+		if read {
+			p.listsRead = append(p.listsRead, start)
 		}
 	}
 	known := make([]discover.Candidate, 0, len(p.src.Editions))
@@ -207,6 +281,33 @@ func (p *pass) discover(ctx context.Context) []discover.Candidate {
 		known = append(known, discover.Candidate{URL: u, From: "known"})
 	}
 	return discover.Merge(append(lists, known)...)
+}
+
+// listComplete reports whether the last pass handled every edition the list
+// starting at start led to (see statusListComplete).
+func (p *pass) listComplete(ctx context.Context, start string) bool {
+	m, ok, err := p.Store.Get(ctx, p.src.ID, start)
+	return err == nil && ok && m.Status == statusListComplete
+}
+
+// setListStatus records status on the snapshot of a list's first page.
+func (p *pass) setListStatus(ctx context.Context, start, status string) {
+	m, ok, err := p.Store.Get(ctx, p.src.ID, start)
+	if err != nil {
+		p.fail(start, err)
+		return
+	}
+	if ok {
+		p.setStatus(ctx, m, status)
+	}
+}
+
+// markListsComplete marks every list read to its end this pass as complete:
+// called once every edition found has been handled without a failure.
+func (p *pass) markListsComplete(ctx context.Context) {
+	for _, start := range p.listsRead {
+		p.setListStatus(ctx, start, statusListComplete)
+	}
 }
 
 // allKnown reports whether every candidate already has a snapshot.
@@ -243,7 +344,7 @@ func (p *pass) page(ctx context.Context, kind snapshot.Kind, u, accept string) (
 		return p.storedBody(ctx, prev)
 	}
 	if _, err := p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: kind, URL: u, ContentType: resp.ContentType,
-		ETag: resp.ETag, LastModified: resp.LastModified, FetchedAt: resp.FetchedAt, Status: "fetched"}, resp.Body); err != nil {
+		ETag: resp.ETag, LastModified: resp.LastModified, FetchedAt: resp.FetchedAt, Status: statusFetched}, resp.Body); err != nil {
 		p.fail(u, err)
 		return nil, false
 	}
@@ -290,7 +391,7 @@ func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
 	p.sum.Fetched++
 	m, err = p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: snapshot.KindEdition, URL: cand.URL,
 		ContentType: resp.ContentType, ETag: resp.ETag, LastModified: resp.LastModified,
-		FetchedAt: resp.FetchedAt, Status: "fetched"}, resp.Body)
+		FetchedAt: resp.FetchedAt, Status: statusFetched}, resp.Body)
 	if err != nil {
 		p.fail(cand.URL, err)
 		return
@@ -313,6 +414,7 @@ func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
 		p.setStatus(ctx, m, statusSkipped)
 		return
 	}
+	p.documentLengths(ctx, res.Items)
 	if err := p.Index.PutEdition(ctx, res.Edition, res.Items); err != nil {
 		p.fail(m.URL, err)
 		return

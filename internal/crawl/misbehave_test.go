@@ -1,0 +1,295 @@
+package crawl_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/fetch"
+)
+
+// failFirst answers the first request with code (and the header, if any)
+// and every later one with the edition page.
+func failFirst(code int, header, value string) http.HandlerFunc {
+	var n atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			if header != "" {
+				w.Header().Set(header, value)
+			}
+			w.WriteHeader(code)
+			return
+		}
+		page(w, r)
+	}
+}
+
+// hang sends the headers and a little of the body, then nothing until the
+// client gives up.
+func hang(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "<html><body>")
+	w.(http.Flusher).Flush()
+	<-r.Context().Done()
+}
+
+// silent sends nothing at all until the client gives up.
+func silent(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+
+// huge streams 50 MiB, without a Content-Length, or with one when declare is set.
+func huge(declare bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		const size = 50 << 20
+		w.Header().Set("Content-Type", "text/html")
+		if declare {
+			w.Header().Set("Content-Length", fmt.Sprint(size))
+		}
+		chunk := []byte(strings.Repeat("<p>bulletin</p>\n", 4096)) // 64 KiB
+		for sent := 0; sent < size; sent += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return // the client hung up, as it should
+			}
+		}
+	}
+}
+
+func redirect(to string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, to, http.StatusFound) }
+}
+
+// TestMisbehavingServers crawls sources whose host misbehaves, each in one
+// way, and checks what was indexed, what the host saw, and that the log
+// says what happened.
+func TestMisbehavingServers(t *testing.T) {
+	tests := []struct {
+		name string
+		// setup registers the routes; site is site.test, other is other.test.
+		setup func(site, other *host)
+		// extra config keys; site.test/b/1 is the known edition unless set.
+		config string
+		// wanted outcome
+		editions, failed int
+		errHas           string     // in the summary's first error; "" = no error
+		logs             [][]string // each: parts of one log line
+		check            func(t *testing.T, site, other *host)
+	}{
+		{
+			name:     "429 with Retry-After",
+			setup:    func(site, _ *host) { site.handle("/b/1", failFirst(http.StatusTooManyRequests, "Retry-After", "1")) },
+			editions: 1,
+			logs:     [][]string{{`msg="fetch: retrying"`, "url=http://site.test/b/1", "status=429", "wait=1s"}, {`msg="crawl: indexed edition"`}},
+			check: func(t *testing.T, site, _ *host) {
+				if n := site.hitsOf("/b/1"); n != 2 {
+					t.Errorf("edition requested %d times, want 2", n)
+				}
+			},
+		},
+		{
+			name:     "503 then 200",
+			setup:    func(site, _ *host) { site.handle("/b/1", failFirst(http.StatusServiceUnavailable, "", "")) },
+			editions: 1,
+			logs:     [][]string{{`msg="fetch: retrying"`, "status=503", "attempt=1"}, {`msg="crawl: indexed edition"`}},
+		},
+		{
+			name:     "503 with Retry-After",
+			setup:    func(site, _ *host) { site.handle("/b/1", failFirst(http.StatusServiceUnavailable, "Retry-After", "1")) },
+			editions: 1,
+			logs:     [][]string{{`msg="fetch: retrying"`, "status=503", "wait=1s"}},
+		},
+		{
+			name: "500 every time",
+			setup: func(site, _ *host) {
+				site.handle("/b/1", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
+			},
+			failed: 1,
+			errHas: "status 500",
+			logs:   [][]string{{`msg="fetch: giving up"`, "status=500", "attempts=2"}, {"level=ERROR", "status 500", "source=s"}},
+		},
+		{
+			name: "hanging body",
+			setup: func(site, _ *host) {
+				site.handle("/b/1", hang)
+				site.handle("/b/2", page)
+			},
+			config: `editions = ["http://site.test/b/1", "http://site.test/b/2"]`,
+			// The host counts as down after a time-out: /b/2 is not tried.
+			failed: 2,
+			errHas: "deadline exceeded",
+			logs:   [][]string{{`msg="fetch: giving up"`, "url=http://site.test/b/1"}, {"level=ERROR", "http://site.test/b/1", "deadline exceeded"}},
+			check: func(t *testing.T, site, _ *host) {
+				if n := site.hitsOf("/b/2"); n != 0 {
+					t.Errorf("a host that timed out was asked again (%d)", n)
+				}
+			},
+		},
+		{
+			name:   "no answer at all",
+			setup:  func(site, _ *host) { site.handle("/b/1", silent) },
+			failed: 1,
+			errHas: "deadline exceeded",
+			logs:   [][]string{{"level=ERROR", "http://site.test/b/1", "deadline exceeded"}},
+		},
+		{
+			name:   "50 MiB body",
+			setup:  func(site, _ *host) { site.handle("/b/1", huge(false)) },
+			failed: 1,
+			errHas: "too large",
+			logs:   [][]string{{"level=ERROR", "http://site.test/b/1", "too large (over 5242880 bytes)"}},
+			check: func(t *testing.T, site, _ *host) {
+				if n := site.hitsOf("/b/1"); n != 1 {
+					t.Errorf("a body over the cap was asked for %d times, want 1 (no retry)", n)
+				}
+			},
+		},
+		{
+			name:   "50 MiB declared",
+			setup:  func(site, _ *host) { site.handle("/b/1", huge(true)) },
+			failed: 1,
+			errHas: "too large (Content-Length 52428800",
+			logs:   [][]string{{"level=ERROR", "too large"}},
+		},
+		{
+			name:     "redirect within the allowed hosts",
+			setup:    func(site, _ *host) { site.handle("/b/1", redirect("/b/one")); site.handle("/b/one", page) },
+			editions: 1,
+			logs:     [][]string{{`msg="fetch: redirect"`, "location=http://site.test/b/one"}, {`msg="crawl: indexed edition"`, "url=http://site.test/b/1"}},
+		},
+		{
+			name: "redirect to another configured host",
+			setup: func(site, other *host) {
+				site.handle("/b/1", redirect("http://other.test/b/1"))
+				other.handle("/b/1", page)
+			},
+			config:   `editions = ["http://site.test/b/1"]` + "\n" + `lists = ["http://other.test/list"]`,
+			editions: 1,
+			failed:   1, // other.test/list is a 404
+			errHas:   "status 404",
+		},
+		{
+			name: "redirect to another host",
+			setup: func(site, other *host) {
+				site.handle("/b/1", redirect("http://other.test/b/1"))
+				other.handle("/b/1", page)
+			},
+			failed: 1,
+			errHas: "redirected to http://other.test/b/1: host not allowed",
+			logs:   [][]string{{"level=ERROR", "redirected to http://other.test/b/1: host not allowed"}},
+			check: func(t *testing.T, _, other *host) {
+				if n := other.hitsOf("/b/1"); n != 0 {
+					t.Errorf("the other host was asked %d times", n)
+				}
+			},
+		},
+		{
+			name: "redirect to 127.0.0.1",
+			setup: func(site, _ *host) {
+				site.handle("/b/1", redirect(site.URL+"/b/inside"))
+				site.handle("/b/inside", page)
+			},
+			// 127.0.0.1 is an allowed host name here (a second known
+			// edition names it), so that the refusal is the private range's.
+			config: `editions = ["http://site.test/b/1", "http://127.0.0.1/b/never"]`,
+			failed: 2,
+			errHas: "private address refused",
+			logs: [][]string{
+				{"level=ERROR", "http://site.test/b/1: redirected to http://127.0.0.1:", "/b/inside: private address refused"},
+				{"level=ERROR", "http://127.0.0.1/b/never: private address refused"},
+			},
+			check: func(t *testing.T, site, _ *host) {
+				if n := site.hitsOf("/b/inside"); n != 0 {
+					t.Errorf("the private address was asked %d times", n)
+				}
+			},
+		},
+		{
+			name: "redirect loop",
+			setup: func(site, _ *host) {
+				site.handle("/b/1", redirect("/b/2"))
+				site.handle("/b/2", redirect("/b/1"))
+			},
+			failed: 1,
+			errHas: "redirect loop",
+			logs:   [][]string{{"level=ERROR", "http://site.test/b/1", "redirect loop at http://site.test/b/1"}},
+		},
+		{
+			name: "robots.txt disallows the edition pages",
+			setup: func(site, _ *host) {
+				site.handle("/robots.txt", func(w http.ResponseWriter, _ *http.Request) {
+					fmt.Fprint(w, "User-agent: *\nDisallow: /b/\n")
+				})
+				site.handle("/feed.rss", rss("http://site.test/b/1", "http://site.test/b/2"))
+				site.handle("/b/1", page)
+				site.handle("/b/2", page)
+			},
+			config: `feeds = ["http://site.test/feed.rss"]`,
+			failed: 2,
+			errHas: "disallowed by robots.txt",
+			logs:   [][]string{{"level=ERROR", "http://site.test/b/1", "disallowed by robots.txt"}, {"level=ERROR", "http://site.test/b/2", "disallowed by robots.txt"}},
+			check: func(t *testing.T, site, _ *host) {
+				if n := site.hitsOf("/b/1") + site.hitsOf("/b/2"); n != 0 {
+					t.Errorf("disallowed pages were asked %d times", n)
+				}
+				if n := site.hitsOf("/robots.txt"); n != 1 {
+					t.Errorf("robots.txt asked %d times, want 1 (cached)", n)
+				}
+			},
+		},
+		{
+			name: "malformed feed",
+			setup: func(site, _ *host) {
+				site.handle("/feed.rss", func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Content-Type", "application/rss+xml")
+					fmt.Fprint(w, "<rss><channel><item><link>http://site.test/b/9</lin")
+				})
+				site.handle("/b/1", page)
+			},
+			config:   `feeds = ["http://site.test/feed.rss"]` + "\n" + `editions = ["http://site.test/b/1"]`,
+			editions: 1, // the known edition is still crawled
+			failed:   1,
+			errHas:   "parse feed http://site.test/feed.rss",
+			logs:     [][]string{{"level=ERROR", "parse feed http://site.test/feed.rss"}, {`msg="crawl: indexed edition"`}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, "site.test", "other.test")
+			site, other := w.hosts["site.test"], w.hosts["other.test"]
+			tt.setup(site, other)
+			cfg := tt.config
+			if !strings.Contains(cfg, "editions") {
+				cfg += "\neditions = [\"http://site.test/b/1\"]"
+			}
+			var logs logBuffer
+			log := textLogger(&logs)
+			c, ix := newCrawler(t, fetch.New(fastFetch(w, log, nil)), log)
+			src := source(t, cfg)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			sum, err := c.Run(ctx, src, crawl.Options{})
+			if sum.Editions != tt.editions || sum.Failed != tt.failed || ix.count() != tt.editions {
+				t.Errorf("editions %d (index %d), failed %d; want %d, %d\nerrors: %q", sum.Editions, ix.count(), sum.Failed, tt.editions, tt.failed, sum.Errors)
+			}
+			switch {
+			case tt.errHas == "" && err != nil:
+				t.Errorf("err = %v", err)
+			case tt.errHas != "" && (err == nil || !strings.Contains(sum.Errors[0], tt.errHas)):
+				t.Errorf("err = %v (errors %q), want it to say %q", err, sum.Errors, tt.errHas)
+			}
+			for _, parts := range tt.logs {
+				if logs.line(parts...) == "" {
+					t.Errorf("no log line with %q; log:\n%s", parts, logs.String())
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, site, other)
+			}
+		})
+	}
+}
