@@ -83,7 +83,7 @@ func TestPaginatedList(t *testing.T) {
 		{name: "a complete pass lets the next stop at page 1", fetched: 0, hits: []int{3, 2, 2},
 			log: []string{"holds only known editions", "page=1"}},
 		{name: "a new edition on page 1 leads to page 2 only",
-			before: func() { l.set([]string{"e0", "e1"}, []string{"e2", "e3"}, []string{"e4", "e5", "e6"}) },
+			before:  func() { l.set([]string{"e0", "e1"}, []string{"e2", "e3"}, []string{"e4", "e5", "e6"}) },
 			fetched: 1, hits: []int{4, 3, 2}},
 		{name: "a cancelled pass",
 			before:   func() { l.set([]string{"e7", "e0"}, []string{"e1", "e2"}, []string{"e3", "e4", "e5", "e6"}) },
