@@ -38,6 +38,10 @@ Commands:
         [--source ID]    (needed when the config has several sources)
   search QUERY [--json]  search the index; same language as /api/search
         [--source ID] [--sort relevance|date] [--page N] [--size N]
+  config check           validate the config and print the effective values (secrets masked)
+  healthcheck            exit 0 if the server at the configured address is healthy
+  gen-corpus --out DIR   write a generated GovDelivery-like archive for benchmarks
+        [--editions N] [--seed S] [--serve ADDR]
   version                print the version
   help                   print this help
 
@@ -84,12 +88,15 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 	}
 	cmd, cmdArgs := rest[0], rest[1:]
 	commands := map[string]func(context.Context, []string) error{
-		"serve":   a.serve,
-		"crawl":   a.crawl,
-		"reindex": a.reindex,
-		"import":  a.importFiles,
-		"search":  a.search,
-		"version": a.version,
+		"serve":       a.serve,
+		"crawl":       a.crawl,
+		"reindex":     a.reindex,
+		"import":      a.importFiles,
+		"config":      a.configCmd,
+		"healthcheck": a.healthcheck,
+		"gen-corpus":  a.genCorpus,
+		"search":      a.search,
+		"version":     a.version,
 	}
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
 		fmt.Fprint(stdout, usage)
@@ -99,8 +106,14 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 	if !ok {
 		return a.usageExit(&usageError{fmt.Sprintf("unknown command %q", cmd)})
 	}
+	// The first SIGINT/SIGTERM cancels ctx for a graceful stop; once it has,
+	// the handler is removed, so a second signal ends the process at once.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	err := run(ctx, cmdArgs)
 	var ue *usageError
 	switch {

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// configCmd runs `bulletin config check`: validate the config and print the
+// effective values (after defaults and BULLETIN_* overrides), secrets masked.
+func (a *app) configCmd(ctx context.Context, args []string) error {
+	fs := a.flags("config")
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 || rest[0] != "check" {
+		return &usageError{"usage: bulletin config check"}
+	}
+	cfg, err := a.setup()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "# %s: OK\n", cfg.File)
+	return toml.NewEncoder(a.stdout).Encode(cfg.Masked())
+}
+
+// healthcheck runs `bulletin healthcheck`: GET /healthz of the configured
+// listen address, for container health checks (the image has no curl).
+func (a *app) healthcheck(ctx context.Context, args []string) error {
+	fs := a.flags("healthcheck")
+	timeout := fs.Duration("timeout", 5*time.Second, "give up after this long")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := a.setup()
+	if err != nil {
+		return err
+	}
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	u := "http://" + net.JoinHostPort(host, port) + "/healthz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck %s: %w", u, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck %s: %s", u, resp.Status)
+	}
+	fmt.Fprintln(a.stdout, "ok")
+	return nil
+}
