@@ -13,8 +13,10 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // schedules default to Europe/London even without system zoneinfo
@@ -46,6 +48,12 @@ type Config struct {
 	// AdminToken is the bearer token of POST /api/crawl; empty turns the
 	// endpoint off. BULLETIN_ADMIN_TOKEN overrides it.
 	AdminToken string `toml:"admin_token" json:"-"`
+	// TrustProxy makes the server believe X-Forwarded-For / X-Forwarded-Proto
+	// (set it only behind a reverse proxy that overwrites them).
+	TrustProxy bool `toml:"trust_proxy"`
+	// FrameAncestors are the origins that may embed pages in a frame (the
+	// CSP frame-ancestors list); default none but this server itself.
+	FrameAncestors []string `toml:"frame_ancestors"`
 }
 
 // MinAdminTokenLen is the shortest admin_token accepted.
@@ -171,7 +179,9 @@ func Parse(b []byte, name string, getenv func(string) string) (*Config, error) {
 	}
 	c.File = name
 	if getenv != nil {
-		c.applyEnv(getenv)
+		if err := c.applyEnv(getenv); err != nil {
+			return nil, err
+		}
 	}
 	if err := c.validate(); err != nil {
 		return nil, err
@@ -180,17 +190,35 @@ func Parse(b []byte, name string, getenv func(string) string) (*Config, error) {
 }
 
 // applyEnv lets BULLETIN_<KEY> override each top-level key.
-func (c *Config) applyEnv(getenv func(string) string) {
-	for key, dst := range map[string]*string{
-		"BULLETIN_DATA_DIR":    &c.DataDir,
-		"BULLETIN_LISTEN":      &c.Listen,
-		"BULLETIN_BASE_URL":    &c.BaseURL,
-		"BULLETIN_ADMIN_TOKEN": &c.AdminToken,
-	} {
-		if v := getenv(key); v != "" {
-			*dst = v
+func (c *Config) applyEnv(getenv func(string) string) error {
+	v := reflect.ValueOf(c).Elem()
+	t := v.Type()
+	for i := range t.NumField() {
+		key := t.Field(i).Tag.Get("toml")
+		if key == "" || key == "-" {
+			continue
+		}
+		env := "BULLETIN_" + strings.ToUpper(key)
+		val := getenv(env)
+		if val == "" {
+			continue
+		}
+		switch f := v.Field(i); f.Interface().(type) {
+		case string:
+			f.SetString(val)
+		case bool:
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return &Error{File: env, Key: key, Msg: fmt.Sprintf("want true or false, got %q", val)}
+			}
+			f.SetBool(b)
+		case []string:
+			f.Set(reflect.ValueOf(strings.Fields(strings.ReplaceAll(val, ",", " "))))
+		default:
+			return &Error{File: env, Key: key, Msg: "cannot be set from the environment; use the config file"}
 		}
 	}
+	return nil
 }
 
 func (c *Config) validate() error {
@@ -217,6 +245,11 @@ func (c *Config) validate() error {
 	if c.AdminToken != "" && len(c.AdminToken) < MinAdminTokenLen {
 		// The message must not repeat the token.
 		return bad("admin_token", "too short: want at least %d characters", MinAdminTokenLen)
+	}
+	for i, fa := range c.FrameAncestors {
+		if err := checkFrameAncestor(fa); err != nil {
+			return bad(fmt.Sprintf("frame_ancestors[%d]", i), "%v", err)
+		}
 	}
 	if len(c.Sources) == 0 {
 		return bad("source", "at least one [[source]] is required")
@@ -342,6 +375,20 @@ func checkURL(raw string) error {
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return fmt.Errorf("want an absolute http(s) URL, got %q", raw)
+	}
+	return nil
+}
+
+// checkFrameAncestor accepts what CSP frame-ancestors allows us to say:
+// 'self', 'none', or an http(s) origin, whose host may start with "*.".
+func checkFrameAncestor(s string) error {
+	if s == "'self'" || s == "'none'" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") ||
+		u.RawQuery != "" || strings.ContainsAny(s, " ;,'") || strings.Contains(strings.TrimPrefix(u.Host, "*."), "*") {
+		return fmt.Errorf("want 'self', 'none' or an origin like https://intranet.example.gov.uk, got %q", s)
 	}
 	return nil
 }

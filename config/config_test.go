@@ -39,13 +39,20 @@ func TestShipped(t *testing.T) {
 }
 
 func TestEnvOverrides(t *testing.T) {
-	env := map[string]string{"BULLETIN_LISTEN": "0.0.0.0:9000", "BULLETIN_DATA_DIR": "/var/lib/bulletin"}
+	env := map[string]string{"BULLETIN_LISTEN": "0.0.0.0:9000", "BULLETIN_DATA_DIR": "/var/lib/bulletin",
+		"BULLETIN_TRUST_PROXY": "true", "BULLETIN_FRAME_ANCESTORS": "'self', https://*.intranet.example"}
 	c, err := Shipped(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Listen != "0.0.0.0:9000" || c.DataDir != "/var/lib/bulletin" || c.BaseURL != "http://0.0.0.0:9000" {
+	if c.Listen != "0.0.0.0:9000" || c.DataDir != "/var/lib/bulletin" || c.BaseURL != "http://0.0.0.0:9000" ||
+		!c.TrustProxy || strings.Join(c.FrameAncestors, " ") != "'self' https://*.intranet.example" {
 		t.Errorf("overrides not applied: %+v", c)
+	}
+	for _, bad := range []map[string]string{{"BULLETIN_TRUST_PROXY": "perhaps"}, {"BULLETIN_SOURCE": "x"}} {
+		if _, err := Shipped(func(k string) string { return bad[k] }); err == nil {
+			t.Errorf("env %v accepted", bad)
+		}
 	}
 }
 
@@ -73,6 +80,8 @@ func TestErrors(t *testing.T) {
 		{"org without name", "[[org]]\naliases = [\"x\"]\n" + src, "org[0].name", "missing"},
 		{"negative max_new", src + "max_new = -1\n", "source[s].max_new", "want 0"},
 		{"short admin_token", "admin_token = \"hunter2\"\n" + src, "admin_token", "too short"},
+		{"bad frame ancestor", "frame_ancestors = [\"intranet\"]" + src, "frame_ancestors[0]", "origin"},
+		{"frame ancestor with path", "frame_ancestors = [\"https://a.example/x\"]" + src, "frame_ancestors[0]", "origin"},
 		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of feeds"},
 	}
 	for _, tt := range tests {

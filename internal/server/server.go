@@ -38,6 +38,7 @@ type Server struct {
 	tmpl  *template.Template
 	base  *url.URL // cfg.BaseURL parsed; its path is the mount point
 	mux   *http.ServeMux
+	feeds *feedState // the feed handlers' index and rendered-feed cache
 }
 
 // New builds a server. sched may be nil (no crawl status).
@@ -47,6 +48,7 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 		return nil, err
 	}
 	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux()}
+	s.feeds = newFeedState(idx)
 	s.tmpl, err = template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -70,7 +72,7 @@ func (s *Server) routes() {
 // Handler returns the server's root handler, mounted under the base URL's
 // path when it has one.
 func (s *Server) Handler() http.Handler {
-	var h http.Handler = s.mux
+	var h http.Handler = s.secure(s.cors(s.mux))
 	if p := strings.TrimRight(s.base.Path, "/"); p != "" {
 		h = http.StripPrefix(p, h)
 	}
@@ -88,7 +90,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
+		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start),
+			"client", s.clientIP(r))
 	})
 }
 
