@@ -8,10 +8,13 @@ package schedule
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -28,15 +31,29 @@ type CrawlFunc func(ctx context.Context, src *config.Source) (crawl.Summary, err
 // ErrRunning is returned by Run when the source is already being crawled.
 var ErrRunning = errors.New("a crawl of this source is already running")
 
+// ErrUnknownSource is returned (wrapped) by Run for a source not in the config.
+var ErrUnknownSource = errors.New("unknown source")
+
+// Outcomes of a crawl, as in Status.Outcome.
+const (
+	OutcomeOK     = "ok"     // no failure
+	OutcomeFailed = "failed" // some URL failed; what could be crawled was kept
+	OutcomePanic  = "panic"  // the crawl panicked and was recovered
+)
+
 // Status is what the scheduler knows of one source.
 type Status struct {
-	Source   string         `json:"source"`
-	Running  bool           `json:"running"`
-	Last     *crawl.Summary `json:"last,omitempty"`
-	LastErr  string         `json:"last_error,omitempty"`
-	Outcome  string         `json:"outcome,omitempty"` // "ok", "failed", "panic"
-	Next     time.Time      `json:"next,omitempty"`
-	Schedule string         `json:"schedule,omitempty"`
+	Source  string `json:"source"`
+	Running bool   `json:"running"`
+	// RunningSince is when the crawl under way started.
+	RunningSince time.Time      `json:"running_since,omitzero"`
+	Last         *crawl.Summary `json:"last,omitempty"`
+	LastErr      string         `json:"last_error,omitempty"`
+	Outcome      string         `json:"outcome,omitempty"` // OutcomeOK, OutcomeFailed or OutcomePanic
+	// LastSuccess is when the last crawl without a failure ended.
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	Next        time.Time `json:"next,omitzero"`
+	Schedule    string    `json:"schedule,omitempty"`
 }
 
 // Scheduler owns the cron runner and the per-source crawl state.
@@ -53,13 +70,16 @@ type Scheduler struct {
 	sources map[string]*entry
 	order   []string
 	// OnDone, when set, is called after every crawl (e.g. to drop cached feeds).
-	onDone func(crawl.Summary)
+	onDone   func(crawl.Summary)
+	onFinish func(Status)
+	state    string // file keeping the last outcomes across restarts; "" = none
 }
 
 type entry struct {
 	src     *config.Source
 	id      cron.EntryID
 	running bool
+	since   time.Time // start of the crawl under way
 	status  Status
 }
 
@@ -70,13 +90,20 @@ type Options struct {
 	Jitter time.Duration
 	// OnDone is called after every crawl with its summary.
 	OnDone func(crawl.Summary)
+	// OnFinish is called after every crawl with the source's new status,
+	// outcome included (e.g. to record metrics).
+	OnFinish func(Status)
+	// StatePath names a JSON file that keeps each source's last outcome
+	// across restarts, so that the status page is not blank after one;
+	// "" keeps it in memory only.
+	StatePath string
 }
 
 // New builds a scheduler for the sources; it validates every schedule.
 func New(sources []config.Source, fn CrawlFunc, log *slog.Logger, opt Options) (*Scheduler, error) {
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Scheduler{crawl: fn, log: log, jitter: opt.Jitter, onDone: opt.OnDone, ctx: ctx, cancel: cancel,
-		cron: cron.New(), sources: map[string]*entry{}}
+	s := &Scheduler{crawl: fn, log: log, jitter: opt.Jitter, onDone: opt.OnDone, onFinish: opt.OnFinish,
+		state: opt.StatePath, ctx: ctx, cancel: cancel, cron: cron.New(), sources: map[string]*entry{}}
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 	for i := range sources {
 		src := &sources[i]
@@ -93,7 +120,86 @@ func New(sources []config.Source, fn CrawlFunc, log *slog.Logger, opt Options) (
 		}
 		e.id = s.cron.Schedule(sched, cron.FuncJob(func() { s.scheduled(src.ID) }))
 	}
+	s.load()
 	return s, nil
+}
+
+// saved is what the state file keeps of a source.
+type saved struct {
+	Last        *crawl.Summary `json:"last,omitempty"`
+	Outcome     string         `json:"outcome,omitempty"`
+	LastErr     string         `json:"last_error,omitempty"`
+	LastSuccess time.Time      `json:"last_success,omitzero"`
+}
+
+// load restores the last outcomes from the state file. A missing or
+// unreadable file only costs the history, never the start-up.
+func (s *Scheduler) load() {
+	if s.state == "" {
+		return
+	}
+	b, err := os.ReadFile(s.state)
+	if errors.Is(err, os.ErrNotExist) {
+		return
+	}
+	var all map[string]saved
+	if err == nil {
+		err = json.Unmarshal(b, &all)
+	}
+	if err != nil {
+		s.log.Warn("schedule: crawl history unreadable; starting without it", "file", s.state, "err", err)
+		return
+	}
+	for id, sv := range all {
+		if e, ok := s.sources[id]; ok {
+			e.status.Last, e.status.Outcome, e.status.LastErr, e.status.LastSuccess = sv.Last, sv.Outcome, sv.LastErr, sv.LastSuccess
+		}
+	}
+}
+
+// save writes the last outcomes to the state file: a temporary file
+// renamed into place, so a crash leaves the old file or the new one.
+// The caller holds s.mu.
+func (s *Scheduler) save() {
+	if s.state == "" {
+		return
+	}
+	all := map[string]saved{}
+	for id, e := range s.sources {
+		if e.status.Outcome != "" {
+			all[id] = saved{Last: e.status.Last, Outcome: e.status.Outcome, LastErr: e.status.LastErr, LastSuccess: e.status.LastSuccess}
+		}
+	}
+	if err := writeFileAtomic(s.state, all); err != nil {
+		s.log.Warn("schedule: cannot keep the crawl history", "file", s.state, "err", err)
+	}
+}
+
+func writeFileAtomic(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-"+filepath.Base(path)+"-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // fails harmlessly once renamed
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }
 
 // Start starts the cron runner.
@@ -134,7 +240,7 @@ func (s *Scheduler) Run(id string) error {
 	e, ok := s.sources[id]
 	if !ok {
 		s.mu.Unlock()
-		return fmt.Errorf("unknown source %q", id)
+		return fmt.Errorf("%w %q", ErrUnknownSource, id)
 	}
 	if e.running || s.ctx.Err() != nil {
 		s.mu.Unlock()
@@ -144,6 +250,7 @@ func (s *Scheduler) Run(id string) error {
 		return ErrRunning
 	}
 	e.running = true
+	e.since = time.Now()
 	s.wg.Add(1)
 	s.mu.Unlock()
 	go func() {
@@ -159,20 +266,20 @@ func (s *Scheduler) runOne(e *entry) {
 	var (
 		sum     crawl.Summary
 		err     error
-		outcome = "ok"
+		outcome = OutcomeOK
 	)
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
-				outcome = "panic"
+				outcome = OutcomePanic
 				err = fmt.Errorf("crawl panicked: %v", r)
 				s.log.Error("schedule: crawl panicked", "source", e.src.ID, "panic", r, "stack", string(debug.Stack()))
 			}
 		}()
 		sum, err = s.crawl(s.ctx, e.src)
 	}()
-	if err != nil && outcome == "ok" {
-		outcome = "failed"
+	if err != nil && outcome == OutcomeOK {
+		outcome = OutcomeFailed
 	}
 	s.mu.Lock()
 	e.running = false
@@ -182,11 +289,19 @@ func (s *Scheduler) runOne(e *entry) {
 	if err != nil {
 		e.status.LastErr = err.Error()
 	}
+	if outcome == OutcomeOK {
+		e.status.LastSuccess = time.Now()
+	}
+	st := e.status
+	s.save()
 	s.mu.Unlock()
 	s.log.Info("schedule: crawl finished", "source", e.src.ID, "outcome", outcome, "fetched", sum.Fetched,
 		"editions", sum.Editions, "items", sum.Items, "duration", sum.Duration.Round(time.Millisecond))
 	if s.onDone != nil {
 		s.onDone(sum)
+	}
+	if s.onFinish != nil {
+		s.onFinish(st)
 	}
 }
 
@@ -199,6 +314,9 @@ func (s *Scheduler) Status() []Status {
 		e := s.sources[id]
 		st := e.status
 		st.Running = e.running
+		if e.running {
+			st.RunningSince = e.since
+		}
 		if e.id != 0 {
 			st.Next = s.cron.Entry(e.id).Next
 		}

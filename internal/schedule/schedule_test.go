@@ -5,6 +5,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -95,4 +98,114 @@ func TestPanicRecovered(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Stop(context.Background())
+}
+
+func TestOutcomesAndHistory(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "crawls.json")
+	tests := []struct {
+		name    string
+		fn      CrawlFunc
+		outcome string
+		lastErr string
+	}{
+		{"ok", func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+			return crawl.Summary{Source: src.ID, Editions: 3, Items: 40}, nil
+		}, OutcomeOK, ""},
+		{"failed", func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+			return crawl.Summary{Source: src.ID, Failed: 1}, errors.New("source a: 1 failure(s)")
+		}, OutcomeFailed, "source a: 1 failure(s)"},
+		{"panic", func(ctx context.Context, src *config.Source) (crawl.Summary, error) { panic("boom") }, OutcomePanic, "crawl panicked: boom"},
+	}
+	var lastOK time.Time
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			finished := make(chan Status, 1)
+			s, err := New(sources(t, "@daily"), tt.fn, slog.New(slog.DiscardHandler),
+				Options{StatePath: state, OnFinish: func(st Status) { finished <- st }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Stop(context.Background())
+			if err := s.Run("a"); err != nil {
+				t.Fatal(err)
+			}
+			st := <-finished
+			if st.Outcome != tt.outcome || st.LastErr != tt.lastErr || st.Source != "a" {
+				t.Errorf("finished with %+v", st)
+			}
+			if tt.outcome == OutcomeOK {
+				lastOK = st.LastSuccess
+			}
+			if !st.LastSuccess.Equal(lastOK) || lastOK.IsZero() {
+				t.Errorf("last success %v, want %v", st.LastSuccess, lastOK)
+			}
+			// A new scheduler (a restart) remembers the last outcome.
+			again, err := New(sources(t, "@daily"), tt.fn, slog.New(slog.DiscardHandler), Options{StatePath: state})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := again.Status()[0]
+			if got.Outcome != tt.outcome || got.LastErr != tt.lastErr || got.Last == nil || !got.LastSuccess.Equal(lastOK) || got.Running {
+				t.Errorf("after restart: %+v", got)
+			}
+			again.Stop(context.Background())
+		})
+	}
+}
+
+func TestUnreadableHistory(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "crawls.json")
+	if err := os.WriteFile(state, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var logs strings.Builder
+	s, err := New(sources(t, ""), nil, slog.New(slog.NewTextHandler(&logs, nil)), Options{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Status()[0]; st.Outcome != "" {
+		t.Errorf("status %+v", st)
+	}
+	if !strings.Contains(logs.String(), "crawl history unreadable") {
+		t.Errorf("log: %s", logs.String())
+	}
+}
+
+func TestScheduleErrors(t *testing.T) {
+	s, err := New(sources(t, ""), nil, slog.New(slog.DiscardHandler), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run("nope"); !errors.Is(err, ErrUnknownSource) {
+		t.Errorf("Run(unknown) = %v", err)
+	}
+	// A bad spec that reached New without config validation is an error, not a panic.
+	bad := []config.Source{{ID: "x", Schedule: "every tuesday", Timezone: "Europe/London"}}
+	if _, err := New(bad, nil, slog.New(slog.DiscardHandler), Options{}); err == nil || !strings.Contains(err.Error(), "every tuesday") {
+		t.Errorf("New with a bad spec = %v", err)
+	}
+}
+
+// TestNextInTimeZone: a schedule runs in the source's time zone, by default
+// Europe/London.
+func TestNextInTimeZone(t *testing.T) {
+	s, err := New(sources(t, "30 7 * * *"), nil, slog.New(slog.DiscardHandler), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	defer s.Stop(context.Background())
+	next := s.Status()[0].Next.In(londonTZ(t))
+	if next.Hour() != 7 || next.Minute() != 30 {
+		t.Errorf("next run %v, want 07:30 London time", next)
+	}
+}
+
+func londonTZ(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
