@@ -246,13 +246,18 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		src := &cfg.Sources[i]
 		crawlers[src.ID] = a.crawler(src, st, idx)
 	}
+	var srv *server.Server // set before the scheduler starts, so every OnDone sees it
 	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
 		return crawlers[src.ID].Run(ctx, src, crawl.Options{})
-	}, a.log, schedule.Options{Jitter: 30 * time.Second})
+	}, a.log, schedule.Options{Jitter: 30 * time.Second, OnDone: func(sum crawl.Summary) {
+		if sum.Editions > 0 { // the source changed: drop its cached feeds
+			srv.InvalidateSource(sum.Source)
+		}
+	}})
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(cfg, idx, sched, a.log)
+	srv, err = server.New(cfg, idx, sched, a.log)
 	if err != nil {
 		return err
 	}

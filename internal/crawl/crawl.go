@@ -414,6 +414,7 @@ func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
 		p.setStatus(ctx, m, statusSkipped)
 		return
 	}
+	p.documentLengths(ctx, res.Items)
 	if err := p.Index.PutEdition(ctx, res.Edition, res.Items); err != nil {
 		p.fail(m.URL, err)
 		return

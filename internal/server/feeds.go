@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -18,22 +16,33 @@ import (
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
+// feedRoutes registers every feed: per source, per edition, per section,
+// per organisation, per search, the calendars, the OPML list and the XSL
+// stylesheet that lets a browser show a feed as a page.
 func (s *Server) feedRoutes() {
 	s.mux.HandleFunc("GET /feeds/{file}", s.handle(s.sourceFeed))
 	s.mux.HandleFunc("GET /feeds/{source}/{file}", s.handle(s.editionsFeed))
+	s.mux.HandleFunc("GET /feeds/{source}/sections/{file}", s.handle(s.sectionFeed))
+	s.mux.HandleFunc("GET /feeds/{source}/orgs/{file}", s.handle(s.orgFeed))
+	s.mux.HandleFunc("GET /feeds/{source}/events.ics", s.handle(s.sourceEvents))
+	s.mux.HandleFunc("GET /events.ics", s.handle(s.allEvents))
+	s.mux.HandleFunc("GET /opml", s.handle(s.opml))
+	s.mux.HandleFunc("GET /feed.xsl", s.feedXSL)
 	for ext := range formats {
 		s.mux.HandleFunc("GET /search."+ext, s.handle(s.searchFeed))
 	}
 }
 
-// formats maps a feed file extension to its writer and media type.
+// formats maps a feed file extension to its writer and media type; xml
+// marks the formats a browser can show through the XSL stylesheet.
 var formats = map[string]struct {
 	write func(*bytes.Buffer, feed.Feed) error
 	typ   string
+	xml   bool
 }{
-	"rss":  {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteRSS(b, f) }, feed.RSSType},
-	"atom": {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteAtom(b, f) }, feed.AtomType},
-	"json": {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteJSON(b, f) }, feed.JSONType},
+	"rss":  {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteRSS(b, f) }, feed.RSSType, true},
+	"atom": {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteAtom(b, f) }, feed.AtomType, true},
+	"json": {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteJSON(b, f) }, feed.JSONType, false},
 }
 
 // splitExt splits "lga-cdt.rss" into "lga-cdt" and a known format.
@@ -64,17 +73,42 @@ type feedQuery struct {
 	summaryOnly bool
 }
 
+// parseFeedQuery reads ?q= ?limit= ?page= ?summary= and checks them before
+// anything is looked up: a bad value is a 400 naming it, and a query that
+// does not parse is a 400 with the position of the error.
 func parseFeedQuery(r *http.Request) (feedQuery, error) {
 	v := r.URL.Query()
-	fq := feedQuery{q: v.Get("q"), summaryOnly: v.Get("summary") == "1" || v.Get("summary") == "true"}
+	fq := feedQuery{q: v.Get("q")}
+	switch sum := v.Get("summary"); sum {
+	case "", "0", "false":
+	case "1", "true":
+		fq.summaryOnly = true
+	default:
+		return fq, badRequest(fmt.Sprintf("summary must be 1 or 0, got %q", sum))
+	}
 	var err error
 	if fq.limit, err = intParam(v, "limit", defaultFeedLimit, maxFeedLimit); err != nil {
 		return fq, err
 	}
-	if fq.page, err = intParam(v, "page", 1, 0); err != nil {
+	if fq.page, err = intParam(v, "page", 1, index.MaxPage); err != nil {
 		return fq, err
 	}
+	if _, err := index.ParseQuery(fq.q); err != nil {
+		return fq, searchError(err)
+	}
 	return fq, nil
+}
+
+// withFilter restricts a user's query (already checked on its own, so that
+// it cannot unbalance the filter's parentheses) to a filter expression.
+func withFilter(filter, q string) string {
+	switch {
+	case filter == "":
+		return q
+	case strings.TrimSpace(q) == "":
+		return filter
+	}
+	return "(" + filter + ") (" + q + ")"
 }
 
 // sourceFeed serves /feeds/{source}.{rss,atom,json}: the source's items,
@@ -88,9 +122,15 @@ func (s *Server) sourceFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := feed.Feed{Title: src.Title, Description: "Articles of the " + src.Title + ", one entry per article.",
-		HomeURL: s.homeOf(src)}
-	return s.itemFeed(w, r, format, index.Request{Source: src.ID}, f)
+	fq, err := parseFeedQuery(r)
+	if err != nil {
+		return err
+	}
+	return s.serveCached(w, r, src.ID, func(ctx context.Context) (*rendered, error) {
+		f := feed.Feed{Title: src.Title, Description: "Articles of the " + src.Title + ", one entry per article.",
+			HomeURL: s.homeOf(src)}
+		return s.renderItemFeed(ctx, r, format, index.Request{Source: src.ID}, "", fq, f)
+	})
 }
 
 // searchFeed serves /search.{rss,atom,json}?q=: a saved search as a feed.
@@ -102,63 +142,84 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	q := r.URL.Query().Get("q")
-	title := "Bulletin search"
-	if q != "" {
-		title = "Bulletin search: " + q
-	}
-	f := feed.Feed{Title: title, Description: "Articles matching " + strconv.Quote(q) + ", newest first.",
-		HomeURL: s.URL("/search?" + url.Values{"q": {q}}.Encode())}
-	return s.itemFeed(w, r, format, req, f)
-}
-
-// itemFeed runs a date-sorted search and writes the hits as a feed with
-// paging links.
-func (s *Server) itemFeed(w http.ResponseWriter, r *http.Request, format string, req index.Request, f feed.Feed) error {
 	fq, err := parseFeedQuery(r)
 	if err != nil {
 		return err
 	}
-	req.Query, req.Sort, req.Size, req.Page = fq.q, "date", fq.limit, fq.page
-	res, err := s.idx.Search(r.Context(), req)
+	return s.serveCached(w, r, req.Source, func(ctx context.Context) (*rendered, error) {
+		title := "Bulletin search"
+		if fq.q != "" {
+			title = "Bulletin search: " + fq.q
+		}
+		f := feed.Feed{Title: title, Description: "Articles matching " + strconv.Quote(fq.q) + ", newest first.",
+			HomeURL: s.URL("/search?" + url.Values{"q": {fq.q}}.Encode())}
+		return s.renderItemFeed(ctx, r, format, req, "", fq, f)
+	})
+}
+
+// renderItemFeed runs a date-sorted search for the user's query within
+// filter and renders the hits as a feed with paging links.
+func (s *Server) renderItemFeed(ctx context.Context, r *http.Request, format string, req index.Request, filter string, fq feedQuery, f feed.Feed) (*rendered, error) {
+	req.Query, req.Sort, req.Size, req.Page = withFilter(filter, fq.q), "date", fq.limit, fq.page
+	res, err := s.feeds.idx.Search(ctx, req)
 	if err != nil {
-		return searchError(err)
+		return nil, searchError(err)
 	}
 	for _, h := range res.Hits {
 		f.Entries = append(f.Entries, feed.FromItem(h.Item, fq.summaryOnly))
 	}
-	f.SelfURL = s.URL(r.URL.RequestURI())
+	q := canonicalQuery(r)
+	f.SelfURL = s.selfURL(r, q)
 	f.ID = f.SelfURL
 	f.Language = "en-GB"
-	f.Links = s.pagingLinks(r, fq.page, int(res.Total), fq.limit)
-	return s.writeFeed(w, r, format, f)
+	f.Links = s.pagingLinks(r, q, fq.page, int(res.Total), fq.limit)
+	if len(f.Entries) == 0 {
+		if f.Updated, err = s.scopeUpdated(ctx, req.Source); err != nil {
+			return nil, err
+		}
+	}
+	return s.renderFeed(format, f)
 }
 
-// pagingLinks are RFC 5005 paged-feed links: first, previous, next.
-func (s *Server) pagingLinks(r *http.Request, page, total, size int) []feed.Link {
-	at := func(p int) string {
-		q := r.URL.Query()
-		if p == 1 {
-			q.Del("page")
-		} else {
-			q.Set("page", strconv.Itoa(p))
-		}
-		u := *r.URL
-		u.RawQuery = q.Encode()
-		return s.URL(u.RequestURI())
+// scopeUpdated dates a feed with no entries: the newest edition of the
+// source ("" = of every source), or zero for an empty index.
+func (s *Server) scopeUpdated(ctx context.Context, source string) (time.Time, error) {
+	eds, err := s.feeds.idx.Editions(ctx, source)
+	if err != nil || len(eds) == 0 {
+		return time.Time{}, err
 	}
+	return eds[0].Published, nil
+}
+
+// pagingLinks are RFC 5005 paged-feed links: first, previous, next, last.
+func (s *Server) pagingLinks(r *http.Request, q url.Values, page, total, size int) []feed.Link {
+	at := func(p int) string {
+		v := url.Values{}
+		for k, vs := range q {
+			v[k] = vs
+		}
+		if p == 1 {
+			v.Del("page")
+		} else {
+			v.Set("page", strconv.Itoa(p))
+		}
+		return s.selfURL(r, v)
+	}
+	last := max(1, min((total+size-1)/size, index.MaxPage))
 	links := []feed.Link{{Rel: "first", Href: at(1)}}
 	if page > 1 {
-		links = append(links, feed.Link{Rel: "previous", Href: at(page - 1)})
+		links = append(links, feed.Link{Rel: "previous", Href: at(min(page-1, last))})
 	}
-	if page*size < total {
+	if page < last {
 		links = append(links, feed.Link{Rel: "next", Href: at(page + 1)})
 	}
+	links = append(links, feed.Link{Rel: "last", Href: at(last)})
 	return links
 }
 
 // editionsFeed serves /feeds/{source}/editions.{rss,atom,json}: one entry
-// per edition, its editorial and its list of articles.
+// per edition, its editorial and its list of articles. With ?q= it keeps
+// the editions that have a matching article or whose own text matches.
 func (s *Server) editionsFeed(w http.ResponseWriter, r *http.Request) error {
 	src, err := s.source(r.PathValue("source"))
 	if err != nil {
@@ -169,34 +230,90 @@ func (s *Server) editionsFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if name != "editions" {
-		return notFound(fmt.Sprintf("no such feed %q", r.PathValue("file")))
+		return notFound(fmt.Sprintf("no such feed %q: want editions.rss, editions.atom or editions.json", r.PathValue("file")))
 	}
 	fq, err := parseFeedQuery(r)
 	if err != nil {
 		return err
 	}
-	eds, err := s.idx.Editions(r.Context(), src.ID)
-	if err != nil {
-		return err
-	}
-	total := len(eds)
-	eds = pageOf(eds, fq.page, fq.limit)
-	f := feed.Feed{Title: src.Title + " (editions)", Description: "Every edition of the " + src.Title + ", one entry per edition.",
-		HomeURL: s.homeOf(src), SelfURL: s.URL(r.URL.RequestURI()), Language: "en-GB"}
-	f.ID = f.SelfURL
-	for _, ed := range eds {
-		items, err := s.editionItems(r.Context(), ed.ID)
+	return s.serveCached(w, r, src.ID, func(ctx context.Context) (*rendered, error) {
+		eds, err := s.feeds.idx.Editions(ctx, src.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		f.Entries = append(f.Entries, feed.FromEdition(ed, items, fq.summaryOnly))
-	}
-	f.Links = s.pagingLinks(r, fq.page, total, fq.limit)
-	return s.writeFeed(w, r, format, f)
+		var updated time.Time
+		if len(eds) > 0 {
+			updated = eds[0].Published
+		}
+		if strings.TrimSpace(fq.q) != "" {
+			if eds, err = s.matchingEditions(ctx, src.ID, fq.q, eds); err != nil {
+				return nil, err
+			}
+		}
+		total := len(eds)
+		eds = pageOf(eds, fq.page, fq.limit)
+		q := canonicalQuery(r)
+		f := feed.Feed{Title: src.Title + " (editions)", Description: "Every edition of the " + src.Title + ", one entry per edition.",
+			HomeURL: s.homeOf(src), SelfURL: s.selfURL(r, q), Language: "en-GB"}
+		f.ID = f.SelfURL
+		for _, ed := range eds {
+			items, err := s.feeds.idx.EditionItems(ctx, ed.ID)
+			if err != nil {
+				return nil, err
+			}
+			f.Entries = append(f.Entries, feed.FromEdition(ed, items, fq.summaryOnly))
+		}
+		if len(f.Entries) == 0 {
+			f.Updated = updated
+		}
+		f.Links = s.pagingLinks(r, q, fq.page, total, fq.limit)
+		return s.renderFeed(format, f)
+	})
 }
 
-func (s *Server) editionItems(ctx context.Context, editionID string) ([]model.Item, error) {
-	return s.idx.EditionItems(ctx, editionID)
+// maxScanHits bounds how many matching items a filtered editions feed or
+// a calendar reads.
+const maxScanHits = 10 * index.MaxSize
+
+// matchingEditions keeps the editions (in their order) that hold an item
+// matching q or whose own title or editorial matches it.
+func (s *Server) matchingEditions(ctx context.Context, source, q string, eds []model.Edition) ([]model.Edition, error) {
+	keep := map[string]bool{}
+	err := s.scanItems(ctx, index.Request{Query: q, Source: source}, func(res *index.Result) {
+		for _, h := range res.Hits {
+			keep[h.Item.EditionID] = true
+		}
+		for _, eh := range res.Editions {
+			keep[eh.Edition.ID] = true
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Edition
+	for _, ed := range eds {
+		if keep[ed.ID] {
+			out = append(out, ed)
+		}
+	}
+	return out, nil
+}
+
+// scanItems runs req newest first, page by page of index.MaxSize hits,
+// up to maxScanHits, handing each page to fn.
+func (s *Server) scanItems(ctx context.Context, req index.Request, fn func(*index.Result)) error {
+	req.Sort, req.Size = "date", index.MaxSize
+	for req.Page = 1; (req.Page-1)*req.Size < maxScanHits; req.Page++ {
+		res, err := s.feeds.idx.Search(ctx, req)
+		if err != nil {
+			return searchError(err)
+		}
+		fn(res)
+		if len(res.Hits) < req.Size || uint64(req.Page*req.Size) >= res.Total {
+			return nil
+		}
+	}
+	return nil
 }
 
 func pageOf[T any](all []T, page, size int) []T {
@@ -215,13 +332,17 @@ func (s *Server) homeOf(src *config.Source) string {
 	return s.URL("/")
 }
 
-// writeFeed renders a feed and answers with validators derived from the
-// content: ETag is a hash of the bytes, Last-Modified the newest entry.
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, format string, f feed.Feed) error {
-	var buf bytes.Buffer
+// renderFeed renders a feed in a format, pointing RSS and Atom at the XSL
+// stylesheet. Last-Modified is the newest entry, from the data, never the
+// time of the request.
+func (s *Server) renderFeed(format string, f feed.Feed) (*rendered, error) {
 	ft := formats[format]
+	if ft.xml {
+		f.Stylesheet = s.URL(feedXSLPath)
+	}
+	var buf bytes.Buffer
 	if err := ft.write(&buf, f); err != nil {
-		return fmt.Errorf("render %s feed: %w", format, err)
+		return nil, fmt.Errorf("render %s feed %s: %w", format, f.SelfURL, err)
 	}
 	updated := f.Updated
 	for _, e := range f.Entries {
@@ -232,16 +353,7 @@ func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, format string
 			updated = e.Published
 		}
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	h := w.Header()
-	h.Set("Content-Type", ft.typ)
-	h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
-	h.Set("Cache-Control", "public, max-age=900")
-	h.Set("Access-Control-Allow-Origin", "*")
-	modtime := time.Time{}
-	if !updated.IsZero() {
-		modtime = updated
-	}
-	http.ServeContent(w, r, "", modtime, bytes.NewReader(buf.Bytes()))
-	return nil
+	doc := newRendered(buf.Bytes(), ft.typ, updated)
+	doc.xml = ft.xml
+	return doc, nil
 }

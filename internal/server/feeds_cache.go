@@ -1,0 +1,141 @@
+package server
+
+import (
+	"container/list"
+	"context"
+	"sync"
+	"time"
+
+	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/model"
+)
+
+// feedIndex is what the feed handlers read from the index; *index.Index
+// implements it. Tests put a counting or synthetic index in its place.
+type feedIndex interface {
+	Search(ctx context.Context, req index.Request) (*index.Result, error)
+	Editions(ctx context.Context, source string) ([]model.Edition, error)
+	EditionItems(ctx context.Context, editionID string) ([]model.Item, error)
+}
+
+// Bounds of the rendered-feed cache. Keys include the free-text ?q=, so
+// the cache must not grow with what clients ask for.
+const (
+	feedCacheEntries = 512
+	feedCacheBytes   = 64 << 20
+)
+
+// rendered is one feed document as served: its bytes and validators.
+type rendered struct {
+	body    []byte
+	typ     string    // Content-Type
+	etag    string    // quoted strong ETag, a hash of body
+	modtime time.Time // Last-Modified: the newest entry (zero: none known)
+	scope   string    // source id the document depends on; "" means every source
+	xml     bool      // RSS or Atom: may be served as application/xml to browsers
+}
+
+// feedState holds the feed handlers' index and their cache of rendered
+// documents. A document is kept until a crawl changes a source it depends
+// on: InvalidateSource drops it, and a generation per source keeps a render
+// that began before the change from being stored after it.
+type feedState struct {
+	idx feedIndex
+
+	mu      sync.Mutex
+	entries map[string]*list.Element // key → element of lru holding *cacheEntry
+	lru     *list.List               // front = most recently used
+	size    int                      // bytes of every cached body
+	gens    map[string]uint64        // source id → generation
+	allGen  uint64                   // bumped by every invalidation
+}
+
+type cacheEntry struct {
+	key string
+	doc *rendered
+}
+
+func newFeedState(idx feedIndex) *feedState {
+	return &feedState{idx: idx, entries: map[string]*list.Element{}, lru: list.New(), gens: map[string]uint64{}}
+}
+
+// get returns the cached document for key.
+func (c *feedState) get(key string) (*rendered, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[key]
+	if !ok {
+		return nil, false
+	}
+	c.lru.MoveToFront(el)
+	return el.Value.(*cacheEntry).doc, true
+}
+
+// generation is the current generation of a scope, to be handed to put.
+func (c *feedState) generation(scope string) uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.genLocked(scope)
+}
+
+func (c *feedState) genLocked(scope string) uint64 {
+	if scope == "" {
+		return c.allGen
+	}
+	return c.gens[scope]
+}
+
+// put stores doc under key unless its scope changed since gen was taken,
+// evicting the least recently used documents beyond the bounds.
+func (c *feedState) put(key string, gen uint64, doc *rendered) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.genLocked(doc.scope) != gen || len(doc.body) > feedCacheBytes/4 {
+		return
+	}
+	if el, ok := c.entries[key]; ok {
+		c.removeLocked(el)
+	}
+	c.entries[key] = c.lru.PushFront(&cacheEntry{key: key, doc: doc})
+	c.size += len(doc.body)
+	for c.lru.Len() > feedCacheEntries || c.size > feedCacheBytes {
+		c.removeLocked(c.lru.Back())
+	}
+}
+
+func (c *feedState) removeLocked(el *list.Element) {
+	e := c.lru.Remove(el).(*cacheEntry)
+	delete(c.entries, e.key)
+	c.size -= len(e.doc.body)
+}
+
+// invalidate drops every document that depends on the source: its own
+// feeds and those spanning every source.
+func (c *feedState) invalidate(source string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gens[source]++
+	c.allGen++
+	for el := c.lru.Front(); el != nil; {
+		next := el.Next()
+		if s := el.Value.(*cacheEntry).doc.scope; s == "" || s == source {
+			c.removeLocked(el)
+		}
+		el = next
+	}
+}
+
+// len is the number of cached documents.
+func (c *feedState) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len()
+}
+
+// InvalidateSource drops the cached feeds that depend on a source, so that
+// the next request renders them from the index again. The CLI calls it when
+// a crawl has (re)indexed editions of the source.
+func (s *Server) InvalidateSource(id string) {
+	s.feeds.invalidate(id)
+	s.log.Debug("feeds: cache invalidated", "source", id)
+}

@@ -1,0 +1,175 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Bounds of a feed's Cache-Control max-age: the time until the source's
+// next scheduled crawl, clamped, or noScheduleMaxAge when none is scheduled.
+const (
+	minFeedMaxAge    = 5 * time.Minute
+	maxFeedMaxAge    = 6 * time.Hour
+	noScheduleMaxAge = time.Hour
+)
+
+// feedParams are the query parameters feeds take; any other parameter
+// (utm_source, a cache buster) is left out of the cache key and self link.
+var feedParams = []string{"limit", "page", "q", "source", "summary"}
+
+// canonicalQuery is the request's feed parameters, first value of each,
+// empty ones dropped, sorted: the same feed has one self URL and one cache
+// entry however the client wrote its query.
+func canonicalQuery(r *http.Request) url.Values {
+	in := r.URL.Query()
+	out := url.Values{}
+	for _, k := range feedParams {
+		if v := in.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
+}
+
+// selfURL is the absolute URL of the request's feed with query q.
+func (s *Server) selfURL(r *http.Request, q url.Values) string {
+	u := r.URL.Path
+	if enc := q.Encode(); enc != "" {
+		u += "?" + enc
+	}
+	return s.URL(u)
+}
+
+// serveCached answers from the feed cache, or renders the document, caches
+// it and answers. render runs only on a miss: a hit does not touch the index.
+func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, scope string, render func(ctx context.Context) (*rendered, error)) error {
+	key := r.URL.Path + "?" + canonicalQuery(r).Encode()
+	if doc, ok := s.feeds.get(key); ok {
+		s.serveRendered(w, r, doc)
+		return nil
+	}
+	gen := s.feeds.generation(scope)
+	doc, err := render(r.Context())
+	if err != nil {
+		return err
+	}
+	doc.scope = scope
+	s.feeds.put(key, gen, doc)
+	s.serveRendered(w, r, doc)
+	return nil
+}
+
+// newRendered wraps a document's bytes with an ETag hashed from them.
+func newRendered(body []byte, typ string, modtime time.Time) *rendered {
+	sum := sha256.Sum256(body)
+	return &rendered{body: body, typ: typ, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, modtime: modtime.UTC().Truncate(time.Second)}
+}
+
+// serveRendered writes a document with its validators and caching headers;
+// http.ServeContent answers If-None-Match and If-Modified-Since with 304
+// (and serves HEAD and ranges).
+func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, doc *rendered) {
+	h := w.Header()
+	typ, etag := doc.typ, doc.etag
+	if doc.xml {
+		// Browsers download application/rss+xml and application/atom+xml
+		// but render application/xml through the feed's xml-stylesheet.
+		h.Add("Vary", "Accept")
+		if wantsPage(r.Header.Get("Accept")) {
+			typ, etag = "application/xml; charset=utf-8", strings.TrimSuffix(etag, `"`)+`-page"`
+		}
+	}
+	h.Set("Content-Type", typ)
+	h.Set("ETag", etag)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(s.maxAge(doc.scope, time.Now()).Seconds())))
+	modtime := doc.modtime
+	if modtime.IsZero() || modtime.Equal(time.Unix(0, 0)) {
+		// Nothing dated yet: say so rather than invent a time. ServeContent
+		// then leaves Last-Modified alone and answers on the ETag alone.
+		h.Set("Last-Modified", time.Unix(0, 0).UTC().Format(http.TimeFormat))
+		modtime = time.Time{}
+	}
+	http.ServeContent(w, r, "", modtime, bytes.NewReader(doc.body))
+}
+
+// wantsPage reports whether an Accept header is a browser's navigation
+// (HTML first) rather than a feed reader's (which names a feed type or
+// accepts anything).
+func wantsPage(accept string) bool {
+	a := strings.ToLower(accept)
+	return strings.Contains(a, "text/html") && !strings.Contains(a, "rss") && !strings.Contains(a, "atom")
+}
+
+// maxAge is how long clients may keep a feed of scope ("" = every source)
+// without asking again: until the next scheduled crawl of the source (the
+// soonest, for every source), clamped to [5 min, 6 h]; the minimum while a
+// crawl runs.
+func (s *Server) maxAge(scope string, now time.Time) time.Duration {
+	if s.sched == nil {
+		return noScheduleMaxAge
+	}
+	best, found := time.Duration(0), false
+	for _, st := range s.sched.Status() {
+		if scope != "" && st.Source != scope {
+			continue
+		}
+		var d time.Duration
+		switch {
+		case st.Running:
+			d = minFeedMaxAge
+		case st.Next.IsZero():
+			continue
+		default:
+			d = st.Next.Sub(now)
+		}
+		if !found || d < best {
+			best, found = d, true
+		}
+	}
+	if !found {
+		best = noScheduleMaxAge
+	}
+	return min(max(best, minFeedMaxAge), maxFeedMaxAge)
+}
+
+// corsPrefixes are the paths intranet scripts may read from any origin:
+// feeds, calendars, the OPML list and the JSON API.
+var corsPrefixes = []string{"/feeds/", "/api/", "/search.rss", "/search.atom", "/search.json", "/events.ics", "/opml", "/feed.xsl"}
+
+func corsPath(p string) bool {
+	return slices.ContainsFunc(corsPrefixes, func(pre string) bool { return strings.HasPrefix(p, pre) })
+}
+
+// cors lets pages of any origin read the feeds and the JSON API: every
+// response on those paths (errors included) carries
+// Access-Control-Allow-Origin: *, and a preflight OPTIONS is answered for
+// GET and HEAD with the conditional-request headers. No credentials are
+// ever allowed, so a page cannot act as its visitor.
+func (s *Server) cors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !corsPath(r.URL.Path) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Expose-Headers", "ETag, Last-Modified")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+			h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since, Cache-Control")
+			h.Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
