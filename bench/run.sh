@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# Measures each stage of bulletin next to its physical baseline, on this
+# machine, in one run, and prints a table with the ratios (docs/benchmarks.md).
+#
+# Usage: bench/run.sh [--quick]
+#   BENCH_ITEMS=100000   items in the search/serve/reindex corpus (20 per edition)
+#   BENCH_CRAWL=1000     editions of the crawl benchmark
+#   BENCH_REPEAT=3       runs of each measurement; medians are reported
+#   BENCH_DURATION=5s    length of each load run
+#   BENCH_WORK=DIR       keep the work files there (default: a temp dir, removed)
+#   BENCH_BASELINE=FILE  earlier go-bench.txt to compare with benchstat
+# --quick: 2,000 items, 100-edition crawl, one run each, 2 s loads (< 2 min).
+#
+# Everything runs on loopback: a generated GovDelivery-like corpus
+# (bulletin gen-corpus) served by bench/cmd/benchtool, the real binary
+# crawling, reindexing and serving it, and benchtool's load generator.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ITEMS=${BENCH_ITEMS:-100000}
+CRAWL=${BENCH_CRAWL:-1000}
+REPEAT=${BENCH_REPEAT:-3}
+DUR=${BENCH_DURATION:-5s}
+PARSE_EDITIONS=200
+INDEX_EDITIONS=500
+GOBENCH_COUNT=6
+if [ "${1:-}" = "--quick" ]; then
+  ITEMS=2000 CRAWL=100 REPEAT=1 DUR=2s PARSE_EDITIONS=30 INDEX_EDITIONS=20 GOBENCH_COUNT=1
+fi
+EDITIONS=$(( (ITEMS + 19) / 20 ))
+
+if [ -n "${BENCH_WORK:-}" ]; then
+  WORK=$BENCH_WORK
+  mkdir -p "$WORK"
+else
+  WORK=$(mktemp -d)
+fi
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${BENCH_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say() { echo "bench: $*" >&2; }
+# kv KEY LINE: the value of KEY=… in a result line.
+kv() { echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -1; }
+# median VALUES…
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# ratio A B: A/B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b == 0) print "-"; else printf "%.2f", a / b}'; }
+# check EXPR: "yes" when the awk expression holds.
+check() { awk "BEGIN {exit !($1)}" && echo yes || echo NO; }
+TABLE=()
+row() { TABLE+=("$(printf '%s|%s|%s|%s|%s|%s' "$@")"); }
+
+say "building into $WORK"
+go build -o "$WORK/bulletin" ./cmd/bulletin
+go build -o "$WORK/benchtool" ./bench/cmd/benchtool
+B=$WORK/bulletin
+T=$WORK/benchtool
+
+# start NAME CMD…: start a server that prints listening=ADDR; sets ADDR and PID.
+start() {
+  local name=$1; shift
+  "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  PID=$!
+  PIDS+=("$PID")
+  for _ in $(seq 100); do
+    ADDR=$(sed -n 's/^listening=//p' "$WORK/$name.out")
+    [ -n "$ADDR" ] && return 0
+    sleep 0.1
+  done
+  say "$name did not start"; cat "$WORK/$name.err" >&2; exit 1
+}
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# config FILE DATADIR LISTEN SITE: a config crawling a corpus site with no delay.
+config() {
+  cat >"$1" <<EOF
+data_dir = "$2"
+listen   = "$3"
+[[source]]
+id       = "lga-cdt"
+title    = "LGA Cyber, Digital and Technology Bulletin"
+feeds    = ["http://$4/accounts/UKLGA/bulletins.rss"]
+lists    = ["http://$4/accounts/UKLGA/bulletins"]
+match    = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
+allow_private = true
+delay    = "0s"
+EOF
+}
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# ---- parse ---------------------------------------------------------------
+say "parse: $PARSE_EDITIONS editions, ours vs x/net/html.Parse"
+line=$("$T" parse -editions "$PARSE_EDITIONS" -rounds $((REPEAT < 3 ? 3 : REPEAT + 2)))
+echo "$line" >>"$WORK/results.txt"
+row "parse MB/s" "$(kv ours_mbps "$line")" "$(kv bare_mbps "$line") (x/net/html.Parse)" "$(kv ratio "$line")×" "≤ 2×" "$(check "$(kv ratio "$line") <= 2")"
+
+# ---- index: PutEdition vs bare Bleve ---------------------------------------
+say "index: $INDEX_EDITIONS editions through PutEdition vs bare Bleve batches"
+BENCH_INDEX_EDITIONS=$INDEX_EDITIONS go test -run '^$' -bench 'IndexVsBare' -benchtime 1x -count "$REPEAT" ./index >"$WORK/index-bench.txt"
+ips() { median $(awk -v n="BenchmarkIndexVsBare/$1-" 'index($1, n) == 1 {for (i = 1; i <= NF; i++) if ($(i+1) == "items/s") print $i}' "$WORK/index-bench.txt"); }
+ours=$(ips ours); bare=$(ips bare/per-edition); bulk=$(ips bare/bulk)
+r=$(ratio "$bare" "$ours")
+row "index items/s ($INDEX_EDITIONS editions)" "$ours" "$bare (bare Bleve, same batches)" "${r}× cost" "≤ 1.2×" "$(check "$r <= 1.2")"
+row "  bare Bleve, 1,000-doc batches" "-" "$bulk" "$(ratio "$bulk" "$ours")× cost" "(reference)" "-"
+
+# ---- the big corpus: crawl it once, then reindex -------------------------
+say "corpus: $EDITIONS editions"
+"$B" gen-corpus --out "$WORK/site" --editions "$EDITIONS" --per-page 200 >&2
+start site "$T" serve-corpus -dir "$WORK/site"
+SITE=$ADDR; SITE_PID=$PID
+PORT=$(freeport)
+config "$WORK/big.toml" "$WORK/big" "127.0.0.1:$PORT" "$SITE"
+say "crawl of the big corpus (builds the snapshots and the index)"
+line=$("$T" run -- "$B" --config "$WORK/big.toml" --log-format json crawl 2>"$WORK/big-crawl.log")
+echo "big-crawl $line" >>"$WORK/results.txt"
+indexed=$(grep -c '"crawl: indexed edition"' "$WORK/big-crawl.log" || true)
+items=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"])' "$WORK/site/manifest.json")
+row "crawl $EDITIONS editions (setup)" "$(kv seconds "$line") s" "-" "-" "-" "$indexed editions"
+
+say "reindex of $items items, $REPEAT×"
+secs=(); rss=()
+for _ in $(seq "$REPEAT"); do
+  line=$("$T" run -- "$B" --config "$WORK/big.toml" reindex 2>>"$WORK/reindex.log")
+  echo "reindex $line" >>"$WORK/results.txt"
+  secs+=("$(kv seconds "$line")"); rss+=("$(kv peak_rss_mib "$line")")
+done
+s=$(median "${secs[@]}")
+row "reindex $items items" "$(awk -v n="$items" -v s="$s" 'BEGIN {printf "%.0f items/s (%.1f s)", n / s, s}')" "-" "-" "-" "-"
+row "peak RSS, reindex" "$(median "${rss[@]}") MiB" "-" "-" "-" "-"
+
+# ---- search: in process, then over HTTP ----------------------------------
+say "search in process: c=1,8,64"
+declare -A IN_P50 IN_P95 IN_P99 IN_RPS
+for c in 1 8 64; do
+  p50=(); p95=(); p99=(); rps=()
+  for _ in $(seq "$REPEAT"); do
+    line=$("$T" search -index "$WORK/big/index" -c "$c" -duration "$DUR")
+    echo "$line" >>"$WORK/results.txt"
+    p50+=("$(kv p50_ms "$line")"); p95+=("$(kv p95_ms "$line")"); p99+=("$(kv p99_ms "$line")"); rps+=("$(kv rps "$line")")
+  done
+  IN_P50[$c]=$(median "${p50[@]}"); IN_P95[$c]=$(median "${p95[@]}"); IN_P99[$c]=$(median "${p99[@]}"); IN_RPS[$c]=$(median "${rps[@]}")
+done
+
+say "serve"
+"$B" --config "$WORK/big.toml" serve >"$WORK/serve.out" 2>"$WORK/serve.err" &
+SERVE_PID=$!; PIDS+=("$SERVE_PID")
+BASE="http://127.0.0.1:$PORT"
+for _ in $(seq 300); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fs "$BASE/healthz" >/dev/null || { say "serve did not start"; cat "$WORK/serve.err" >&2; exit 1; }
+
+say "search over HTTP: c=1,8,64"
+for c in 1 8 64; do
+  p50=(); p95=(); p99=(); rps=()
+  for _ in $(seq "$REPEAT"); do
+    line=$("$T" load -queries "$BASE/api/search" -c "$c" -duration "$DUR")
+    echo "$line" >>"$WORK/results.txt"
+    p50+=("$(kv p50_ms "$line")"); p95+=("$(kv p95_ms "$line")"); p99+=("$(kv p99_ms "$line")"); rps+=("$(kv rps "$line")")
+  done
+  hp50=$(median "${p50[@]}"); hp95=$(median "${p95[@]}"); hp99=$(median "${p99[@]}"); hrps=$(median "${rps[@]}")
+  target="-"; ok="-"
+  if [ "$c" = 8 ]; then target="p99 < 20 ms"; ok=$(check "$hp99 < 20"); fi
+  # HTTP overhead: the cost of a request (in-process req/s over HTTP req/s);
+  # the p50 ratio is shown beside it (at c=1 the two agree).
+  over=$(ratio "${IN_RPS[$c]}" "$hrps")
+  row "search c=$c HTTP p50/p95/p99 ms, req/s" "$hp50 / $hp95 / $hp99, $hrps" "${IN_P50[$c]} / ${IN_P95[$c]} / ${IN_P99[$c]}, ${IN_RPS[$c]} (in process)" \
+    "cost ${over}× (p50 $(ratio "$hp50" "${IN_P50[$c]}")×)" "$target; HTTP < 1.5×" "$ok; $(check "$over < 1.5")"
+done
+
+say "feeds: cached feed vs a static server of the same bytes, and 304"
+FEED="$BASE/feeds/lga-cdt.atom"
+curl -fs -D "$WORK/feed.hdr" -o "$WORK/feed.atom" "$FEED"
+ETAG=$(sed -n 's/^[Ee][Tt]ag: *//p' "$WORK/feed.hdr" | tr -d '\r')
+CTYPE=$(sed -n 's/^[Cc]ontent-[Tt]ype: *//p' "$WORK/feed.hdr" | tr -d '\r')
+start static "$T" static -file "$WORK/feed.atom" -type "$CTYPE" -etag "$ETAG"
+STATIC=$ADDR
+f=(); s=(); n=()
+for _ in $(seq "$REPEAT"); do
+  line=$("$T" load -url "$FEED" -c 8 -duration "$DUR"); echo "feed $line" >>"$WORK/results.txt"; f+=("$(kv rps "$line")")
+  line=$("$T" load -url "http://$STATIC/feed.atom" -c 8 -duration "$DUR"); echo "static $line" >>"$WORK/results.txt"; s+=("$(kv rps "$line")")
+  line=$("$T" load -url "$FEED" -c 8 -duration "$DUR" -header "If-None-Match: $ETAG" -expect 304); echo "feed-304 $line" >>"$WORK/results.txt"; n+=("$(kv rps "$line")")
+done
+fr=$(median "${f[@]}"); sr=$(median "${s[@]}"); nr=$(median "${n[@]}")
+row "feed req/s, c=8 ($(wc -c <"$WORK/feed.atom") bytes)" "$fr" "$sr (static server)" "$(ratio "$fr" "$sr")×" "≥ 0.5×" "$(check "$(ratio "$fr" "$sr") >= 0.5")"
+row "feed 304 req/s, c=8" "$nr" "$sr (static, 200)" "$(ratio "$nr" "$sr")×" "-" "-"
+hwm=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$SERVE_PID/status")
+row "peak RSS, serving $items items" "$hwm MiB" "-" "-" "< 300 MiB" "$(check "$hwm < 300")"
+stop "$SERVE_PID"; stop "$SITE_PID"
+
+# ---- crawl: full, then incremental ---------------------------------------
+say "crawl: $CRAWL editions, full then incremental, $REPEAT×"
+"$B" gen-corpus --out "$WORK/site-crawl" --editions "$CRAWL" --seed 2 >&2
+full=(); incr=(); ereq=()
+for i in $(seq "$REPEAT"); do
+  start site2 "$T" serve-corpus -dir "$WORK/site-crawl"
+  config "$WORK/crawl.toml" "$WORK/crawl-$i" "127.0.0.1:1" "$ADDR"
+  line=$("$T" run -- "$B" --config "$WORK/crawl.toml" crawl 2>"$WORK/crawl-$i.log"); echo "crawl-full $line" >>"$WORK/results.txt"
+  full+=("$(kv seconds "$line")")
+  before=$(curl -fs "http://$ADDR/_bench/counts")
+  line=$("$T" run -- "$B" --config "$WORK/crawl.toml" crawl 2>>"$WORK/crawl-$i.log"); echo "crawl-incr $line" >>"$WORK/results.txt"
+  incr+=("$(kv seconds "$line")")
+  after=$(curl -fs "http://$ADDR/_bench/counts")
+  ereq+=("$(python3 -c 'import json,sys; print(json.loads(sys.argv[2])["editions"] - json.loads(sys.argv[1])["editions"])' "$before" "$after")")
+  echo "crawl-counts before=$before after=$after" >>"$WORK/results.txt"
+  stop "$PID"
+  rm -rf "$WORK/crawl-$i"
+done
+fs=$(median "${full[@]}")
+row "crawl $CRAWL editions, full" "$fs s ($(awk -v n="$CRAWL" -v s="$fs" 'BEGIN {printf "%.0f", n / s}') editions/s)" "-" "-" "-" "-"
+row "crawl, incremental" "$(median "${incr[@]}") s, edition requests: ${ereq[*]}" "-" "-" "0 edition requests" "$(check "$(printf '%s+' "${ereq[@]}")0 == 0")"
+
+# ---- go test benchmarks --------------------------------------------------
+say "go test -bench (count $GOBENCH_COUNT)"
+go test -run '^$' -bench 'BenchmarkParse$|ParseGenerated|HTMLParse|BenchmarkExtract|BenchmarkParseQuery|BenchmarkWrite' -benchmem -count "$GOBENCH_COUNT" \
+  ./internal/parse ./index ./internal/feed >"$WORK/go-bench.txt"
+echo
+echo "== go test -bench (benchstat) =="
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da "$BENCH_BASELINE" "$WORK/go-bench.txt" || true
+else
+  go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da "$WORK/go-bench.txt" || true
+fi
+
+# ---- the table -----------------------------------------------------------
+echo
+echo "== bench/run.sh: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(go version | cut -d' ' -f3); items=$items, repeat=$REPEAT (medians), load runs of $DUR =="
+{
+  echo "stage|ours|baseline|ratio|target|met"
+  echo "---|---|---|---|---|---"
+  printf '%s\n' "${TABLE[@]}"
+} | column -t -s '|'
+[ -z "${BENCH_WORK:-}" ] || say "work files kept in $WORK (results.txt, go-bench.txt, logs)"
