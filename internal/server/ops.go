@@ -1,10 +1,117 @@
 package server
 
-import "net/http"
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"errors"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	"github.com/lga-digital/bulletin/internal/metrics"
+	"github.com/lga-digital/bulletin/internal/schedule"
+)
+
+// opsState is what the operators' routes need beyond the handlers'
+// common dependencies.
+type opsState struct {
+	ready   atomic.Bool
+	metrics atomic.Pointer[metrics.Metrics] // nil: no metrics
+	// tokenSum is the SHA-256 of the admin token; comparing fixed-length
+	// sums in constant time hides the token's length as well as its bytes.
+	tokenSum [sha256.Size]byte
+	hasToken bool
+}
+
+// crawlRunner is what POST /api/crawl needs of the scheduler.
+type crawlRunner interface {
+	Run(id string) error
+}
 
 // opsRoutes are the routes operators and orchestrators use.
 func (s *Server) opsRoutes() {
+	s.ops = &opsState{}
+	if s.cfg.AdminToken != "" {
+		s.ops.tokenSum, s.ops.hasToken = sha256.Sum256([]byte(s.cfg.AdminToken)), true
+	}
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	s.mux.HandleFunc("GET /metrics", s.handle(s.metricsPage))
+	s.mux.HandleFunc("POST /api/crawl", s.handle(s.startCrawl))
+	s.mux.HandleFunc("GET /status", s.handle(s.statusPage))
+	s.mux.HandleFunc("GET /api/status", s.handle(s.statusAPI))
+}
+
+// SetReady says whether the server is ready for traffic: the CLI marks it
+// ready once the index is open and the scheduler started, and not ready
+// again when it begins to shut down. /readyz answers 503 until then.
+func (s *Server) SetReady(ready bool) { s.ops.ready.Store(ready) }
+
+// SetMetrics makes the server count its requests in m and serve m at
+// /metrics; without it /metrics is a 404.
+func (s *Server) SetMetrics(m *metrics.Metrics) { s.ops.metrics.Store(m) }
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if !s.ops.ready.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "not ready"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) error {
+	m := s.ops.metrics.Load()
+	if m == nil {
+		return notFound("metrics are off")
+	}
+	m.Handler().ServeHTTP(w, r)
+	return nil
+}
+
+// startCrawl starts a crawl of ?source= now, for a caller with the admin
+// bearer token: 202 when started, 409 when one is already running.
+func (s *Server) startCrawl(w http.ResponseWriter, r *http.Request) error {
+	if !s.ops.hasToken {
+		return notFound("the crawl API is off: set admin_token in the config or BULLETIN_ADMIN_TOKEN")
+	}
+	if !s.authorised(r) {
+		// Neither the token sent nor the one configured is logged.
+		s.log.Warn("server: crawl request with a missing or wrong bearer token", "client", s.clientIP(r))
+		w.Header().Set("WWW-Authenticate", `Bearer realm="bulletin"`)
+		return &httpError{status: http.StatusUnauthorized, msg: "missing or wrong bearer token"}
+	}
+	id := r.URL.Query().Get("source")
+	if id == "" {
+		return badRequest("source is required, e.g. /api/crawl?source=" + s.cfg.Sources[0].ID)
+	}
+	if _, ok := s.cfg.Source(id); !ok {
+		return notFound("unknown source: " + id)
+	}
+	runner, ok := s.sched.(crawlRunner)
+	if !ok || s.sched == nil {
+		return &httpError{status: http.StatusServiceUnavailable, msg: "no scheduler to run crawls"}
+	}
+	switch err := runner.Run(id); {
+	case errors.Is(err, schedule.ErrRunning):
+		return &httpError{status: http.StatusConflict, msg: "a crawl of " + id + " is already running"}
+	case errors.Is(err, schedule.ErrUnknownSource):
+		return notFound("unknown source: " + id)
+	case err != nil:
+		return err
+	}
+	s.log.Info("server: crawl started on request", "source", id, "client", s.clientIP(r))
+	writeJSON(w, http.StatusAccepted, map[string]string{"status": "started", "source": id, "status_url": s.URL("/api/status")})
+	return nil
+}
+
+// authorised reports whether r carries the admin token as a bearer token.
+func (s *Server) authorised(r *http.Request) bool {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	return subtle.ConstantTimeCompare(sum[:], s.ops.tokenSum[:]) == 1
 }

@@ -34,6 +34,7 @@ type Server struct {
 	cfg   *config.Config
 	idx   *index.Index
 	sched Scheduler // may be nil
+	ops   *opsState // readiness, metrics, crawl trigger: see ops.go
 	log   *slog.Logger
 	tmpl  *template.Template
 	base  *url.URL // cfg.BaseURL parsed; its path is the mount point
@@ -72,11 +73,11 @@ func (s *Server) routes() {
 // Handler returns the server's root handler, mounted under the base URL's
 // path when it has one.
 func (s *Server) Handler() http.Handler {
-	var h http.Handler = s.secure(s.cors(s.mux))
+	var h http.Handler = s.secure(s.cors(s.withRoute(s.mux)))
 	if p := strings.TrimRight(s.base.Path, "/"); p != "" {
 		h = http.StripPrefix(p, h)
 	}
-	return s.logRequests(h)
+	return s.instrument(s.logRequests(h))
 }
 
 // URL returns the absolute URL of a path on this server (path starts with "/").

@@ -1,0 +1,80 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// routeSlot receives the pattern of the route that served a request. The
+// mux sets Request.Pattern on the request it routes, which is a copy of the
+// outer one when the server is mounted under a path, so the pattern is
+// handed out through the context instead.
+type routeSlot struct{ pattern string }
+
+type routeKey struct{}
+
+// unmatched labels requests no route pattern served (a 405, say), so that
+// arbitrary paths cannot grow the metrics without bound.
+const unmatched = "unmatched"
+
+// withRoute records the pattern of the route the mux chose.
+func (s *Server) withRoute(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		if slot, ok := r.Context().Value(routeKey{}).(*routeSlot); ok {
+			slot.pattern = r.Pattern
+		}
+	})
+}
+
+// instrument counts each request in the metrics, if any, by route pattern
+// and status, and observes its latency.
+func (s *Server) instrument(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := s.ops.metrics.Load()
+		if m == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		start := time.Now()
+		slot := &routeSlot{}
+		rec := &codeRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, slot)))
+		route := slot.pattern
+		if route == "" {
+			route = unmatched
+		}
+		m.Served(route, rec.code(), time.Since(start))
+	})
+}
+
+// codeRecorder remembers the status code written through it.
+type codeRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (c *codeRecorder) WriteHeader(code int) {
+	if c.status == 0 && code >= 200 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *codeRecorder) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (c *codeRecorder) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+func (c *codeRecorder) code() int {
+	if c.status == 0 {
+		return http.StatusOK
+	}
+	return c.status
+}

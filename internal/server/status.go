@@ -1,0 +1,195 @@
+package server
+
+import (
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/lga-digital/bulletin/internal/metrics"
+	"github.com/lga-digital/bulletin/internal/schedule"
+)
+
+// maxStatusErrors bounds the errors of the last crawl that /api/status lists.
+const maxStatusErrors = 10
+
+// StatusResponse is the body of /api/status: each source's crawl state and
+// what the index holds.
+type StatusResponse struct {
+	Generated time.Time      `json:"generated"`
+	Ready     bool           `json:"ready"`
+	Sources   []SourceStatus `json:"sources"`
+	Index     IndexStatus    `json:"index"`
+}
+
+// SourceStatus is one source's crawl state.
+type SourceStatus struct {
+	ID           string       `json:"id"`
+	Title        string       `json:"title"`
+	Schedule     string       `json:"schedule,omitempty"`
+	Timezone     string       `json:"timezone"`
+	Running      bool         `json:"running"`
+	RunningSince time.Time    `json:"running_since,omitzero"`
+	Next         time.Time    `json:"next_run,omitzero"`
+	LastCrawl    *CrawlStatus `json:"last_crawl,omitempty"`
+	LastSuccess  time.Time    `json:"last_success,omitzero"`
+	LastError    string       `json:"last_error,omitempty"`
+	Editions     int          `json:"editions"` // in the index
+	Items        int          `json:"items"`    // in the index
+}
+
+// CrawlStatus is what the last crawl of a source did.
+type CrawlStatus struct {
+	Started         time.Time `json:"started"`
+	DurationSeconds float64   `json:"duration_seconds"`
+	Outcome         string    `json:"outcome"` // ok, failed or panic
+	Discovered      int       `json:"discovered"`
+	Fetched         int       `json:"fetched"`
+	Editions        int       `json:"editions"` // editions (re)indexed
+	Items           int       `json:"items"`    // items in them
+	Skipped         int       `json:"skipped"`
+	Failed          int       `json:"failed"`
+	Errors          []string  `json:"errors,omitempty"` // the first few
+}
+
+// IndexStatus is the size of the index.
+type IndexStatus struct {
+	Editions  int   `json:"editions"`
+	Items     int   `json:"items"`
+	SizeBytes int64 `json:"size_bytes"`
+}
+
+// status gathers the scheduler's and the index's view of every source.
+func (s *Server) status(r *http.Request) (StatusResponse, error) {
+	resp := StatusResponse{Generated: time.Now().UTC(), Ready: s.ops.ready.Load(), Sources: []SourceStatus{}}
+	stats, err := s.idx.Stats(r.Context())
+	if err != nil {
+		return resp, err
+	}
+	resp.Index = IndexStatus{Editions: stats.Editions, Items: stats.Items,
+		SizeBytes: metrics.DirSize(filepath.Join(s.cfg.DataDir, "index"))}
+	crawls := map[string]schedule.Status{}
+	if s.sched != nil {
+		for _, st := range s.sched.Status() {
+			crawls[st.Source] = st
+		}
+	}
+	for i := range s.cfg.Sources {
+		src := &s.cfg.Sources[i]
+		ss := SourceStatus{ID: src.ID, Title: src.Title, Schedule: src.Schedule, Timezone: src.Timezone}
+		for _, n := range stats.Sources {
+			if n.Source == src.ID {
+				ss.Editions, ss.Items = n.Editions, n.Items
+			}
+		}
+		if st, ok := crawls[src.ID]; ok {
+			ss.Running, ss.RunningSince, ss.Next = st.Running, st.RunningSince, st.Next
+			ss.LastSuccess, ss.LastError = st.LastSuccess, st.LastErr
+			if l := st.Last; l != nil {
+				ss.LastCrawl = &CrawlStatus{Started: l.Started, DurationSeconds: l.Duration.Seconds(), Outcome: st.Outcome,
+					Discovered: l.Discovered, Fetched: l.Fetched, Editions: l.Editions, Items: l.Items,
+					Skipped: l.Skipped, Failed: l.Failed, Errors: l.Errors[:min(len(l.Errors), maxStatusErrors)]}
+			}
+		}
+		resp.Sources = append(resp.Sources, ss)
+	}
+	return resp, nil
+}
+
+func (s *Server) statusAPI(w http.ResponseWriter, r *http.Request) error {
+	resp, err := s.status(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// statusRow is one source as the status page shows it: every value already
+// a string, times in the source's time zone.
+type statusRow struct {
+	ID, Title                     string
+	State                         string // "Running", "OK", "Failed", …
+	Problem                       bool   // the last crawl failed
+	Started, StartedISO, Duration string
+	Editions, Items               int // added by the last crawl
+	Fetched, Failed               int
+	LastSuccess, LastError        string
+	Next, NextISO                 string
+	IndexEditions, IndexItems     int
+}
+
+func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
+	resp, err := s.status(r)
+	if err != nil {
+		return err
+	}
+	data := struct {
+		page
+		Ready bool
+		Rows  []statusRow
+		Index IndexStatus
+		Size  string
+	}{page: page{Title: "Status"}, Ready: resp.Ready, Index: resp.Index, Size: byteSize(resp.Index.SizeBytes)}
+	for i, ss := range resp.Sources {
+		loc := s.cfg.Sources[i].Location
+		row := statusRow{ID: ss.ID, Title: ss.Title, State: "Not crawled since the server started",
+			LastSuccess: "never", LastError: ss.LastError, IndexEditions: ss.Editions, IndexItems: ss.Items,
+			Next: "not scheduled"}
+		if !ss.LastSuccess.IsZero() {
+			row.LastSuccess = clock(ss.LastSuccess, loc)
+		}
+		if !ss.Next.IsZero() {
+			row.Next, row.NextISO = clock(ss.Next, loc), ss.Next.UTC().Format(time.RFC3339)
+		}
+		if c := ss.LastCrawl; c != nil {
+			row.Started, row.StartedISO = clock(c.Started, loc), c.Started.UTC().Format(time.RFC3339)
+			row.Duration = (time.Duration(c.DurationSeconds * float64(time.Second))).Round(time.Millisecond).String()
+			row.Editions, row.Items, row.Fetched, row.Failed = c.Editions, c.Items, c.Fetched, c.Failed
+			row.State, row.Problem = outcomeText(c.Outcome), c.Outcome != schedule.OutcomeOK
+		}
+		if ss.Running {
+			row.State = "Running since " + clock(ss.RunningSince, loc)
+		}
+		data.Rows = append(data.Rows, row)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return s.render(w, http.StatusOK, "status.html", data)
+}
+
+func outcomeText(o string) string {
+	switch o {
+	case schedule.OutcomeOK:
+		return "OK"
+	case schedule.OutcomeFailed:
+		return "Failed"
+	case schedule.OutcomePanic:
+		return "Crashed (recovered)"
+	}
+	return o
+}
+
+// clock formats a time for people, in the source's time zone.
+func clock(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("2 Jan 2006 15:04 MST")
+}
+
+// byteSize writes n bytes as B, KiB, MiB or GiB.
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	v, suffix := float64(n)/unit, "KiB"
+	for _, s := range []string{"MiB", "GiB", "TiB"} {
+		if v < unit {
+			break
+		}
+		v, suffix = v/unit, s
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64) + " " + suffix
+}
