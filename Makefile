@@ -14,3 +14,8 @@ build:
 FUZZTIME ?= 1m
 fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
+
+# The benchmark suite, stage by stage against its baseline (docs/benchmarks.md);
+# not part of CI. `make bench BENCH=--quick` for a two-minute trial.
+bench:
+	bench/run.sh $(BENCH)
