@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
+command -v xsltproc >/dev/null 2>&1 || need_apt+=(xsltproc)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 python3 -c 'import feedparser' >/dev/null 2>&1 || need_apt+=(python3-feedparser)
 if [ -z "${BULLETIN_SKIP_BROWSER:-}" ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
@@ -26,6 +28,8 @@ fi
 if [ -f test/js/package-lock.json ] && [ ! -d test/js/node_modules ]; then
   (cd test/js && npm ci --no-audit --no-fund --silent)
 fi
+# The feed validators installed above must run in the tests, not be skipped.
+export BULLETIN_REQUIRE_VALIDATORS=1
 
 go vet ./...
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

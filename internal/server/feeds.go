@@ -151,7 +151,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) error {
 		if fq.q != "" {
 			title = "Bulletin search: " + fq.q
 		}
-		f := feed.Feed{Title: title, Description: "Articles matching " + strconv.Quote(fq.q) + ", newest first.",
+		f := feed.Feed{Title: title, Description: "Articles matching “" + fq.q + "”, newest first.",
 			HomeURL: s.URL("/search?" + url.Values{"q": {fq.q}}.Encode())}
 		return s.renderItemFeed(ctx, r, format, req, "", fq, f)
 	})
