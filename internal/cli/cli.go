@@ -19,8 +19,6 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
-	"github.com/lga-digital/bulletin/internal/crawl"
-	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
 
@@ -221,13 +219,6 @@ func (a *app) stores(cfg *config.Config) (*snapshot.Store, *index.Index, error) 
 		return nil, nil, err
 	}
 	return st, idx, nil
-}
-
-// crawler builds the crawler of one source: its own polite client with the
-// source's delay.
-func (a *app) crawler(src *config.Source, st *snapshot.Store, idx *index.Index) *crawl.Crawler {
-	client := fetch.New(fetch.Options{UserAgent: userAgent(), Delay: src.Delay, Logger: a.log})
-	return &crawl.Crawler{Fetch: client, Store: st, Index: idx, Log: a.log, Orgs: a.orgs}
 }
 
 func userAgent() string {

@@ -14,6 +14,7 @@ import (
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/metrics"
 	"github.com/lga-digital/bulletin/internal/schedule"
 	"github.com/lga-digital/bulletin/internal/server"
 	"github.com/lga-digital/bulletin/internal/snapshot"
@@ -39,7 +40,7 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 	fs := a.flags("crawl")
 	id := fs.String("source", "", "crawl only this source")
 	refetch := fs.Bool("refetch", false, "download edition pages again")
-	maxNew := fs.Int("max-new", 0, "stop after N new editions per source")
+	maxNewFlag := fs.Int("max-new", 0, "stop after N new editions per source (default: the source's max_new)")
 	if rest, err := parse(fs, args); err != nil {
 		return err
 	} else if len(rest) > 0 {
@@ -58,10 +59,21 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 		return err
 	}
 	defer idx.Close()
+	// On a terminal, a progress bar per source; the log goes through it.
+	var bar *progressBar
+	if fd, ok := terminal(a.stderr); ok {
+		bar = newProgressBar(a.stderr, termWidth(fd))
+		a.log = a.loggerTo(bar)
+	}
+	crawlers := a.crawlers(srcs, st, idx, nil)
 	var sums []crawl.Summary
 	var failed []string
 	for _, src := range srcs {
-		sum, err := a.crawler(src, st, idx).Run(ctx, src, crawl.Options{Refetch: *refetch, MaxNew: *maxNew})
+		c := crawlers[src.ID]
+		if bar != nil {
+			c.Progress = bar.Update
+		}
+		sum, err := c.Run(ctx, src, crawl.Options{Refetch: *refetch, MaxNew: maxNew(*maxNewFlag, src)})
 		sums = append(sums, sum)
 		if err != nil {
 			failed = append(failed, src.ID)
@@ -241,19 +253,17 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer idx.Close()
-	crawlers := map[string]*crawl.Crawler{}
-	for i := range cfg.Sources {
-		src := &cfg.Sources[i]
-		crawlers[src.ID] = a.crawler(src, st, idx)
-	}
+	m := metrics.New(filepath.Join(cfg.DataDir, "index"))
+	all, _ := sources(cfg, "")
+	crawlers := a.crawlers(all, st, idx, m.Fetched)
 	var srv *server.Server // set before the scheduler starts, so every OnDone sees it
 	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
-		return crawlers[src.ID].Run(ctx, src, crawl.Options{})
-	}, a.log, schedule.Options{Jitter: 30 * time.Second, OnDone: func(sum crawl.Summary) {
+		return crawlers[src.ID].Run(ctx, src, crawl.Options{MaxNew: src.MaxNew})
+	}, a.log, withOps(cfg, m, schedule.Options{Jitter: 30 * time.Second, OnDone: func(sum crawl.Summary) {
 		if sum.Editions > 0 { // the source changed: drop its cached feeds
 			srv.InvalidateSource(sum.Source)
 		}
-	}})
+	}}))
 	if err != nil {
 		return err
 	}
@@ -261,6 +271,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	srv.SetMetrics(m)
 	sched.Start()
 	defer sched.Stop(context.Background())
 	// An empty index is filled at start-up, in the background.
@@ -271,6 +282,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 			}
 		}
 	}
+	// Ready: the index is open and the schedule runs. Not ready as soon as
+	// shutting down begins, so that a load balancer stops sending requests.
+	srv.SetReady(true)
+	go func() { <-ctx.Done(); srv.SetReady(false) }()
 	err = srv.ListenAndServe(ctx, 10*time.Second)
 	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

@@ -134,7 +134,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 	}{page: page{Title: "Status"}, Ready: resp.Ready, Index: resp.Index, Size: byteSize(resp.Index.SizeBytes)}
 	for i, ss := range resp.Sources {
 		loc := s.cfg.Sources[i].Location
-		row := statusRow{ID: ss.ID, Title: ss.Title, State: "Not crawled since the server started",
+		row := statusRow{ID: ss.ID, Title: ss.Title, State: "No crawl yet",
 			LastSuccess: "never", LastError: ss.LastError, IndexEditions: ss.Editions, IndexItems: ss.Items,
 			Next: "not scheduled"}
 		if !ss.LastSuccess.IsZero() {
