@@ -10,6 +10,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
@@ -198,15 +199,16 @@ func (a *app) search(ctx context.Context, args []string) error {
 	}
 	defer idx.Close()
 	q := strings.Join(rest, " ")
-	res, err := idx.Search(ctx, index.Request{Query: q, Source: *src, Sort: *sort, Page: *page, Size: *size, Facets: *asJSON, Highlight: true})
+	req := index.Request{Query: q, Source: *src, Sort: *sort, Page: *page, Size: *size, Facets: *asJSON, Highlight: true}
+	res, err := idx.Search(ctx, req)
 	if err != nil {
 		var se *index.SyntaxError
-		if errors.As(err, &se) {
-			return fmt.Errorf("invalid query: %w\n  %s\n  %s^", se, q, strings.Repeat(" ", se.Pos))
+		if errors.As(err, &se) && se.Pos <= len(q) {
+			return fmt.Errorf("invalid query: %w\n  %s\n  %s^", se, q, strings.Repeat(" ", utf8.RuneCountInString(q[:se.Pos])))
 		}
 		return err
 	}
-	resp := server.NewSearchResponse(q, res)
+	resp := server.NewSearchResponse(req, res)
 	if *asJSON {
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
@@ -222,7 +224,13 @@ func (a *app) search(ctx context.Context, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.Published.Format("2006-01-02"), num, clip(h.Section, 24), clip(h.Title, 70), h.ID)
 	}
 	tw.Flush()
-	fmt.Fprintf(a.stdout, "%d result(s); page %d of %d\n", resp.Total, resp.Page, max(1, (int(resp.Total)+*size-1) / *size))
+	fmt.Fprintf(a.stdout, "%d result(s); page %d of %d\n", resp.Total, resp.Page, max(1, resp.Pages))
+	if len(resp.Editions) > 0 {
+		fmt.Fprintln(a.stdout, "\nEditions about this:")
+		for _, e := range resp.Editions {
+			fmt.Fprintf(a.stdout, "  %s  No. %d  %s  %s\n", e.Published.Format("2006-01-02"), e.Number, clip(e.Title, 60), e.URL)
+		}
+	}
 	return nil
 }
 

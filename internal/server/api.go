@@ -11,14 +11,21 @@ import (
 
 // SearchResponse is the JSON body of /api/search (and of `bulletin search --json`).
 type SearchResponse struct {
-	Query  string            `json:"query"`
-	Total  uint64            `json:"total"`
-	Page   int               `json:"page"`
-	Size   int               `json:"size"`
-	Hits   []SearchHit       `json:"hits"`
-	Facets []index.Facet     `json:"facets"`
-	Took   float64           `json:"took_ms"`
-	Links  map[string]string `json:"links,omitempty"`
+	Query string      `json:"query"`
+	Sort  string      `json:"sort"` // "relevance" or "date"
+	Total uint64      `json:"total"`
+	Page  int         `json:"page"`
+	Size  int         `json:"size"`
+	Pages int         `json:"pages"` // number of pages of Size hits; 0 when nothing matches
+	Hits  []SearchHit `json:"hits"`
+	// Editions are the editions whose own title, issue line or editorial
+	// match the query, best first, whatever the page.
+	Editions []SearchEdition `json:"editions"`
+	Facets   []index.Facet   `json:"facets"`
+	Took     float64         `json:"took_ms"`
+	// Links are the same search elsewhere: self, html, rss, atom, json (feed),
+	// and next and prev when there are such pages. Only the server sets them.
+	Links map[string]string `json:"links,omitempty"`
 }
 
 // SearchHit is one result: the item, its edition and a highlighted snippet.
@@ -44,10 +51,27 @@ type EditionRef struct {
 	Published time.Time `json:"published"`
 }
 
-// NewSearchResponse converts an index result to the API shape.
-func NewSearchResponse(q string, res *index.Result) SearchResponse {
-	out := SearchResponse{Query: q, Total: res.Total, Page: res.Page, Size: res.Size, Hits: []SearchHit{},
-		Facets: res.Facets, Took: float64(res.Took.Microseconds()) / 1000}
+// SearchEdition is one edition whose own text matches the query, with a
+// highlighted snippet of its editorial.
+type SearchEdition struct {
+	EditionRef
+	Source    string  `json:"source"`
+	IssueLine string  `json:"issue_line,omitempty"`
+	ItemCount int     `json:"item_count"`
+	Snippet   string  `json:"snippet"`
+	Score     float64 `json:"score"`
+}
+
+// NewSearchResponse converts the result of an index request to the API shape.
+func NewSearchResponse(req index.Request, res *index.Result) SearchResponse {
+	out := SearchResponse{Query: req.Query, Sort: req.Sort, Total: res.Total, Page: res.Page, Size: res.Size,
+		Hits: []SearchHit{}, Editions: []SearchEdition{}, Facets: res.Facets, Took: float64(res.Took.Microseconds()) / 1000}
+	if out.Sort == "" {
+		out.Sort = "relevance"
+	}
+	if res.Size > 0 {
+		out.Pages = int((res.Total + uint64(res.Size) - 1) / uint64(res.Size))
+	}
 	if out.Facets == nil {
 		out.Facets = []index.Facet{}
 	}
@@ -57,6 +81,12 @@ func NewSearchResponse(q string, res *index.Result) SearchResponse {
 			Published: it.Published, Snippet: h.Snippet, Score: h.Score, Orgs: it.Orgs, Source: it.Source,
 			Edition: EditionRef{ID: it.EditionID, Number: it.EditionNumber, Title: it.EditionTitle, URL: it.EditionURL, Published: it.Published}})
 	}
+	for _, e := range res.Editions {
+		ed := e.Edition
+		out.Editions = append(out.Editions, SearchEdition{
+			EditionRef: EditionRef{ID: ed.ID, Number: ed.Number, Title: ed.Title, URL: ed.URL, Published: ed.Published},
+			Source:     ed.Source, IssueLine: ed.IssueLine, ItemCount: ed.ItemCount, Snippet: e.Snippet, Score: e.Score})
+	}
 	return out
 }
 
@@ -64,6 +94,7 @@ func (s *Server) apiRoutes() {
 	s.mux.HandleFunc("GET /api/search", s.handle(s.apiSearch))
 	s.mux.HandleFunc("GET /api/editions", s.handle(s.apiEditions))
 	s.mux.HandleFunc("GET /api/items/{id}", s.handle(s.apiItem))
+	s.mux.HandleFunc("GET /api/openapi.json", s.openAPI)
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
@@ -75,8 +106,10 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return searchError(err)
 	}
+	resp := NewSearchResponse(req, res)
+	resp.Links = s.searchLinks(r.URL.Query(), resp)
 	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, http.StatusOK, NewSearchResponse(req.Query, res))
+	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 

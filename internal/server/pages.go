@@ -2,13 +2,14 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/lga-digital/bulletin/config"
-	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
@@ -18,13 +19,18 @@ type alt struct{ Type, Title, Href string }
 // page is what every HTML page's layout needs.
 type page struct {
 	Title string
+	Nav   string // "home" or "search": the current page of the site navigation
 	Alts  []alt
-	Base  string // base URL, for links
 }
+
+// embedPattern serves the compact search page that intranets frame; the
+// security headers let only the configured frame_ancestors frame it.
+const embedPattern = "GET /embed"
 
 func (s *Server) pageRoutes() {
 	s.mux.HandleFunc("GET /{$}", s.handle(s.home))
 	s.mux.HandleFunc("GET /search", s.handle(s.searchPage))
+	s.mux.HandleFunc(embedPattern, s.handle(s.searchPage))
 	s.mux.HandleFunc("GET /style.css", s.stylesheet)
 }
 
@@ -32,7 +38,9 @@ func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"url":     s.URL,
 		"snippet": func(h string) template.HTML { return template.HTML(h) }, // index escapes all but <mark>
-		"date":    func(t interface{ Format(string) string }) string { return t.Format("2 January 2006") },
+		"date":    func(t time.Time) string { return t.Format("2 January 2006") },
+		"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
+		"add":     func(a, b int) int { return a + b },
 	}
 }
 
@@ -48,6 +56,8 @@ func (s *Server) feedAlts(title, path, query string) []alt {
 	}
 }
 
+// render executes a template into a buffer first, so that a template error
+// becomes a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, status int, name string, data any) error {
 	var buf bytes.Buffer
 	if err := s.tmpl.ExecuteTemplate(&buf, name, data); err != nil {
@@ -59,128 +69,71 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 	return err
 }
 
+// homeLatest is how many editions of each source the home page lists.
+const homeLatest = 12
+
 type homeSource struct {
 	*config.Source
-	Editions []model.Edition
+	Editions []homeEdition
+	Total    int // editions held
 	Alts     []alt
 	EdAlts   []alt
+	JSON     string // the source's editions as JSON
+}
+
+type homeEdition struct {
+	model.Edition
+	Search string // the search page for the edition's articles
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	data := struct {
 		page
 		Sources []homeSource
-	}{page: page{Title: "Bulletins"}}
+	}{page: page{Title: "Bulletins", Nav: "home"}}
 	for i := range s.cfg.Sources {
 		src := &s.cfg.Sources[i]
 		eds, err := s.idx.Editions(r.Context(), src.ID)
 		if err != nil {
 			return err
 		}
-		hs := homeSource{Source: src, Editions: pageOf(eds, 1, 12),
+		hs := homeSource{Source: src, Total: len(eds),
 			Alts:   s.feedAlts(src.Title, "/feeds/"+src.ID, ""),
-			EdAlts: s.feedAlts(src.Title+" editions", "/feeds/"+src.ID+"/editions", "")}
+			EdAlts: s.feedAlts(src.Title+" editions", "/feeds/"+src.ID+"/editions", ""),
+			JSON:   s.URL("/api/editions?source=" + src.ID)}
+		for _, ed := range pageOf(eds, 1, homeLatest) {
+			he := homeEdition{Edition: ed}
+			if ed.Number > 0 {
+				q := url.Values{"q": {"edition:" + strconv.Itoa(ed.Number) + " source:" + src.ID}}
+				he.Search = s.URL("/search?" + q.Encode())
+			}
+			hs.Editions = append(hs.Editions, he)
+		}
 		data.Sources = append(data.Sources, hs)
 		data.Alts = append(data.Alts, hs.Alts...)
+		data.Alts = append(data.Alts, hs.EdAlts...)
 	}
 	return s.render(w, http.StatusOK, "home.html", data)
 }
 
-// facetLink is one facet value with the search URL that applies it.
-type facetLink struct {
-	Value string
-	Count int
-	Href  string
-}
-
-type facetGroup struct {
-	Name   string
-	Values []facetLink
-}
-
-// facetFields maps a facet name to the query field that filters on it.
-var facetFields = map[string]string{"section": "section", "year": "date", "edition": "edition", "org": "org", "source": "source"}
-
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	data := struct {
-		page
-		Q, Sort  string
-		Result   *SearchResponse
-		Error    string
-		Facets   []facetGroup
-		Prev     string
-		Next     string
-		FeedAlts []alt
-		Embed    string
-	}{page: page{Title: "Search"}, Q: q.Get("q"), Sort: q.Get("sort")}
-	query := url.Values{"q": {data.Q}}.Encode()
-	data.FeedAlts = s.feedAlts("Search: "+data.Q, "/search", query)
-	data.Alts = data.FeedAlts
-	data.Embed = s.URL("/api/search?" + query)
-	req, err := s.searchRequest(r)
-	status := http.StatusOK
-	var res *index.Result
-	if err == nil {
-		res, err = s.idx.Search(r.Context(), req)
-		err = searchError(err)
-	}
+	v, status, err := s.searchView(r)
 	if err != nil {
-		he, ok := err.(*httpError)
-		if !ok {
-			return err
-		}
-		status, data.Error = he.status, he.msg
-		return s.render(w, status, "search.html", data)
+		return err
 	}
-	resp := NewSearchResponse(req.Query, res)
-	data.Result = &resp
-	at := func(mod func(url.Values)) string {
-		v := r.URL.Query()
-		mod(v)
-		return s.URL("/search?" + v.Encode())
+	name := "search.html"
+	if v.Embed {
+		name = "embed.html"
 	}
-	for _, f := range res.Facets {
-		field, ok := facetFields[f.Name]
-		if !ok || len(f.Values) == 0 {
-			continue
-		}
-		g := facetGroup{Name: f.Name}
-		for _, fv := range f.Values {
-			term := field + ":" + quoteTerm(fv.Value)
-			g.Values = append(g.Values, facetLink{Value: fv.Value, Count: fv.Count,
-				Href: at(func(v url.Values) { v.Set("q", joinQuery(data.Q, term)); v.Del("page") })})
-		}
-		data.Facets = append(data.Facets, g)
-	}
-	if req.Page > 1 {
-		data.Prev = at(func(v url.Values) { v.Set("page", strconv.Itoa(req.Page-1)) })
-	}
-	if uint64(req.Page*req.Size) < res.Total {
-		data.Next = at(func(v url.Values) { v.Set("page", strconv.Itoa(req.Page+1)) })
-	}
-	return s.render(w, status, "search.html", data)
-}
-
-func joinQuery(q, term string) string {
-	if q == "" {
-		return term
-	}
-	return q + " " + term
-}
-
-// quoteTerm quotes a facet value that is not a single plain word.
-func quoteTerm(v string) string {
-	for _, r := range v {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return strconv.Quote(v)
-		}
-	}
-	return v
+	return s.render(w, status, name, v)
 }
 
 func (s *Server) stylesheet(w http.ResponseWriter, r *http.Request) {
-	b, _ := templateFS.ReadFile("templates/style.css")
+	b, err := templateFS.ReadFile("templates/style.css")
+	if err != nil {
+		s.writeError(w, r, errors.Join(errors.New("read embedded style.css"), err))
+		return
+	}
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	_, _ = w.Write(b)
