@@ -298,7 +298,7 @@ func TestOpenAPIErrorsDocumented(t *testing.T) {
 			params["id"] = strings.TrimPrefix(tt.target, "/api/items/")
 		}
 		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params,
-			Route: &routers.Route{Spec: doc, Path: tt.path, PathItem: item, Method: http.MethodGet, Operation: item.Get},
+			Route:   &routers.Route{Spec: doc, Path: tt.path, PathItem: item, Method: http.MethodGet, Operation: item.Get},
 			Options: &openapi3filter.Options{ExcludeRequestQueryParams: true}}
 		out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: rec.Code, Header: rec.Header(),
 			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
