@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	ical "github.com/emersion/go-ical"
 	"github.com/mmcdole/gofeed"
@@ -166,7 +168,8 @@ func isFeed(d servedDoc) bool {
 // TestFeedsValidate crawls the fixture site, serves it and runs every
 // validator over every feed the server serves: xmllint, Python feedparser
 // (bozo must be false; RSS and Atom), gofeed, the JSON Feed 1.1 schema (ajv, in
-// test/js), go-ical for the calendars and xsltproc for the XSL view. It also
+// test/js), go-ical for the calendars, and xsltproc and headless Chromium
+// for the XSL view. It also
 // checks that GUIDs agree across formats, feedparser and gofeed, that
 // paging reaches every item once, that every feed answers 304, and that a
 // reindex and a restart change no feed at all.
@@ -352,6 +355,31 @@ func TestFeedsValidate(t *testing.T) {
 			page := string(out)
 			if n, want := strings.Count(page, "<li>"), len(guids[d.target]); n != want || !strings.Contains(page, "<h1>") {
 				t.Errorf("%s: the page lists %d entries, the feed has %d:\n%.600s", d.target, n, want, page)
+			}
+		}
+	})
+
+	t.Run("browser", func(t *testing.T) {
+		// A real browser opening a feed gets a page made by /feed.xsl, under
+		// the server's Content-Security-Policy.
+		if os.Getenv("BULLETIN_SKIP_BROWSER") != "" {
+			t.Skip("BULLETIN_SKIP_BROWSER is set")
+		}
+		chromium, err := exec.LookPath("chromium")
+		needTool(t, err == nil, "chromium", "apt-get install chromium")
+		for _, target := range []string{"/feeds/lga-cdt.rss?limit=500", "/feeds/lga-cdt.atom?limit=500"} {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			out, err := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+				"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+				"--user-data-dir="+t.TempDir(), "--dump-dom", "http://"+e.addr+target).Output()
+			cancel()
+			if err != nil {
+				t.Fatalf("%s: chromium: %v", target, err)
+			}
+			dom := string(out)
+			if n, want := strings.Count(dom, "<li>"), len(guids[target]); n != want || !strings.Contains(dom, "<h1>") ||
+				!strings.Contains(dom, `href="http://`+e.addr+`/feed.css"`) {
+				t.Errorf("%s: the browser shows %d entries of %d:\n%.800s", target, n, want, dom)
 			}
 		}
 	})

@@ -2,7 +2,7 @@
 <!--
   feed.xsl: shows bulletin's RSS 2.0 and Atom 1.0 feeds as a readable page
   when a browser opens them (the feeds name it in <?xml-stylesheet?>).
-  XSLT 1.0, no scripts, no external resources. Only the plain summaries are
+  XSLT 1.0, no scripts; its one resource is feed.css. Only the plain summaries are
   shown (never the HTML content, which would need disable-output-escaping),
   and only http(s) links become links.
 -->
@@ -17,6 +17,10 @@
   <xsl:variable name="home" select="/rss/channel/link | /atom:feed/atom:link[@rel='alternate']/@href"/>
   <xsl:variable name="links" select="/rss/channel/atom:link | /atom:feed/atom:link"/>
   <xsl:variable name="self" select="$links[@rel='self']/@href"/>
+  <!-- The server's base URL, from this stylesheet's own address in the feed
+       (href="BASE/feed.xsl"): the page's CSS lives beside it, since the
+       server's Content-Security-Policy allows no inline style. -->
+  <xsl:variable name="base" select="substring-before(substring-after(/processing-instruction('xml-stylesheet'), 'href=&quot;'), '/feed.xsl')"/>
 
   <xsl:template match="/">
     <html lang="en">
@@ -24,20 +28,7 @@
         <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <title><xsl:value-of select="$title"/> (web feed)</title>
-        <style>
-          body { font: 1rem/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1b1b1b; background: #fff; }
-          main { max-width: 46rem; margin: 0 auto; padding: 1rem; }
-          .note { background: #eef5fb; border-left: 4px solid #1d70b8; padding: .75rem 1rem; }
-          .note code { word-break: break-all; background: #fff; padding: 0 .25rem; }
-          h1 { font-size: 1.6rem; margin: 1.25rem 0 .25rem; }
-          ol { list-style: none; padding: 0; }
-          li { border-top: 1px solid #d8d8d8; padding: .75rem 0; }
-          li h2 { font-size: 1.1rem; margin: 0 0 .25rem; }
-          .meta { color: #505a5f; font-size: .9rem; margin: 0 0 .25rem; }
-          a { color: #1d70b8; }
-          a:focus { outline: 3px solid #fd0; background: #fd0; color: #0b0c0c; }
-          nav a { margin-right: 1rem; }
-        </style>
+        <link rel="stylesheet" href="{$base}/feed.css"/>
       </head>
       <body>
         <main>

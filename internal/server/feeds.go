@@ -27,7 +27,8 @@ func (s *Server) feedRoutes() {
 	s.mux.HandleFunc("GET /feeds/{source}/events.ics", s.handle(s.sourceEvents))
 	s.mux.HandleFunc("GET /events.ics", s.handle(s.allEvents))
 	s.mux.HandleFunc("GET /opml", s.handle(s.opml))
-	s.mux.HandleFunc("GET /feed.xsl", s.feedXSL)
+	s.mux.HandleFunc("GET "+feedXSLPath, s.feedXSL)
+	s.mux.HandleFunc("GET "+feedCSSPath, s.feedCSS)
 	for ext := range formats {
 		s.mux.HandleFunc("GET /search."+ext, s.handle(s.searchFeed))
 	}

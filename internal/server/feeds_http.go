@@ -143,7 +143,7 @@ func (s *Server) maxAge(scope string, now time.Time) time.Duration {
 
 // corsPrefixes are the paths intranet scripts may read from any origin:
 // feeds, calendars, the OPML list and the JSON API.
-var corsPrefixes = []string{"/feeds/", "/api/", "/search.rss", "/search.atom", "/search.json", "/events.ics", "/opml", "/feed.xsl"}
+var corsPrefixes = []string{"/feeds/", "/api/", "/search.rss", "/search.atom", "/search.json", "/events.ics", "/opml", "/feed.xsl", "/feed.css"}
 
 func corsPath(p string) bool {
 	return slices.ContainsFunc(corsPrefixes, func(pre string) bool { return strings.HasPrefix(p, pre) })

@@ -153,6 +153,7 @@ func checkDoc(t testing.TB, target, typ string, body []byte) []string {
 		if _, err := ical.NewDecoder(bytes.NewReader(body)).Decode(); err != nil {
 			t.Fatalf("%s: go-ical: %v", target, err)
 		}
+	case "text/css":
 	case "text/x-opml", "text/xsl":
 		if err := wellFormed(body); err != nil {
 			t.Fatalf("%s: not well-formed XML: %v", target, err)
@@ -218,6 +219,7 @@ func TestFeedRoutes(t *testing.T) {
 		{"/events.ics?q=workshop", 200, feed.ICalType, ""},
 		{"/opml", 200, feed.OPMLType, ""},
 		{"/feed.xsl", 200, "text/xsl; charset=utf-8", ""},
+		{"/feed.css", 200, "text/css; charset=utf-8", ""},
 		{"/search.rss?q=cyber", 200, feed.RSSType, ""},
 		{"/search.atom?q=cyber&source=lga-cdt", 200, feed.AtomType, ""},
 		{"/search.json?q=nothingmatchesthisword", 200, feed.JSONType, ""},
