@@ -14,6 +14,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -767,4 +768,34 @@ func TestSlug(t *testing.T) {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestFeedCacheConcurrent serves feeds from many goroutines while crawls
+// invalidate them; run with -race it checks the cache's locking, and every
+// answer must be the one document of its URL.
+func TestFeedCacheConcurrent(t *testing.T) {
+	s, _ := feedsTestServer(t, nil)
+	targets := []string{"/feeds/lga-cdt.rss", "/feeds/lga-cdt/editions.json", "/search.atom?q=cyber", "/events.ics", "/opml"}
+	want := map[string][]byte{}
+	for _, target := range targets {
+		want[target] = do(t, s, http.MethodGet, target, nil).Body.Bytes()
+	}
+	var wg sync.WaitGroup
+	for g := range 6 {
+		wg.Go(func() {
+			for i := range 15 {
+				target := targets[(g+i)%len(targets)]
+				rec := do(t, s, http.MethodGet, target, nil)
+				if rec.Code != 200 || !bytes.Equal(rec.Body.Bytes(), want[target]) {
+					t.Errorf("%s: %d, %d bytes differ from the first answer", target, rec.Code, rec.Body.Len())
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range 20 {
+			s.InvalidateSource([]string{feedsTestSource, "other"}[i%2])
+		}
+	})
+	wg.Wait()
 }
