@@ -263,6 +263,13 @@ func (s *Scheduler) Run(id string) error {
 // runOne crawls and records the outcome; a panic in the crawl is recovered
 // and logged, and the service goes on.
 func (s *Scheduler) runOne(e *entry) {
+	// The crawl is over only once the hooks have run, so that whoever sees
+	// it over sees its effects (metrics, dropped caches) too.
+	defer func() {
+		s.mu.Lock()
+		e.running = false
+		s.mu.Unlock()
+	}()
 	var (
 		sum     crawl.Summary
 		err     error
@@ -282,7 +289,6 @@ func (s *Scheduler) runOne(e *entry) {
 		outcome = OutcomeFailed
 	}
 	s.mu.Lock()
-	e.running = false
 	e.status.Last = &sum
 	e.status.Outcome = outcome
 	e.status.LastErr = ""
