@@ -450,11 +450,16 @@ func (p *pass) fetch(ctx context.Context, req fetch.Request) (*fetch.Response, b
 	}
 	resp, err := p.Fetch.Do(ctx, req)
 	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = fmt.Errorf("%w (no complete answer within the time cap; abandoned)", err)
+		}
+		p.fail(req.URL, err)
 		var ne net.Error
 		if errors.As(err, &ne) {
 			p.down[host] = true
+			p.Log.Warn("crawl: host unreachable or too slow; its other pages wait for the next crawl",
+				"source", p.src.ID, "host", host)
 		}
-		p.fail(req.URL, err)
 		return nil, false
 	}
 	return resp, true

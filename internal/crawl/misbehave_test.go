@@ -121,7 +121,11 @@ func TestMisbehavingServers(t *testing.T) {
 			// The host counts as down after a time-out: /b/2 is not tried.
 			failed: 2,
 			errHas: "deadline exceeded",
-			logs:   [][]string{{`msg="fetch: giving up"`, "url=http://site.test/b/1"}, {"level=ERROR", "http://site.test/b/1", "deadline exceeded"}},
+			logs: [][]string{
+				{`msg="fetch: giving up"`, "url=http://site.test/b/1"},
+				{"level=ERROR", "http://site.test/b/1", "deadline exceeded (no complete answer within the time cap; abandoned)"},
+				{"level=WARN", "host unreachable or too slow", "host=site.test"},
+			},
 			check: func(t *testing.T, site, _ *host) {
 				if n := site.hitsOf("/b/2"); n != 0 {
 					t.Errorf("a host that timed out was asked again (%d)", n)

@@ -1,0 +1,65 @@
+package crawl_test
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+
+	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/fetch"
+)
+
+// TestIncremental: a second pass asks for the feed with a conditional GET
+// and downloads no edition page already kept; --refetch downloads them again.
+func TestIncremental(t *testing.T) {
+	w := newWorld(t, "site.test")
+	site := w.hosts["site.test"]
+	var (
+		mu          sync.Mutex
+		conditional []string // If-None-Match of each feed request
+	)
+	feed := rss("http://site.test/b/1", "http://site.test/b/2")
+	site.handle("/feed.rss", func(rw http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		conditional = append(conditional, r.Header.Get("If-None-Match"))
+		mu.Unlock()
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			rw.WriteHeader(http.StatusNotModified)
+			return
+		}
+		rw.Header().Set("ETag", `"v1"`)
+		feed(rw, r)
+	})
+	site.handle("/b/1", page)
+	site.handle("/b/2", page)
+	var logs logBuffer
+	log := textLogger(&logs)
+	c, ix := newCrawler(t, fetch.New(fastFetch(w, log, nil)), log)
+	src := source(t, `feeds = ["http://site.test/feed.rss"]`)
+
+	steps := []struct {
+		name      string
+		opt       crawl.Options
+		fetched   int
+		editions  int
+		pageHits  int    // requests for /b/1 so far
+		condition string // If-None-Match sent for the feed
+	}{
+		{"first", crawl.Options{}, 2, 2, 1, ""},
+		{"nothing new", crawl.Options{}, 0, 0, 1, `"v1"`},
+		{"refetch", crawl.Options{Refetch: true}, 2, 2, 2, `"v1"`},
+	}
+	for i, st := range steps {
+		sum, err := c.Run(t.Context(), src, st.opt)
+		if err != nil || sum.Fetched != st.fetched || sum.Editions != st.editions || site.hitsOf("/b/1") != st.pageHits {
+			t.Errorf("%s: fetched %d, editions %d, page hits %d, err %v; want %d, %d, %d", st.name, sum.Fetched, sum.Editions,
+				site.hitsOf("/b/1"), err, st.fetched, st.editions, st.pageHits)
+		}
+		if conditional[i] != st.condition {
+			t.Errorf("%s: feed asked with If-None-Match %q, want %q", st.name, conditional[i], st.condition)
+		}
+	}
+	if ix.count() != 2 {
+		t.Errorf("index holds %d editions", ix.count())
+	}
+}
