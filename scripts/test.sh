@@ -9,7 +9,13 @@ need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 command -v xsltproc >/dev/null 2>&1 || need_apt+=(xsltproc)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
-python3 -c 'import feedparser' >/dev/null 2>&1 || need_apt+=(python3-feedparser)
+# Debian's python3-feedparser lives in the system Python (/usr/bin/python3),
+# which may not be the python3 first on PATH.
+has_feedparser() {
+  python3 -c 'import feedparser' >/dev/null 2>&1 ||
+    { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import feedparser' >/dev/null 2>&1; }
+}
+has_feedparser || need_apt+=(python3-feedparser)
 if [ -z "${BULLETIN_SKIP_BROWSER:-}" ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fi
@@ -20,8 +26,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
-# feedparser from Debian lives in the system Python; make the tests find it
-# even when another python3 comes first on PATH.
+# Make the tests find the Python that has feedparser.
 if ! python3 -c 'import feedparser' >/dev/null 2>&1 && [ -x /usr/bin/python3 ]; then
   export BULLETIN_PYTHON=/usr/bin/python3
 fi
