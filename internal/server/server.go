@@ -62,6 +62,7 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 // its own file, so that the table reads as the design notes' table does.
 func (s *Server) routes() {
 	s.pageRoutes()
+	s.recordRoutes()
 	s.feedRoutes()
 	s.apiRoutes()
 	s.opsRoutes()

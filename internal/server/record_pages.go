@@ -1,0 +1,79 @@
+package server
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+
+	"github.com/lga-digital/bulletin/internal/model"
+)
+
+// recordRoutes are the HTML pages of one edition and one item: what a
+// search result or a feed entry is about, readable without leaving the site.
+func (s *Server) recordRoutes() {
+	s.mux.HandleFunc("GET /editions/{id}", s.handle(s.editionPage))
+	s.mux.HandleFunc("GET /items/{id}", s.handle(s.itemPage))
+}
+
+type editionView struct {
+	page
+	Edition   model.Edition
+	Editorial template.HTML
+	Items     []model.Item
+	Source    string
+}
+
+func (s *Server) editionPage(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	ed, ok, err := s.idx.Edition(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.htmlNotFound(w, fmt.Sprintf("There is no edition %q.", id))
+	}
+	items, err := s.idx.EditionItems(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	v := editionView{page: page{Title: ed.Title}, Edition: ed, Items: items, Source: ed.Source,
+		// The parser sanitised the editorial with an allow-list.
+		Editorial: template.HTML(ed.EditorialHTML)}
+	if src, ok := s.cfg.Source(ed.Source); ok {
+		v.Alts = s.feedAlts(src.Title, "/feeds/"+src.ID, "")
+	}
+	return s.render(w, http.StatusOK, "edition.html", v)
+}
+
+type itemView struct {
+	page
+	Item model.Item
+	HTML template.HTML
+}
+
+func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	it, ok, err := s.idx.Item(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return s.htmlNotFound(w, fmt.Sprintf("There is no item %q.", id))
+	}
+	v := itemView{page: page{Title: it.Title}, Item: it,
+		// The parser sanitised the item with an allow-list; links are absolute.
+		HTML: template.HTML(it.HTML)}
+	if src, ok := s.cfg.Source(it.Source); ok {
+		v.Alts = s.feedAlts(src.Title, "/feeds/"+src.ID, "")
+	}
+	return s.render(w, http.StatusOK, "item.html", v)
+}
+
+// htmlNotFound answers a page request for a missing record with a page, not
+// JSON: a person followed a link.
+func (s *Server) htmlNotFound(w http.ResponseWriter, msg string) error {
+	return s.render(w, http.StatusNotFound, "notfound.html", struct {
+		page
+		Msg string
+	}{page{Title: "Not found"}, msg})
+}
