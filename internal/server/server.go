@@ -63,6 +63,7 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 func (s *Server) routes() {
 	s.pageRoutes()
 	s.recordRoutes()
+	s.embedJSRoutes()
 	s.feedRoutes()
 	s.apiRoutes()
 	s.opsRoutes()
