@@ -174,7 +174,7 @@ func (a *app) search(ctx context.Context, args []string) error {
 	sort := fs.String("sort", "", "relevance or date")
 	page := fs.Int("page", 1, "page")
 	size := fs.Int("size", 20, "results per page (max 100)")
-	rest, err := parse(fs, args)
+	rest, err := parseSearchArgs(fs, args)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,9 @@ func (a *app) search(ctx context.Context, args []string) error {
 	if err != nil {
 		var se *index.SyntaxError
 		if errors.As(err, &se) && se.Pos <= len(q) {
-			return fmt.Errorf("invalid query: %w\n  %s\n  %s^", se, q, strings.Repeat(" ", utf8.RuneCountInString(q[:se.Pos])))
+			// The caret goes to stderr as it is: a log line would escape its newlines.
+			fmt.Fprintf(a.stderr, "bulletin: invalid query: %s\n  %s\n  %s^\n", se.Msg, q, strings.Repeat(" ", utf8.RuneCountInString(q[:se.Pos])))
+			return fmt.Errorf("invalid query: %w", se)
 		}
 		return err
 	}

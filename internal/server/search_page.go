@@ -16,14 +16,17 @@ import (
 // intranet pages) shows.
 type searchView struct {
 	page
-	Q, Sort                 string
-	Source                  string
-	From, To                string
-	Size                    int  // the requested page size, 0 when the default
-	Embed                   bool // the compact form for an <iframe>
-	Problem                 *queryProblem
-	Result                  *SearchResponse
-	First, Last             int // 1-based numbers of the first and last hit shown
+	Q, Sort     string
+	Source      string
+	From, To    string
+	Size        int  // the requested page size, 0 when the default
+	Embed       bool // the compact form for an <iframe>
+	Problem     *queryProblem
+	Result      *SearchResponse
+	First, Last int // 1-based numbers of the first and last hit shown
+	// Editions are the matching editions shown on the first page: the best
+	// few, and the rest behind "more".
+	Editions, MoreEditions  []SearchEdition
 	Filters                 []activeFilter
 	Facets                  []facetGroup
 	Pager                   pager
@@ -82,8 +85,12 @@ type pageLink struct {
 	Current bool
 }
 
-// facetShown is how many values of a facet show before "More".
-const facetShown = 8
+// facetShown is how many values of a facet show before "more", and
+// editionsShown how many matching editions.
+const (
+	facetShown    = 8
+	editionsShown = 3
+)
 
 // facetFields maps a facet to the query field that filters on it and the
 // heading it shows under.
@@ -133,7 +140,6 @@ func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
 	var res *index.Result
 	if err == nil {
 		res, err = s.idx.Search(r.Context(), req)
-		err = searchError(err)
 	}
 	if err != nil {
 		status, err := problemOf(v, err)
@@ -144,6 +150,10 @@ func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
 	if len(resp.Hits) > 0 {
 		v.First = (resp.Page-1)*resp.Size + 1
 		v.Last = v.First + len(resp.Hits) - 1
+	}
+	if resp.Page == 1 {
+		n := min(len(resp.Editions), editionsShown)
+		v.Editions, v.MoreEditions = resp.Editions[:n], resp.Editions[n:]
 	}
 	filters, _ := index.Filters(v.Q) // the query parsed, so this does too
 	for _, f := range filters {
@@ -172,20 +182,22 @@ func feedTitle(q string) string {
 	return "Bulletin search: " + q
 }
 
-// problemOf turns a request error into the page's Problem and status; an
-// error that is not the client's is returned as it is.
+// problemOf turns a request error into the page's Problem and status: a
+// query syntax error with its position, or a bad parameter. An error that is
+// not the client's is returned as it is.
 func problemOf(v *searchView, err error) (int, error) {
+	var se *index.SyntaxError
+	if errors.As(err, &se) && se.Pos >= 0 && se.Pos <= len(v.Q) {
+		col := utf8.RuneCountInString(v.Q[:se.Pos])
+		v.Problem = &queryProblem{Msg: "The query has a mistake: " + se.Msg + ".", Query: v.Q, Pos: se.Pos,
+			Column: col + 1, Caret: strings.Repeat(" ", col)}
+		return http.StatusBadRequest, nil
+	}
 	var he *httpError
-	if !errors.As(err, &he) {
+	if !errors.As(searchError(err), &he) {
 		return 0, err
 	}
-	p := &queryProblem{Msg: he.msg, Query: v.Q, Pos: -1}
-	if he.pos != nil && *he.pos <= len(v.Q) {
-		p.Pos = *he.pos
-		col := utf8.RuneCountInString(v.Q[:p.Pos])
-		p.Column, p.Caret = col+1, strings.Repeat(" ", col)
-	}
-	v.Problem = p
+	v.Problem = &queryProblem{Msg: he.msg, Query: v.Q, Pos: -1}
 	return he.status, nil
 }
 

@@ -76,7 +76,7 @@ func TestSearchPageResults(t *testing.T) {
 		}
 	})
 	// The matching editions show beside the items.
-	eds := doc.Find("section.editions li")
+	eds := doc.Find("section.matching-editions li")
 	if eds.Length() == 0 {
 		t.Error("no matching editions shown")
 	}
