@@ -35,6 +35,10 @@ if [ -f test/js/package-lock.json ] && [ ! -d test/js/node_modules ]; then
 fi
 # The feed validators installed above must run in the tests, not be skipped.
 export BULLETIN_REQUIRE_VALIDATORS=1
+# So must the browser test, unless the browser was opted out.
+if [ -z "${BULLETIN_SKIP_BROWSER:-}" ]; then
+  export BULLETIN_REQUIRE_BROWSER=1
+fi
 
 go vet ./...
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))

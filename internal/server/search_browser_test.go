@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -95,22 +96,38 @@ func browserContext(t *testing.T, exe string) context.Context {
 	return ctx
 }
 
-// serveFixture serves the fixture server on a real port, its base URL
-// being that address so that every absolute link leads back to it.
-func serveFixture(t *testing.T) (*searchFixture, string) {
+// serveOn serves h on l, which the caller opened to know the address first.
+func serveOn(t *testing.T, l net.Listener, h http.Handler) {
+	t.Helper()
+	hs := httptest.NewUnstartedServer(h)
+	hs.Listener.Close()
+	hs.Listener = l
+	hs.Start()
+	t.Cleanup(hs.Close)
+}
+
+func listen(t *testing.T) (net.Listener, string) {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + l.Addr().String()
-	f := newSearchFixture(t, base)
-	hs := httptest.NewUnstartedServer(f.srv.Handler())
-	hs.Listener.Close()
-	hs.Listener = l
-	hs.Start()
-	t.Cleanup(hs.Close)
-	return f, base
+	return l, "http://" + l.Addr().String()
+}
+
+// intranetPage is a page of another site that holds what a person pasted
+// from the search page.
+type intranetPage struct {
+	mu    sync.Mutex
+	paste string
+}
+
+func (p *intranetPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	io.WriteString(w, `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Intranet</title><link rel="icon" href="data:,"></head>`+
+		`<body><h1>Council intranet</h1>`+p.paste+`</body></html>`)
 }
 
 // TestSearchInBrowser drives the search page in real headless Chromium:
@@ -122,7 +139,14 @@ func TestSearchInBrowser(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" && os.Getenv("BULLETIN_REQUIRE_BROWSER") == "" {
 		t.Skip("browser test skipped in -short mode")
 	}
-	_, base := serveFixture(t)
+	// The search server, and another origin for an intranet page that
+	// embeds it; the config lets that origin frame /embed.
+	bl, base := listen(t)
+	il, intranet := listen(t)
+	f := newSearchFixture(t, base, `frame_ancestors = ["`+intranet+`"]`)
+	serveOn(t, bl, f.srv.Handler())
+	var paste intranetPage
+	serveOn(t, il, &paste)
 	ctx := browserContext(t, exe)
 	shots := artifactDir(t)
 
@@ -299,11 +323,31 @@ func TestSearchInBrowser(t *testing.T) {
 	}
 	screenshot("search-error.png", false)
 
+	// Paste both embed snippets of a search into an intranet page: the frame
+	// shows the compact page, and the script draws the newest five results.
+	run("desktop viewport", chromedp.EmulateViewport(1280, 900))
+	navigate("load the search to embed", chromedp.Navigate(base+"/search?q=council"))
+	frame, script := eval(`document.querySelector("#embed-code").value`), eval(`document.querySelector("#script-code").value`)
+	if !strings.Contains(frame, `src="`+base+`/embed?q=council&amp;size=5"`) || !strings.Contains(script, `data-bulletin-q="council"`) {
+		t.Errorf("embed snippets:\n%s\n%s", frame, script)
+	}
+	paste.mu.Lock()
+	paste.paste = frame + "\n<h2>Latest</h2>\n" + script
+	paste.mu.Unlock()
+	if status := navigate("load the intranet page", chromedp.Navigate(intranet+"/")); status != http.StatusOK {
+		t.Fatalf("intranet page: status %d", status)
+	}
+	run("the script draws the results", chromedp.WaitVisible(chromedp.CSS("div[data-bulletin-q] ul.bulletin-results li")))
+	if n := eval(`String(document.querySelectorAll("div[data-bulletin-q] ul.bulletin-results li").length)`); n != "5" {
+		t.Errorf("the script drew %s results, want 5", n)
+	}
+	run("the frame loads", chromedp.WaitVisible(chromedp.CSS("iframe")), chromedp.Sleep(500*time.Millisecond))
+	screenshot("intranet.png", true)
+
 	mu.Lock()
 	defer mu.Unlock()
-	for _, m := range console {
-		// The 400 of the error page is logged as a failed resource; anything
-		// else (a CSP violation, a missing file) is a fault.
+	for _, m := range console { // The 400 of the error page is logged as a failed resource; anything
+		// else (a CSP violation, a frame refused, a missing file) is a fault.
 		if strings.Contains(m, "status of 400") {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/lga-digital/bulletin/config"
@@ -29,8 +30,9 @@ type searchFixture struct {
 }
 
 // newSearchFixture builds the index from the fixture pages and a server on
-// it whose base URL is baseURL ("" for http://bulletin.test).
-func newSearchFixture(tb testing.TB, baseURL string) *searchFixture {
+// it whose base URL is baseURL ("" for http://bulletin.test); settings are
+// more top-level lines of the config.
+func newSearchFixture(tb testing.TB, baseURL string, settings ...string) *searchFixture {
 	tb.Helper()
 	if baseURL == "" {
 		baseURL = "http://bulletin.test"
@@ -40,6 +42,7 @@ func newSearchFixture(tb testing.TB, baseURL string) *searchFixture {
 	toml := `data_dir = "` + filepath.ToSlash(filepath.Join(dir, "data")) + `"
 listen = "127.0.0.1:0"
 base_url = "` + baseURL + `"
+` + strings.Join(settings, "\n") + `
 
 [[source]]
 id = "lga-cdt"

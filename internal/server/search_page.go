@@ -34,6 +34,7 @@ type searchView struct {
 	JSON                    string // the same search from the API
 	EmbedURL                string // the compact form, for an <iframe>
 	EmbedCode               string // the <iframe> element to paste into an intranet page
+	ScriptCode              string // or the elements that have /embed.js render the results in the page itself
 	Full                    string // the full page of this search (linked from the compact form)
 	SortRelevance, SortDate string // the same search sorted each way
 }
@@ -129,10 +130,20 @@ func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
 	}
 	v.Alts = v.Feeds
 	v.JSON = at("/api/search")
-	v.Full = at("/search")
-	v.EmbedURL = at("/embed")
+	v.Full = at("/search", "size", "")
+	// A frame on an intranet page has room for a few results.
+	embedSize := "5"
+	if v.Size > 0 {
+		embedSize = strconv.Itoa(v.Size)
+	}
+	v.EmbedURL = at("/embed", "size", embedSize)
 	v.EmbedCode = fmt.Sprintf(`<iframe src="%s" title="%s" width="100%%" height="480" style="border:0" loading="lazy"></iframe>`,
 		template.HTMLEscapeString(v.EmbedURL), template.HTMLEscapeString(feedTitle(v.Q)))
+	script := `<div data-bulletin-q="` + template.HTMLEscapeString(v.Q) + `" data-bulletin-limit="5"`
+	if v.Source != "" {
+		script += ` data-bulletin-source="` + template.HTMLEscapeString(v.Source) + `"`
+	}
+	v.ScriptCode = script + "></div>\n" + `<script src="` + template.HTMLEscapeString(s.URL("/embed.js")) + `" defer></script>`
 	v.SortRelevance = at("/search", "sort", "")
 	v.SortDate = at("/search", "sort", "date")
 

@@ -102,8 +102,13 @@ func TestSearchPageResults(t *testing.T) {
 		t.Error("no JSON link")
 	}
 	code := doc.Find("textarea#embed-code").Text()
-	if !strings.HasPrefix(code, `<iframe src="http://bulletin.test/embed?q=%22digital+inclusion%22"`) {
+	if !strings.HasPrefix(code, `<iframe src="http://bulletin.test/embed?q=%22digital+inclusion%22&amp;size=5"`) {
 		t.Errorf("embed code %q", code)
+	}
+	script := doc.Find("textarea#script-code").Text()
+	if want := `<div data-bulletin-q="&#34;digital inclusion&#34;" data-bulletin-limit="5"></div>` + "\n" +
+		`<script src="http://bulletin.test/embed.js" defer></script>`; script != want {
+		t.Errorf("script code\n%s\nwant\n%s", script, want)
 	}
 }
 
@@ -302,7 +307,7 @@ func TestEmbedPage(t *testing.T) {
 			t.Errorf("link %q opens inside the frame", a.AttrOr("href", ""))
 		}
 	})
-	if full := doc.Find(`a[href="http://bulletin.test/search?q=budget&size=1"]`); full.Length() != 1 {
+	if full := doc.Find(`a[href="http://bulletin.test/search?q=budget"]`); full.Length() != 1 {
 		t.Error("no link to the full search page")
 	}
 }
