@@ -54,6 +54,11 @@
 // nested deeper than MaxQueryDepth. Parsing is a single left-to-right pass
 // with no backtracking.
 //
+// Filters lists the field terms that bind every result (top level, not
+// negated, no top-level OR), each with the query left without it, and And
+// narrows a query by a term, grouping a top-level OR first: together they
+// make facet links and removable filters.
+//
 // # Results
 //
 // Relevance order breaks ties by newest first, then position in the edition;
