@@ -229,9 +229,15 @@ func (a *app) search(ctx context.Context, args []string) error {
 	fmt.Fprintf(a.stdout, "%d result(s); page %d of %d\n", resp.Total, resp.Page, max(1, resp.Pages))
 	if len(resp.Editions) > 0 {
 		fmt.Fprintln(a.stdout, "\nEditions about this:")
+		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 		for _, e := range resp.Editions {
-			fmt.Fprintf(a.stdout, "  %s  No. %d  %s  %s\n", e.Published.Format("2006-01-02"), e.Number, clip(e.Title, 60), e.URL)
+			num := "-"
+			if e.Number > 0 {
+				num = fmt.Sprint(e.Number)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", e.Published.Format("2006-01-02"), num, clip(e.Title, 60), e.URL)
 		}
+		tw.Flush()
 	}
 	return nil
 }
