@@ -40,8 +40,21 @@ func (s *Server) funcs() template.FuncMap {
 		"snippet": func(h string) template.HTML { return template.HTML(h) }, // index escapes all but <mark>
 		"date":    func(t time.Time) string { return t.Format("2 January 2006") },
 		"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
-		"add":     func(a, b int) int { return a + b },
+		"format":  feedFormat,
 	}
+}
+
+// feedFormat names the format of a feed media type, for link text.
+func feedFormat(mediaType string) string {
+	switch mediaType {
+	case "application/rss+xml":
+		return "RSS"
+	case "application/atom+xml":
+		return "Atom"
+	case "application/feed+json":
+		return "JSON Feed"
+	}
+	return mediaType
 }
 
 // feedAlts are the autodiscovery links of a feed path ("/feeds/lga-cdt").
@@ -79,6 +92,7 @@ type homeSource struct {
 	Alts     []alt
 	EdAlts   []alt
 	JSON     string // the source's editions as JSON
+	Events   string // the source's events and deadlines as iCalendar
 }
 
 type homeEdition struct {
@@ -100,7 +114,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		hs := homeSource{Source: src, Total: len(eds),
 			Alts:   s.feedAlts(src.Title, "/feeds/"+src.ID, ""),
 			EdAlts: s.feedAlts(src.Title+" editions", "/feeds/"+src.ID+"/editions", ""),
-			JSON:   s.URL("/api/editions?source=" + src.ID)}
+			JSON:   s.URL("/api/editions?source=" + src.ID), Events: s.URL("/feeds/" + src.ID + "/events.ics")}
 		for _, ed := range pageOf(eds, 1, homeLatest) {
 			he := homeEdition{Edition: ed}
 			if ed.Number > 0 {

@@ -235,6 +235,15 @@ func TestSearchInBrowser(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`1`)); err != nil {
 		t.Fatalf("start Chromium: %v", err)
 	}
+	// The home page lists the source's editions and feeds.
+	if status := navigate("load /", chromedp.Navigate(base+"/")); status != http.StatusOK {
+		t.Fatalf("/: status %d", status)
+	}
+	if n := eval(`String(document.querySelectorAll("table.editions tbody tr").length)`); n != "8" {
+		t.Errorf("the home page lists %s editions, want 8", n)
+	}
+	screenshot("home.png", true)
+
 	if status := navigate("load /search", chromedp.Navigate(base+"/search")); status != http.StatusOK {
 		t.Fatalf("/search: status %d", status)
 	}
