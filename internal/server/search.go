@@ -3,6 +3,9 @@ package server
 import (
 	"net/url"
 	"strconv"
+	"time"
+
+	"github.com/lga-digital/bulletin/index"
 )
 
 // withParams returns a copy of v with the given parameters set; an empty
@@ -41,13 +44,22 @@ func (s *Server) searchLinks(v url.Values, resp SearchResponse) map[string]strin
 }
 
 // feedOfSearch is the URL of a search as a feed (ext rss, atom or json).
-// Feeds take only q and source, and always list newest first.
+// Feeds take q and source, and always list newest first; the from and to
+// dates of the search become after: and before: terms of its q.
 func (s *Server) feedOfSearch(v url.Values, ext string) string {
+	q := v.Get("q")
+	if t, err := time.Parse("2006-01-02", v.Get("from")); err == nil {
+		q = index.And(q, "after:"+t.Format("2006-01-02"))
+	}
+	if t, err := time.Parse("2006-01-02", v.Get("to")); err == nil {
+		q = index.And(q, "before:"+t.AddDate(0, 0, 1).Format("2006-01-02"))
+	}
 	fq := url.Values{}
-	for _, k := range []string{"q", "source"} {
-		if x := v.Get(k); x != "" {
-			fq.Set(k, x)
-		}
+	if q != "" {
+		fq.Set("q", q)
+	}
+	if src := v.Get("source"); src != "" {
+		fq.Set("source", src)
 	}
 	return s.URL("/search." + ext + queryString(fq))
 }

@@ -224,3 +224,31 @@ func TestAPISearchLinks(t *testing.T) {
 		t.Errorf("links %v", got.Links)
 	}
 }
+
+// TestAPISearchFeedLinkKeepsDates checks that the feed of a search bounded
+// by from and to holds the same items as the search: the dates become
+// after: and before: terms, as feeds take no dates.
+func TestAPISearchFeedLinkKeepsDates(t *testing.T) {
+	f := newSearchFixture(t, "")
+	resp := f.get(t, "/api/search?q=digital&from=2024-03-01&to=2024-11-05&size=100")
+	var got SearchResponse
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := "http://bulletin.test/search.json?q=digital+after%3A2024-03-01+before%3A2024-11-06"
+	if got.Links["json"] != want {
+		t.Fatalf("feed link %q, want %q", got.Links["json"], want)
+	}
+	feedResp := f.get(t, strings.TrimPrefix(want, "http://bulletin.test"))
+	var feed struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if err := json.NewDecoder(feedResp.Body).Decode(&feed); err != nil {
+		t.Fatal(err)
+	}
+	if got.Total == 0 || len(feed.Items) != int(got.Total) {
+		t.Errorf("the feed has %d items, the search %d", len(feed.Items), got.Total)
+	}
+}
