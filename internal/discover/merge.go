@@ -1,10 +1,10 @@
 package discover
 
 import (
-	"fmt"
 	"net/url"
 	"strings"
-	"unicode"
+
+	"github.com/lga-digital/bulletin/internal/urlclean"
 )
 
 // Merge merges candidate lists, deduplicating by normalised URL (see
@@ -54,42 +54,7 @@ func NormaliseURL(raw string) string {
 	if u.Path == "" && u.RawPath == "" && u.Opaque == "" {
 		u.Path = "/"
 	}
-	if u.RawQuery != "" {
-		var keep []string
-		for _, kv := range strings.Split(u.RawQuery, "&") {
-			if kv == "" {
-				continue
-			}
-			key, _, _ := strings.Cut(kv, "=")
-			if k, err := url.QueryUnescape(key); err == nil {
-				key = k
-			}
-			if strings.HasPrefix(strings.ToLower(key), "utm_") {
-				continue
-			}
-			keep = append(keep, escapeSpaces(kv))
-		}
-		u.RawQuery = strings.Join(keep, "&")
-	}
+	u.RawQuery = urlclean.StripUTM(u.RawQuery)
 	u.ForceQuery = false
 	return u.String()
-}
-
-// escapeSpaces percent-encodes white space left raw in a query, so that the
-// normalised form neither ends in nor contains bare blanks.
-func escapeSpaces(s string) string {
-	if !strings.ContainsFunc(s, unicode.IsSpace) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			for _, c := range []byte(string(r)) {
-				fmt.Fprintf(&b, "%%%02X", c)
-			}
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

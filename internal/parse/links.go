@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"path"
 	"strings"
+
+	"github.com/lga-digital/bulletin/internal/urlclean"
 )
 
 // CleanURL resolves href against base and returns the absolute address a
@@ -101,25 +103,7 @@ func decodeSegment(s string) ([]byte, error) {
 
 // stripUTM removes utm_* query parameters, keeping the others in their order.
 func stripUTM(u *url.URL) {
-	if u.RawQuery == "" {
-		return
-	}
-	parts := strings.Split(u.RawQuery, "&")
-	kept := parts[:0]
-	for _, p := range parts {
-		if p == "" {
-			continue
-		}
-		key, _, _ := strings.Cut(p, "=")
-		if k, err := url.QueryUnescape(key); err == nil {
-			key = k
-		}
-		if strings.HasPrefix(strings.ToLower(key), "utm_") {
-			continue
-		}
-		kept = append(kept, p)
-	}
-	u.RawQuery = strings.Join(kept, "&")
+	u.RawQuery = urlclean.StripUTM(u.RawQuery)
 	u.ForceQuery = false
 }
 
