@@ -174,6 +174,18 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// parseNoArgs parses a sub-command that takes flags only.
+func parseNoArgs(fs *flag.FlagSet, args []string) error {
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return &usageError{fmt.Sprintf("%s takes no arguments, got %q", fs.Name(), rest)}
+	}
+	return nil
+}
+
 // setup loads the config and the logger.
 func (a *app) setup() (*config.Config, error) {
 	switch a.logFormat {

@@ -42,10 +42,8 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 	id := fs.String("source", "", "crawl only this source")
 	refetch := fs.Bool("refetch", false, "download edition pages again")
 	maxNewFlag := fs.Int("max-new", 0, "stop after N new editions per source (default: the source's max_new)")
-	if rest, err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(rest) > 0 {
-		return &usageError{fmt.Sprintf("crawl takes no arguments, got %q", rest)}
 	}
 	cfg, err := a.setup()
 	if err != nil {
@@ -102,10 +100,8 @@ func printSummaries(w interface{ Write([]byte) (int, error) }, sums []crawl.Summ
 // old index in place.
 func (a *app) reindex(ctx context.Context, args []string) error {
 	fs := a.flags("reindex")
-	if rest, err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(rest) > 0 {
-		return &usageError{fmt.Sprintf("reindex takes no arguments, got %q", rest)}
 	}
 	cfg, err := a.setup()
 	if err != nil {
@@ -255,10 +251,8 @@ func clip(s string, n int) string {
 
 func (a *app) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
-	if rest, err := parse(fs, args); err != nil {
+	if err := parseNoArgs(fs, args); err != nil {
 		return err
-	} else if len(rest) > 0 {
-		return &usageError{fmt.Sprintf("serve takes no arguments, got %q", rest)}
 	}
 	cfg, err := a.setup()
 	if err != nil {
