@@ -86,7 +86,7 @@ const farBefore = 120 * 24 * time.Hour
 
 func findDates(s string, edition time.Time) []mention {
 	var out []mention
-	for _, m := range dateRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range dateMatches(s) {
 		var dayS, monS, yearS string
 		get := func(i int) string {
 			if m[2*i] < 0 {
@@ -175,9 +175,6 @@ var (
 // chosen is, in order: one followed by a time, one in the title, one in a
 // sentence naming the event.
 func findEvent(title, all string, mentions []mention, edition time.Time) (model.Event, bool) {
-	if !eventWordRe.MatchString(all) {
-		return model.Event{}, false
-	}
 	var cands []mention
 	for _, m := range mentions {
 		if m.cue != "" || pastRe.MatchString(sentenceAt(all, m.start)) {
@@ -192,7 +189,9 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 		}
 		cands = append(cands, m)
 	}
-	if len(cands) == 0 {
+	// The event word is looked for last: it scans the whole text, while
+	// most items have no date that could be an event's.
+	if len(cands) == 0 || !eventWordRe.MatchString(all) {
 		return model.Event{}, false
 	}
 	titleEnd := len(title)
@@ -494,7 +493,7 @@ func wordRune(r rune) bool {
 func findEmails(s string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, e := range emailRe.FindAllString(s, -1) {
+	for _, e := range emailMatches(s) {
 		e = strings.ToLower(strings.TrimRight(e, ".-"))
 		if !seen[e] {
 			seen[e] = true

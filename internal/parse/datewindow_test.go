@@ -1,0 +1,91 @@
+package parse
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/lga-digital/bulletin/internal/corpus"
+)
+
+// TestDateMatchesEqualsRegexp checks that looking for dates only around
+// digits finds exactly what dateRe finds in the whole text: in the seeds,
+// in the items of generated editions, and in phrases that put date words
+// at the edges of the windows.
+func TestDateMatchesEqualsRegexp(t *testing.T) {
+	texts := []string{
+		"", "16", "16 April", "Monday, December 2nd, 2024", "Wednesday,   the 16th of April,\n\n2024 and 3 May",
+		"2024 was great. On Monday, 16 April we met; by 29 March 2024 reply. Tuesday 16 April, 5-6pm",
+		"AI@Cam2024 7th March 8th of November, 12 Sept. 2023 Thurs. 21 November 9:30-11am",
+		"£600k 100% Key Stage 1 to Key Stage 6 (ages 5-19) from Monday, December 2nd, 2024, until March 2025.",
+		"Day 1: 15 April\nDay 2: 16 April", "April 16th\u00a0 2024 — 1 June 31 June 30 February",
+	}
+	for _, f := range []string{"lga-cdt-bulletin-19.txt", "lga-cdt-bulletin-25.txt"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "seeds", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+		texts = append(texts, strings.Split(string(b), "\n")...)
+	}
+	c, err := corpus.New(corpus.Options{Editions: 10, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range c.Editions() {
+		page, _ := c.Page(e.ID)
+		page = bytes.ReplaceAll(page, []byte(corpus.Base), []byte("https://x.example"))
+		res, err := Parse(page, "text/html", "https://x.example"+e.Path, Options{Source: "s"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range res.Items {
+			texts = append(texts, it.Title+"\n"+it.Text)
+		}
+	}
+	for _, s := range texts {
+		want, got := dateRe.FindAllStringSubmatchIndex(s, -1), dateMatches(s)
+		if len(want) == 0 && len(got) == 0 {
+			continue
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%.80q:\n got %v\nwant %v", s, got, want)
+		}
+	}
+}
+
+func FuzzDateMatches(f *testing.F) {
+	f.Add("Monday, December 2nd, 2024 and 16 April")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, got := dateRe.FindAllStringSubmatchIndex(s, -1), dateMatches(s)
+		if (len(want) != 0 || len(got) != 0) && !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %v, want %v", s, got, want)
+		}
+	})
+}
+
+func TestEmailMatchesEqualsRegexp(t *testing.T) {
+	for _, s := range []string{
+		"", "@", "a@b", "mail cyberanddigital@local.gov.uk.", "x@y.uk,z@w.org a@b.c@d.org @@x.uk",
+		"(secureconnectedplaces@dsit.gov.uk) and Sarah.Slate@LOCAL.gov.uk\nnext@a.io",
+		"AI@Cam: AI and the Missions", "£a@b.co.uk—c@d.co.uk",
+	} {
+		want, got := emailRe.FindAllString(s, -1), emailMatches(s)
+		if (len(want) != 0 || len(got) != 0) && !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzEmailMatches(f *testing.F) {
+	f.Add("write to a.b@c.gov.uk or x@y.org")
+	f.Fuzz(func(t *testing.T, s string) {
+		want, got := emailRe.FindAllString(s, -1), emailMatches(s)
+		if (len(want) != 0 || len(got) != 0) && !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %q, want %q", s, got, want)
+		}
+	})
+}
