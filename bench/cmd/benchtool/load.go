@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -199,6 +201,8 @@ func searchCmd(ctx context.Context, args []string) error {
 	cs := fs.String("c", "1", "concurrent clients, comma-separated for several runs")
 	duration := fs.Duration("duration", 5*time.Second, "how long each run lasts")
 	max := fs.Int("max", 1000000, "most searches per run")
+	perQuery := fs.Int("per-query", 0, "instead: run each query of the mix this many times, alone, and print its median time with and without facets and snippets")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -207,6 +211,20 @@ func searchCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if *perQuery > 0 {
+		return perQueryTimes(ctx, ix, *perQuery)
+	}
 	do := func(ctx context.Context, i int) (int, error) {
 		_, err := ix.Search(ctx, index.Request{Query: queryMix[i%len(queryMix)], Facets: true, Highlight: true, Size: 20})
 		if err != nil {
@@ -224,6 +242,37 @@ func searchCmd(ctx context.Context, args []string) error {
 		if res.errs > 0 {
 			return fmt.Errorf("%d of %d searches failed", res.errs, res.n)
 		}
+	}
+	return nil
+}
+
+// perQueryTimes prints, for each query of the mix, its total and the median
+// time of n searches as /api/search makes them (facets and snippets), as a
+// feed makes them (date order, neither), and of the bare query (neither).
+func perQueryTimes(ctx context.Context, ix *index.Index, n int) error {
+	for _, q := range queryMix {
+		var total uint64
+		times := map[string][]time.Duration{}
+		for _, v := range []struct {
+			name string
+			req  index.Request
+		}{
+			{"api", index.Request{Query: q, Facets: true, Highlight: true, Size: 20}},
+			{"feed", index.Request{Query: q, Sort: "date", Size: 50}},
+			{"bare", index.Request{Query: q, Size: 20}},
+		} {
+			for range n {
+				t0 := time.Now()
+				res, err := ix.Search(ctx, v.req)
+				if err != nil {
+					return fmt.Errorf("%q: %w", q, err)
+				}
+				times[v.name] = append(times[v.name], time.Since(t0))
+				total = res.Total
+			}
+		}
+		ms := func(k string) float64 { return float64(median(times[k]).Microseconds()) / 1000 }
+		fmt.Printf("query=%q total=%d api_ms=%.1f feed_ms=%.1f bare_ms=%.1f\n", q, total, ms("api"), ms("feed"), ms("bare"))
 	}
 	return nil
 }
