@@ -279,6 +279,20 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("editions:\n got %q\nwant %q (the foreign series must be skipped)", got, want)
 	}
 	checkSearch(t, e)
+	// The CLI crawl is in the history that /status shows.
+	code, _, body = e.get("/api/status")
+	var status struct {
+		Sources []struct {
+			LastCrawl *struct {
+				Outcome  string
+				Editions int
+			} `json:"last_crawl"`
+		}
+	}
+	if code != 200 || json.Unmarshal(body, &status) != nil || len(status.Sources) != 1 || status.Sources[0].LastCrawl == nil ||
+		status.Sources[0].LastCrawl.Outcome != "ok" || status.Sources[0].LastCrawl.Editions != len(want) {
+		t.Errorf("/api/status does not show the crawl: %d %s", code, body)
+	}
 	t.Logf("search %v", time.Since(start))
 	stop()
 	t.Logf("stopped %v", time.Since(start))

@@ -65,6 +65,11 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 		a.log = a.loggerTo(bar)
 	}
 	crawlers := a.crawlers(srcs, st, idx, nil)
+	// The outcomes go into the crawl history that serve's /status shows.
+	history, err := schedule.New(cfg.Sources, nil, a.log, schedule.Options{StatePath: statePath(cfg)})
+	if err != nil {
+		return err
+	}
 	var sums []crawl.Summary
 	var failed []string
 	for _, src := range srcs {
@@ -73,6 +78,9 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 			c.Progress = bar.Update
 		}
 		sum, err := c.Run(ctx, src, crawl.Options{Refetch: *refetch, MaxNew: maxNew(*maxNewFlag, src)})
+		if herr := history.Record(src.ID, sum, err); herr != nil {
+			a.log.Warn("crawl: history not kept: "+herr.Error(), "source", src.ID)
+		}
 		sums = append(sums, sum)
 		if err != nil {
 			failed = append(failed, src.ID)

@@ -119,6 +119,9 @@ func (a *app) loggerTo(w io.Writer) *slog.Logger {
 // crawl, and the crawl history kept in the data directory across restarts.
 func withOps(cfg *config.Config, m *metrics.Metrics, opt schedule.Options) schedule.Options {
 	opt.OnFinish = recordCrawl(m)
-	opt.StatePath = filepath.Join(cfg.DataDir, "crawls.json")
+	opt.StatePath = statePath(cfg)
 	return opt
 }
+
+// statePath is the file that keeps each source's last crawl.
+func statePath(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "crawls.json") }

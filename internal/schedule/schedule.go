@@ -288,7 +288,38 @@ func (s *Scheduler) runOne(e *entry) {
 	if err != nil && outcome == OutcomeOK {
 		outcome = OutcomeFailed
 	}
+	st := s.record(e, sum, outcome, err)
+	s.log.Info("schedule: crawl finished", "source", e.src.ID, "outcome", outcome, "fetched", sum.Fetched,
+		"editions", sum.Editions, "items", sum.Items, "duration", sum.Duration.Round(time.Millisecond))
+	if s.onDone != nil {
+		s.onDone(sum)
+	}
+	if s.onFinish != nil {
+		s.onFinish(st)
+	}
+}
+
+// Record keeps the outcome of a crawl run outside the scheduler (by
+// `bulletin crawl`), so that /status shows it after the next start.
+func (s *Scheduler) Record(id string, sum crawl.Summary, err error) error {
 	s.mu.Lock()
+	e, ok := s.sources[id]
+	s.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%w %q", ErrUnknownSource, id)
+	}
+	outcome := OutcomeOK
+	if err != nil {
+		outcome = OutcomeFailed
+	}
+	s.record(e, sum, outcome, err)
+	return nil
+}
+
+// record sets a source's last outcome and saves the history.
+func (s *Scheduler) record(e *entry, sum crawl.Summary, outcome string, err error) Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	e.status.Last = &sum
 	e.status.Outcome = outcome
 	e.status.LastErr = ""
@@ -298,17 +329,8 @@ func (s *Scheduler) runOne(e *entry) {
 	if outcome == OutcomeOK {
 		e.status.LastSuccess = time.Now()
 	}
-	st := e.status
 	s.save()
-	s.mu.Unlock()
-	s.log.Info("schedule: crawl finished", "source", e.src.ID, "outcome", outcome, "fetched", sum.Fetched,
-		"editions", sum.Editions, "items", sum.Items, "duration", sum.Duration.Round(time.Millisecond))
-	if s.onDone != nil {
-		s.onDone(sum)
-	}
-	if s.onFinish != nil {
-		s.onFinish(st)
-	}
+	return e.status
 }
 
 // Status returns every source's state, in config order.
