@@ -30,7 +30,10 @@ fi
 if ! python3 -c 'import feedparser' >/dev/null 2>&1 && [ -x /usr/bin/python3 ]; then
   export BULLETIN_PYTHON=/usr/bin/python3
 fi
-if [ -f test/js/package-lock.json ] && [ ! -d test/js/node_modules ]; then
+# test/js's npm packages (validators, axe-core): installed, and again whenever
+# package-lock.json is newer than the install (npm writes node_modules/.package-lock.json).
+if [ -f test/js/package-lock.json ] && { [ ! -d test/js/node_modules ] ||
+  [ test/js/package-lock.json -nt test/js/node_modules/.package-lock.json ]; }; then
   (cd test/js && npm ci --no-audit --no-fund --silent)
 fi
 # The feed validators installed above must run in the tests, not be skipped.

@@ -111,6 +111,9 @@ var filterLabels = map[string]string{"section": "Section", "org": "Organisation"
 // searchView runs the search of a /search request and prepares the page.
 // A bad request gives a view with a Problem and a 4xx status, not an error.
 func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
+	if r.Pattern == embedPattern {
+		r = limitAsSize(r)
+	}
 	qv := r.URL.Query()
 	v := &searchView{page: page{Title: "Search", Nav: "search"}, Q: qv.Get("q"), Sort: qv.Get("sort"),
 		Source: qv.Get("source"), From: qv.Get("from"), To: qv.Get("to")}
@@ -184,6 +187,23 @@ func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
 		return at("/search", "page", strconv.Itoa(n))
 	})
 	return v, http.StatusOK, nil
+}
+
+// limitAsSize reads /embed?limit= as size=: limit is what the feeds and the
+// embed.js snippet call the number of results, so an intranet editor may
+// use either. When both are given, size wins.
+func limitAsSize(r *http.Request) *http.Request {
+	q := r.URL.Query()
+	if !q.Has("limit") {
+		return r
+	}
+	if !q.Has("size") {
+		q.Set("size", q.Get("limit"))
+	}
+	q.Del("limit")
+	r = r.Clone(r.Context())
+	r.URL.RawQuery = q.Encode()
+	return r
 }
 
 func feedTitle(q string) string {
