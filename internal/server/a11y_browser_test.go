@@ -227,7 +227,7 @@ func TestAccessibleInBrowser(t *testing.T) {
 	t.Run("keyboard", func(t *testing.T) {
 		b := browserTab{t: t, ctx: b.ctx}
 		b.do("viewport", chromedp.EmulateViewport(1280, 900))
-		checkFocusOrder(b, base+"/search?q=council")
+		checkFocusOrder(b, base+"/search?q=council&size=5")
 		checkSkipLink(b, base+"/search?q=council")
 	})
 }
@@ -276,6 +276,8 @@ const describeFocus = `(() => {
 		el.matches("form.search button[type=submit]") ? "submit" :
 		el.closest("ol.hits") ? "hits" :
 		el.closest("aside.facets") ? "facets" :
+		el.closest("nav.pager") ? "pager" :
+		el.closest("section.follow") ? "follow" :
 		el.closest("form.search") ? "form" :
 		el.closest("main") ? "main" :
 		el.closest("footer") ? "footer" : el.tagName.toLowerCase();
@@ -289,23 +291,30 @@ const describeFocus = `(() => {
 	};
 })()`
 
-// checkFocusOrder tabs through a search page of results: focus must go skip
-// link, site navigation, search box, sort, submit, then on through the page
-// in document order to the results, and every focused element must be on
-// screen with a visible focus indicator.
+// checkFocusOrder tabs through a search page of results, from the top to
+// past the footer: focus must go skip link, site navigation, search box,
+// sort, submit, then on down the page in document order through the
+// results, the pager, the facets, the feed and embed links and the footer,
+// and reach every element that can take focus; each focused element must be
+// on screen with a visible focus indicator.
 func checkFocusOrder(b browserTab, url string) {
 	b.t.Helper()
 	if status := b.load(url); status != http.StatusOK {
 		b.t.Fatalf("%s: status %d", url, status)
 	}
+	tabbable := evalIn[int](b, `[...document.querySelectorAll(
+		"a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])")]
+		.filter(e => e.checkVisibility() && !e.closest("details:not([open]) > :not(summary)")).length`)
 	var regions []string
-	hits := 0
-	for i := 1; hits < 3; i++ {
-		if i > 60 {
-			b.t.Fatalf("60 Tabs did not reach three results; focus went:\n%s", strings.Join(regions, "\n"))
+	for i := 1; ; i++ {
+		if i > 300 {
+			b.t.Fatalf("300 Tabs did not leave the page; focus went:\n%s", strings.Join(regions, "\n"))
 		}
 		b.do("Tab", chromedp.KeyEvent(kb.Tab))
 		f := evalIn[focused](b, describeFocus)
+		if f.Region == "body" || i > 1 && f.Region == "skip" {
+			break // past the last element: focus left the page, or came round
+		}
 		regions = append(regions, f.Region+": "+f.Desc)
 		if f.Indicator == "" {
 			b.t.Errorf("Tab %d: %s shows no focus indicator", i, f.Desc)
@@ -316,23 +325,39 @@ func checkFocusOrder(b browserTab, url string) {
 		if !f.Following {
 			b.t.Errorf("Tab %d: focus went back up the page to %s", i, f.Desc)
 		}
-		if f.Region == "hits" {
-			hits++
-		}
 	}
-	b.t.Logf("focus order:\n%s", strings.Join(regions, "\n"))
+	b.t.Logf("focus order (%d stops):\n%s", len(regions), strings.Join(regions, "\n"))
+	if len(regions) != tabbable {
+		b.t.Errorf("Tab reached %d elements; the page has %d that can take focus", len(regions), tabbable)
+	}
+	region := func(i int) string { r, _, _ := strings.Cut(regions[i], ":"); return r }
 	want := []string{"skip", "nav", "nav", "query", "sort", "submit"}
+	if len(regions) < len(want) {
+		b.t.Fatalf("only %d stops", len(regions))
+	}
 	for i, w := range want {
-		if got, _, _ := strings.Cut(regions[i], ":"); got != w {
+		if region(i) != w {
 			b.t.Fatalf("Tab %d focuses %s, want the %s; focus went:\n%s", i+1, regions[i], w, strings.Join(regions, "\n"))
 		}
 	}
-	// Between the form and the results: only what the page shows there
-	// (the help, the summary's sort link, the matching editions).
-	for _, r := range regions[len(want):] {
-		if region, _, _ := strings.Cut(r, ":"); region != "form" && region != "main" && region != "hits" {
-			b.t.Errorf("before the third result focus reached %s", r)
+	// Then the parts of the page in this order, each reached; between the
+	// form and the first result only what the page shows there (the help,
+	// the summary's sort link, the matching editions).
+	order := []string{"hits", "pager", "facets", "follow", "footer"}
+	next := 0
+	for i := len(want); i < len(regions); i++ {
+		r := region(i)
+		switch {
+		case next < len(order) && r == order[next]:
+			next++
+		case next > 0 && r == order[next-1]:
+		case next == 0 && (r == "form" || r == "main"):
+		default:
+			b.t.Errorf("Tab %d reaches %s out of order", i+1, regions[i])
 		}
+	}
+	if next < len(order) {
+		b.t.Errorf("Tab never reached the %s", order[next])
 	}
 }
 
