@@ -9,6 +9,9 @@
 #   BENCH_DURATION=5s    length of each load run
 #   BENCH_WORK=DIR       keep the work files there (default: a temp dir, removed)
 #   BENCH_BASELINE=FILE  earlier go-bench.txt to compare with benchstat
+#   BENCH_STAGES="parse index reindex search feeds crawl gobench"  the stages to run
+# With BENCH_WORK, a corpus and index left there by an earlier run of the same
+# size are reused (the setup crawl is skipped).
 # --quick: 2,000 items, 100-edition crawl, one run each, 2 s loads (< 2 min).
 #
 # Everything runs on loopback: a generated GovDelivery-like corpus
@@ -28,6 +31,8 @@ if [ "${1:-}" = "--quick" ]; then
   ITEMS=2000 CRAWL=100 REPEAT=1 DUR=2s PARSE_EDITIONS=30 INDEX_EDITIONS=20 GOBENCH_COUNT=1
 fi
 EDITIONS=$(( (ITEMS + 19) / 20 ))
+STAGES=" ${BENCH_STAGES:-parse index reindex search feeds crawl gobench} "
+want() { [[ "$STAGES" == *" $1 "* ]]; }
 
 if [ -n "${BENCH_WORK:-}" ]; then
   WORK=$BENCH_WORK
@@ -94,12 +99,15 @@ EOF
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ---- parse ---------------------------------------------------------------
+if want parse; then
 say "parse: $PARSE_EDITIONS editions, ours vs x/net/html.Parse"
 line=$("$T" parse -editions "$PARSE_EDITIONS" -rounds $((REPEAT < 3 ? 3 : REPEAT + 2)))
 echo "$line" >>"$WORK/results.txt"
 row "parse MB/s" "$(kv ours_mbps "$line")" "$(kv bare_mbps "$line") (x/net/html.Parse)" "$(kv ratio "$line")×" "≤ 2×" "$(check "$(kv ratio "$line") <= 2")"
+fi
 
 # ---- index: PutEdition vs bare Bleve ---------------------------------------
+if want index; then
 say "index: $INDEX_EDITIONS editions through PutEdition vs bare Bleve batches"
 BENCH_INDEX_EDITIONS=$INDEX_EDITIONS go test -run '^$' -bench 'IndexVsBare' -benchtime 1x -count "$REPEAT" ./index >"$WORK/index-bench.txt"
 ips() { median $(awk -v n="BenchmarkIndexVsBare/$1-" 'index($1, n) == 1 {for (i = 1; i <= NF; i++) if ($(i+1) == "items/s") print $i}' "$WORK/index-bench.txt"); }
@@ -107,21 +115,33 @@ ours=$(ips ours); bare=$(ips bare/per-edition); bulk=$(ips bare/bulk)
 r=$(ratio "$bare" "$ours")
 row "index items/s ($INDEX_EDITIONS editions)" "$ours" "$bare (bare Bleve, same batches)" "${r}× cost" "≤ 1.2×" "$(check "$r <= 1.2")"
 row "  bare Bleve, 1,000-doc batches" "-" "$bulk" "$(ratio "$bulk" "$ours")× cost" "(reference)" "-"
+fi
 
 # ---- the big corpus: crawl it once, then reindex -------------------------
-say "corpus: $EDITIONS editions"
-"$B" gen-corpus --out "$WORK/site" --editions "$EDITIONS" --per-page 200 >&2
-start site "$T" serve-corpus -dir "$WORK/site"
-SITE=$ADDR; SITE_PID=$PID
+if want reindex || want search || want feeds; then
 PORT=$(freeport)
-config "$WORK/big.toml" "$WORK/big" "127.0.0.1:$PORT" "$SITE"
-say "crawl of the big corpus (builds the snapshots and the index)"
-line=$("$T" run -- "$B" --config "$WORK/big.toml" --log-format json crawl 2>"$WORK/big-crawl.log")
-echo "big-crawl $line" >>"$WORK/results.txt"
-indexed=$(grep -c '"crawl: indexed edition"' "$WORK/big-crawl.log" || true)
+if [ -f "$WORK/big.done" ] && [ "$(cat "$WORK/big.done")" = "$EDITIONS" ]; then
+  say "corpus: reusing the $EDITIONS editions and index in $WORK"
+  config "$WORK/big.toml" "$WORK/big" "127.0.0.1:$PORT" "127.0.0.1:1"
+else
+  say "corpus: $EDITIONS editions"
+  rm -rf "$WORK/site" "$WORK/big" "$WORK/big.done"
+  "$B" gen-corpus --out "$WORK/site" --editions "$EDITIONS" --per-page 200 >&2
+  start site "$T" serve-corpus -dir "$WORK/site"
+  SITE_PID=$PID
+  config "$WORK/big.toml" "$WORK/big" "127.0.0.1:$PORT" "$ADDR"
+  say "crawl of the big corpus (builds the snapshots and the index)"
+  line=$("$T" run -- "$B" --config "$WORK/big.toml" --log-format json crawl 2>"$WORK/big-crawl.log")
+  echo "big-crawl $line" >>"$WORK/results.txt"
+  indexed=$(grep -c '"crawl: indexed edition"' "$WORK/big-crawl.log" || true)
+  row "crawl $EDITIONS editions (setup)" "$(kv seconds "$line") s" "-" "-" "-" "$indexed editions"
+  stop "$SITE_PID"
+  echo "$EDITIONS" >"$WORK/big.done"
+fi
 items=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["items"])' "$WORK/site/manifest.json")
-row "crawl $EDITIONS editions (setup)" "$(kv seconds "$line") s" "-" "-" "-" "$indexed editions"
+fi
 
+if want reindex; then
 say "reindex of $items items, $REPEAT×"
 secs=(); rss=()
 for _ in $(seq "$REPEAT"); do
@@ -132,73 +152,85 @@ done
 s=$(median "${secs[@]}")
 row "reindex $items items" "$(awk -v n="$items" -v s="$s" 'BEGIN {printf "%.0f items/s (%.1f s)", n / s, s}')" "-" "-" "-" "-"
 row "peak RSS, reindex" "$(median "${rss[@]}") MiB" "-" "-" "-" "-"
+fi
 
-# ---- search: in process, then over HTTP ----------------------------------
-say "search in process: c=1,8,64"
-declare -A IN_P50 IN_P95 IN_P99 IN_RPS
-for c in 1 8 64; do
-  p50=(); p95=(); p99=(); rps=()
-  for _ in $(seq "$REPEAT"); do
-    line=$("$T" search -index "$WORK/big/index" -c "$c" -duration "$DUR")
-    echo "$line" >>"$WORK/results.txt"
-    p50+=("$(kv p50_ms "$line")"); p95+=("$(kv p95_ms "$line")"); p99+=("$(kv p99_ms "$line")"); rps+=("$(kv rps "$line")")
-  done
-  IN_P50[$c]=$(median "${p50[@]}"); IN_P95[$c]=$(median "${p95[@]}"); IN_P99[$c]=$(median "${p99[@]}"); IN_RPS[$c]=$(median "${rps[@]}")
-done
-
-say "search in process: each query alone (api = facets + snippets, as /api/search; feed = date order, 50 hits; bare = neither)"
-"$T" search -index "$WORK/big/index" -per-query 3 | tee -a "$WORK/results.txt" >"$WORK/per-query.txt"
-
-say "serve"
-"$B" --config "$WORK/big.toml" serve >"$WORK/serve.out" 2>"$WORK/serve.err" &
-SERVE_PID=$!; PIDS+=("$SERVE_PID")
+# ---- search: in process and over HTTP, interleaved ------------------------
+# The index admits one process at a time, so each round runs the in-process
+# loads, then starts the server for the HTTP loads; rounds alternate so that
+# drift in the machine's load hits both sides alike.
+serve_start() {
+  "$B" --config "$WORK/big.toml" serve >>"$WORK/serve.out" 2>>"$WORK/serve.err" &
+  SERVE_PID=$!; PIDS+=("$SERVE_PID")
+  for _ in $(seq 300); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  say "serve did not start"; cat "$WORK/serve.err" >&2; exit 1
+}
 BASE="http://127.0.0.1:$PORT"
-for _ in $(seq 300); do curl -fs "$BASE/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fs "$BASE/healthz" >/dev/null || { say "serve did not start"; cat "$WORK/serve.err" >&2; exit 1; }
-
-say "search over HTTP: c=1,8,64"
-for c in 1 8 64; do
-  p50=(); p95=(); p99=(); rps=()
-  for _ in $(seq "$REPEAT"); do
-    line=$("$T" load -queries "$BASE/api/search" -c "$c" -duration "$DUR")
-    echo "$line" >>"$WORK/results.txt"
-    p50+=("$(kv p50_ms "$line")"); p95+=("$(kv p95_ms "$line")"); p99+=("$(kv p99_ms "$line")"); rps+=("$(kv rps "$line")")
+if want search; then
+  declare -A R
+  for r in $(seq "$REPEAT"); do
+    say "search round $r/$REPEAT: in process, then over HTTP; c=1,8,64"
+    for c in 1 8 64; do
+      line=$("$T" search -index "$WORK/big/index" -c "$c" -duration "$DUR")
+      echo "$line" >>"$WORK/results.txt"
+      for k in p50_ms p95_ms p99_ms rps; do R[in,$c,$k]+=" $(kv $k "$line")"; done
+    done
+    serve_start
+    for c in 1 8 64; do
+      line=$("$T" load -queries "$BASE/api/search" -c "$c" -duration "$DUR")
+      echo "$line" >>"$WORK/results.txt"
+      for k in p50_ms p95_ms p99_ms rps; do R[http,$c,$k]+=" $(kv $k "$line")"; done
+    done
+    stop "$SERVE_PID"
   done
-  hp50=$(median "${p50[@]}"); hp95=$(median "${p95[@]}"); hp99=$(median "${p99[@]}"); hrps=$(median "${rps[@]}")
-  target="-"; ok="-"
-  if [ "$c" = 8 ]; then target="p99 < 20 ms"; ok=$(check "$hp99 < 20"); fi
-  # HTTP overhead: the cost of a request (in-process req/s over HTTP req/s);
-  # the p50 ratio is shown beside it (at c=1 the two agree).
-  over=$(ratio "${IN_RPS[$c]}" "$hrps")
-  row "search c=$c HTTP p50/p95/p99 ms, req/s" "$hp50 / $hp95 / $hp99, $hrps" "${IN_P50[$c]} / ${IN_P95[$c]} / ${IN_P99[$c]}, ${IN_RPS[$c]} (in process)" \
-    "cost ${over}× (p50 $(ratio "$hp50" "${IN_P50[$c]}")×)" "$target; HTTP < 1.5×" "$ok; $(check "$over < 1.5")"
-done
+  for c in 1 8 64; do
+    m() { median ${R[$1,$c,$2]}; }
+    hp99=$(m http p99_ms)
+    target="-"; ok="-"
+    if [ "$c" = 8 ]; then target="p99 < 20 ms"; ok=$(check "$hp99 < 20"); fi
+    # HTTP overhead: the cost of a request (in-process req/s over HTTP
+    # req/s); the p50 ratio is shown beside it (at c=1 the two agree).
+    over=$(ratio "$(m in rps)" "$(m http rps)")
+    row "search c=$c: p50/p95/p99 ms, req/s" "$(m http p50_ms) / $(m http p95_ms) / $hp99, $(m http rps) (HTTP)" \
+      "$(m in p50_ms) / $(m in p95_ms) / $(m in p99_ms), $(m in rps) (in process)" \
+      "cost ${over}× (p50 $(ratio "$(m http p50_ms)" "$(m in p50_ms)")×)" "$target; HTTP < 1.5×" "$ok; $(check "$over < 1.5")"
+  done
+  say "search in process: each query alone (api = facets + snippets, as /api/search; feed = date order, 50 hits; bare = neither)"
+  "$T" search -index "$WORK/big/index" -per-query 3 | tee -a "$WORK/results.txt" >"$WORK/per-query.txt"
+fi
 
-say "feeds: cached feed vs a static server of the same bytes, and 304"
-FEED="$BASE/feeds/lga-cdt.atom"
-curl -fs -D "$WORK/feed.hdr" -o "$WORK/feed.atom" "$FEED"
-ETAG=$(sed -n 's/^[Ee][Tt]ag: *//p' "$WORK/feed.hdr" | tr -d '\r')
-CTYPE=$(sed -n 's/^[Cc]ontent-[Tt]ype: *//p' "$WORK/feed.hdr" | tr -d '\r')
-start static "$T" static -file "$WORK/feed.atom" -type "$CTYPE" -etag "$ETAG"
-STATIC=$ADDR
-f=(); s=(); n=()
-for _ in $(seq "$REPEAT"); do
-  line=$("$T" load -url "$FEED" -c 8 -duration "$DUR"); echo "feed $line" >>"$WORK/results.txt"; f+=("$(kv rps "$line")")
-  line=$("$T" load -url "http://$STATIC/feed.atom" -c 8 -duration "$DUR"); echo "static $line" >>"$WORK/results.txt"; s+=("$(kv rps "$line")")
-  line=$("$T" load -url "$FEED" -c 8 -duration "$DUR" -header "If-None-Match: $ETAG" -expect 304); echo "feed-304 $line" >>"$WORK/results.txt"; n+=("$(kv rps "$line")")
-done
-fr=$(median "${f[@]}"); sr=$(median "${s[@]}"); nr=$(median "${n[@]}")
-row "feed req/s, c=8 ($(wc -c <"$WORK/feed.atom") bytes)" "$fr" "$sr (static server)" "$(ratio "$fr" "$sr")×" "≥ 0.5×" "$(check "$(ratio "$fr" "$sr") >= 0.5")"
-row "feed 304 req/s, c=8" "$nr" "$sr (static, 200)" "$(ratio "$nr" "$sr")×" "-" "-"
-# VmHWM counts the index segments Bleve maps into memory (file-backed,
-# reclaimable page cache) as well as the heap; RssAnon is the heap alone.
-hwm=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$SERVE_PID/status")
-anon=$(awk '/RssAnon/ {printf "%.1f", $2 / 1024}' "/proc/$SERVE_PID/status")
-file=$(awk '/RssFile/ {printf "%.1f", $2 / 1024}' "/proc/$SERVE_PID/status")
-row "peak RSS (VmHWM), serving $items items" "$hwm MiB (now: anon $anon + file $file)" "-" "-" "< 300 MiB" "$(check "$hwm < 300")"
-stop "$SERVE_PID"; stop "$SITE_PID"
+if want feeds; then
+  serve_start
+  # Warm the server as the search rounds do, so the memory reading below
+  # covers searching as well as feeds.
+  for c in 1 8 64; do "$T" load -queries "$BASE/api/search" -c "$c" -duration "$DUR" >>"$WORK/results.txt"; done
+  say "feeds: cached feed vs a static server of the same bytes, and 304"
+  FEED="$BASE/feeds/lga-cdt.atom"
+  curl -fs -D "$WORK/feed.hdr" -o "$WORK/feed.atom" "$FEED"
+  ETAG=$(sed -n 's/^[Ee][Tt]ag: *//p' "$WORK/feed.hdr" | tr -d '\r')
+  CTYPE=$(sed -n 's/^[Cc]ontent-[Tt]ype: *//p' "$WORK/feed.hdr" | tr -d '\r')
+  start static "$T" static -file "$WORK/feed.atom" -type "$CTYPE" -etag "$ETAG"
+  STATIC=$ADDR; STATIC_PID=$PID
+  f=(); s=(); n=()
+  for _ in $(seq "$REPEAT"); do
+    line=$("$T" load -url "$FEED" -c 8 -duration "$DUR"); echo "feed $line" >>"$WORK/results.txt"; f+=("$(kv rps "$line")")
+    line=$("$T" load -url "http://$STATIC/feed.atom" -c 8 -duration "$DUR"); echo "static $line" >>"$WORK/results.txt"; s+=("$(kv rps "$line")")
+    line=$("$T" load -url "$FEED" -c 8 -duration "$DUR" -header "If-None-Match: $ETAG" -expect 304); echo "feed-304 $line" >>"$WORK/results.txt"; n+=("$(kv rps "$line")")
+  done
+  stop "$STATIC_PID"
+  fr=$(median "${f[@]}"); sr=$(median "${s[@]}"); nr=$(median "${n[@]}")
+  row "feed req/s, c=8 ($(wc -c <"$WORK/feed.atom") bytes)" "$fr" "$sr (static server)" "$(ratio "$fr" "$sr")×" "≥ 0.5×" "$(check "$(ratio "$fr" "$sr") >= 0.5")"
+  row "feed 304 req/s, c=8" "$nr" "$sr (static, 200)" "$(ratio "$nr" "$sr")×" "-" "-"
+  # VmHWM counts the index segments Bleve maps into memory (file-backed,
+  # reclaimable page cache) as well as the heap; RssAnon is the heap alone.
+  hwm=$(awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$SERVE_PID/status")
+  anon=$(awk '/RssAnon/ {printf "%.1f", $2 / 1024}' "/proc/$SERVE_PID/status")
+  file=$(awk '/RssFile/ {printf "%.1f", $2 / 1024}' "/proc/$SERVE_PID/status")
+  row "peak RSS (VmHWM), serving $items items" "$hwm MiB (at the end: anon $anon + file $file)" "-" "-" "< 300 MiB" "$(check "$hwm < 300")"
+  stop "$SERVE_PID"
+fi
 
 # ---- crawl: full, then incremental ---------------------------------------
+if want crawl; then
 say "crawl: $CRAWL editions, full then incremental, $REPEAT×"
 "$B" gen-corpus --out "$WORK/site-crawl" --editions "$CRAWL" --seed 2 >&2
 full=(); incr=(); ereq=()
@@ -219,8 +251,10 @@ done
 fs=$(median "${full[@]}")
 row "crawl $CRAWL editions, full" "$fs s ($(awk -v n="$CRAWL" -v s="$fs" 'BEGIN {printf "%.0f", n / s}') editions/s)" "-" "-" "-" "-"
 row "crawl, incremental" "$(median "${incr[@]}") s, edition requests: ${ereq[*]}" "-" "-" "0 edition requests" "$(check "$(printf '%s+' "${ereq[@]}")0 == 0")"
+fi
 
 # ---- go test benchmarks --------------------------------------------------
+if want gobench; then
 say "go test -bench (count $GOBENCH_COUNT)"
 go test -run '^$' -bench 'BenchmarkParse$|ParseGenerated|HTMLParse|BenchmarkExtract|BenchmarkParseQuery|BenchmarkWrite' -benchmem -count "$GOBENCH_COUNT" \
   ./internal/parse ./index ./internal/feed >"$WORK/go-bench.txt"
@@ -231,16 +265,19 @@ if [ -n "${BENCH_BASELINE:-}" ]; then
 else
   go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da "$WORK/go-bench.txt" || true
 fi
+fi
 
 # ---- the table -----------------------------------------------------------
 echo
-echo "== bench/run.sh: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(go version | cut -d' ' -f3); items=$items, repeat=$REPEAT (medians), load runs of $DUR =="
+echo "== bench/run.sh: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(go version | cut -d' ' -f3); items=${items:-0}, repeat=$REPEAT (medians), load runs of $DUR =="
 {
   echo "stage|ours|baseline|ratio|target|met"
   echo "---|---|---|---|---|---"
   printf '%s\n' "${TABLE[@]}"
 } | column -t -s '|'
-echo
-echo "== search in process, each query alone, median ms =="
-cat "$WORK/per-query.txt"
+if [ -f "$WORK/per-query.txt" ]; then
+  echo
+  echo "== search in process, each query alone, median ms =="
+  cat "$WORK/per-query.txt"
+fi
 [ -z "${BENCH_WORK:-}" ] || say "work files kept in $WORK (results.txt, go-bench.txt, logs)"
