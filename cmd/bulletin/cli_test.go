@@ -15,6 +15,8 @@ func TestUsageAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.toml")
 	os.WriteFile(bad, []byte("[[source]]\nid = \"x\"\ntitle = \"X\"\nschedule = \"whenever\"\neditions = [\"https://example.org/b/1\"]\n"), 0o644)
+	good := filepath.Join(dir, "good.toml")
+	os.WriteFile(good, []byte("admin_token = \"s3cret-s3cret-s3cret\"\n[[source]]\nid = \"x\"\ntitle = \"X\"\neditions = [\"https://example.org/b/1\"]\n"), 0o644)
 	tests := []struct {
 		name   string
 		args   []string
@@ -30,6 +32,9 @@ func TestUsageAndErrors(t *testing.T) {
 		{"version", []string{"version"}, 0, "", "bulletin "},
 		{"config error", []string{"--config", bad, "crawl"}, 1, bad + ": source[x].schedule: invalid cron spec", ""},
 		{"missing config", []string{"--config", filepath.Join(dir, "nope.toml"), "crawl"}, 1, "nope.toml", ""},
+		{"config check", []string{"--config", good, "config", "check"}, 0, "", "admin_token = \"********\""},
+		{"config check bad", []string{"--config", bad, "config", "check"}, 1, "invalid cron spec", ""},
+		{"config check usage", []string{"--config", good, "config", "show"}, 2, "usage: bulletin config check", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,6 +42,9 @@ func TestUsageAndErrors(t *testing.T) {
 			out, errs, code := e.runRaw(tt.args...)
 			if code != tt.code || !strings.Contains(errs, tt.stderr) || !strings.Contains(out, tt.stdout) {
 				t.Errorf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			if strings.Contains(out+errs, "s3cret") {
+				t.Errorf("secret printed: %s %s", out, errs)
 			}
 			if strings.Contains(errs, "goroutine ") || strings.Contains(errs, "panic") {
 				t.Errorf("stack trace on stderr: %s", errs)
