@@ -94,6 +94,9 @@ type Source struct {
 	Timezone string `toml:"timezone"`
 	// Selectors configure the generic profile.
 	Selectors Selectors `toml:"selectors"`
+	// ListPattern is a regular expression over URL paths that picks the
+	// edition links of a list page; default GovDelivery's /bulletins/<id>.
+	ListPattern string `toml:"list_pattern"`
 	// DelaySetting is the "delay" key: the gap between two requests to one
 	// host. Unset means 1s; "0s" means none (local sites, benchmarks).
 	DelaySetting *Duration `toml:"delay"`
@@ -102,6 +105,7 @@ type Source struct {
 
 	// Derived by validation.
 	MatchRE  *regexp.Regexp `toml:"-"`
+	ListRE   *regexp.Regexp `toml:"-"` // compiled list_pattern; nil for the default
 	Location *time.Location `toml:"-"`
 	Hosts    []string       `toml:"-"` // hosts of the configured feed, list and edition URLs
 	Delay    time.Duration  `toml:"-"` // the effective delay
@@ -332,6 +336,13 @@ func (c *Config) validate() error {
 			if _, err := cascadia.ParseGroup(sel); err != nil {
 				return bad(key+".selectors."+name, "invalid CSS selector %q: %v", sel, err)
 			}
+		}
+		if s.ListPattern != "" {
+			re, err := regexp.Compile(s.ListPattern)
+			if err != nil {
+				return bad(key+".list_pattern", "invalid regular expression: %v", err)
+			}
+			s.ListRE = re
 		}
 		if s.Match != "" {
 			re, err := regexp.Compile(s.Match)

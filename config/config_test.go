@@ -82,6 +82,7 @@ func TestErrors(t *testing.T) {
 		{"short admin_token", "admin_token = \"hunter2\"\n" + src, "admin_token", "too short"},
 		{"bad frame ancestor", "frame_ancestors = [\"intranet\"]" + src, "frame_ancestors[0]", "origin"},
 		{"frame ancestor with path", "frame_ancestors = [\"https://a.example/x\"]" + src, "frame_ancestors[0]", "origin"},
+		{"bad list pattern", src + "list_pattern = \"(\"\n", "source[s].list_pattern", "invalid regular expression"},
 		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of feeds"},
 	}
 	for _, tt := range tests {

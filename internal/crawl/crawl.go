@@ -238,7 +238,10 @@ func (p *pass) discover(ctx context.Context) []discover.Candidate {
 		}
 		lists = append(lists, cands)
 	}
-	pattern := discover.GovDeliveryPattern()
+	pattern := p.src.ListRE
+	if pattern == nil {
+		pattern = discover.GovDeliveryPattern()
+	}
 	for _, start := range p.src.Lists {
 		complete := p.listComplete(ctx, start)
 		seen := map[string]bool{}
