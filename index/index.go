@@ -45,6 +45,8 @@ type Index struct {
 	// closeOnce makes Close safe to call twice; Bleve panics on a second close.
 	closeOnce sync.Once
 	closeErr  error
+	// facets caches facet counts until the next write.
+	facets facetCache
 }
 
 // Open opens the Bleve index in dir, creating it (with our mapping) when
@@ -145,7 +147,9 @@ func (ix *Index) PutEdition(ctx context.Context, ed model.Edition, items []model
 	if b.Size() == 0 {
 		return nil
 	}
-	if err := ix.bleve.Batch(b); err != nil {
+	err = ix.bleve.Batch(b)
+	ix.facets.invalidate() // even a failed batch may have written part
+	if err != nil {
 		return fmt.Errorf("put edition %s: %w", ed.ID, err)
 	}
 	return nil

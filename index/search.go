@@ -143,7 +143,13 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	sr := bleve.NewSearchRequestOptions(ix.filtered(q, typeItem, req), size, (page-1)*size, false)
 	sr.Fields = []string{fJSON}
 	sr.SortBy(sortBy)
+	fkey, fgen := facetKeyOf(req), ix.facets.gen.Load()
+	var cachedFacets []Facet
+	haveFacets := false
 	if req.Facets {
+		cachedFacets, haveFacets = ix.facets.get(fkey)
+	}
+	if req.Facets && !haveFacets {
 		for _, f := range facetFields {
 			sr.AddFacet(f.name, bleve.NewFacetRequest(f.field, maxFacetValues))
 		}
@@ -168,7 +174,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		slices.SortStableFunc(res.Hits, byScoreThenNewest)
 	}
 	if req.Facets {
-		res.Facets = facetsOf(br.Facets)
+		if !haveFacets {
+			cachedFacets = facetsOf(br.Facets)
+			ix.facets.put(fkey, fgen, cachedFacets)
+		}
+		res.Facets = cachedFacets
 	}
 
 	if n != nil {
