@@ -263,12 +263,8 @@ func (ix *Index) load(ctx context.Context, docID string, v any) (bool, error) {
 // Editions returns the stored editions of a source ("" for all sources),
 // newest first.
 func (ix *Index) Editions(ctx context.Context, source string) ([]model.Edition, error) {
-	qs := []query.Query{termQ(fType, typeEdition)}
-	if source != "" {
-		qs = append(qs, termQ(fSource, normKeyword(source)))
-	}
 	var eds []model.Edition
-	err := ix.each(ctx, query.NewConjunctionQuery(qs), []string{"-" + fPublished, "-" + fEditionNumber, "_id"}, func(docID, js string) error {
+	err := ix.each(ctx, editionsQuery(source), editionOrder, func(docID, js string) error {
 		var ed model.Edition
 		if err := json.Unmarshal([]byte(js), &ed); err != nil {
 			return fmt.Errorf("decode stored %s: %w", docID, err)
@@ -280,6 +276,39 @@ func (ix *Index) Editions(ctx context.Context, source string) ([]model.Edition, 
 		return nil, fmt.Errorf("editions of %q: %w", source, err)
 	}
 	return eds, nil
+}
+
+// LatestEditions returns the n newest editions of a source ("" for all
+// sources) and how many the index holds, reading only those n.
+func (ix *Index) LatestEditions(ctx context.Context, source string, n int) ([]model.Edition, int, error) {
+	req := bleve.NewSearchRequestOptions(editionsQuery(source), max(n, 0), 0, false)
+	req.Fields = []string{fJSON}
+	req.SortBy(editionOrder)
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("latest editions of %q: %w", source, err)
+	}
+	eds := make([]model.Edition, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		var ed model.Edition
+		if err := decodeHit(h, &ed); err != nil {
+			return nil, 0, err
+		}
+		eds = append(eds, ed)
+	}
+	return eds, int(res.Total), nil
+}
+
+// editionOrder lists editions newest first.
+var editionOrder = []string{"-" + fPublished, "-" + fEditionNumber, "_id"}
+
+// editionsQuery matches the editions of a source ("" for all sources).
+func editionsQuery(source string) query.Query {
+	qs := []query.Query{termQ(fType, typeEdition)}
+	if source != "" {
+		qs = append(qs, termQ(fSource, normKeyword(source)))
+	}
+	return query.NewConjunctionQuery(qs)
 }
 
 // Stats counts what the index holds.

@@ -414,3 +414,29 @@ func TestEditionItems(t *testing.T) {
 		t.Errorf("EditionItems(missing) = %v, %v", got, err)
 	}
 }
+
+func TestLatestEditionsAgreesWithEditions(t *testing.T) {
+	ix, corpus := openCorpus(t)
+	ctx := context.Background()
+	for _, source := range []string{"", corpus[0].Edition.Source, "no-such-source"} {
+		all, err := ix.Editions(ctx, source)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{0, 1, 3, len(all) + 5} {
+			got, total, err := ix.LatestEditions(ctx, source, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := all[:min(n, len(all))]
+			if total != len(all) || len(got) != len(want) {
+				t.Fatalf("source %q n %d: %d editions of %d, want %d of %d", source, n, len(got), total, len(want), len(all))
+			}
+			for i := range want {
+				if got[i].ID != want[i].ID {
+					t.Errorf("source %q n %d: [%d] = %s, want %s", source, n, i, got[i].ID, want[i].ID)
+				}
+			}
+		}
+	}
+}

@@ -185,7 +185,7 @@ func (s *Server) renderItemFeed(ctx context.Context, r *http.Request, format str
 // scopeUpdated dates a feed with no entries: the newest edition of the
 // source ("" = of every source), or zero for an empty index.
 func (s *Server) scopeUpdated(ctx context.Context, source string) (time.Time, error) {
-	eds, err := s.feeds.idx.Editions(ctx, source)
+	eds, _, err := s.feeds.idx.LatestEditions(ctx, source, 1)
 	if err != nil || len(eds) == 0 {
 		return time.Time{}, err
 	}

@@ -15,6 +15,7 @@ import (
 type feedIndex interface {
 	Search(ctx context.Context, req index.Request) (*index.Result, error)
 	Editions(ctx context.Context, source string) ([]model.Edition, error)
+	LatestEditions(ctx context.Context, source string, n int) ([]model.Edition, int, error)
 	EditionItems(ctx context.Context, editionID string) ([]model.Item, error)
 }
 

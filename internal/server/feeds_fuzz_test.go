@@ -36,6 +36,10 @@ func (f fuzzIndex) Editions(context.Context, string) ([]model.Edition, error) {
 	return []model.Edition{f.ed}, nil
 }
 
+func (f fuzzIndex) LatestEditions(context.Context, string, int) ([]model.Edition, int, error) {
+	return []model.Edition{f.ed}, 1, nil
+}
+
 func (f fuzzIndex) EditionItems(context.Context, string) ([]model.Item, error) {
 	return []model.Item{f.item}, nil
 }

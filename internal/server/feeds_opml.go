@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/lga-digital/bulletin/internal/feed"
 )
@@ -47,13 +46,10 @@ func (s *Server) opml(w http.ResponseWriter, r *http.Request) error {
 		if err := feed.WriteOPML(&buf, doc); err != nil {
 			return nil, err
 		}
-		eds, err := s.feeds.idx.Editions(ctx, "")
+		// Dated by the newest edition: the list changes only when editions do.
+		updated, err := s.scopeUpdated(ctx, "")
 		if err != nil {
 			return nil, err
-		}
-		var updated time.Time // the newest edition: the list changes only when editions do
-		if len(eds) > 0 {
-			updated = eds[0].Published
 		}
 		return newRendered(buf.Bytes(), feed.OPMLType, updated), nil
 	})

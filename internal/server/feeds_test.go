@@ -89,6 +89,11 @@ func (c *countingIndex) Editions(ctx context.Context, source string) ([]model.Ed
 	return c.feedIndex.Editions(ctx, source)
 }
 
+func (c *countingIndex) LatestEditions(ctx context.Context, source string, n int) ([]model.Edition, int, error) {
+	c.calls.Add(1)
+	return c.feedIndex.LatestEditions(ctx, source, n)
+}
+
 func (c *countingIndex) EditionItems(ctx context.Context, id string) ([]model.Item, error) {
 	c.calls.Add(1)
 	return c.feedIndex.EditionItems(ctx, id)

@@ -107,15 +107,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}{page: page{Title: "Bulletins", Nav: "home"}}
 	for i := range s.cfg.Sources {
 		src := &s.cfg.Sources[i]
-		eds, err := s.idx.Editions(r.Context(), src.ID)
+		eds, total, err := s.idx.LatestEditions(r.Context(), src.ID, homeLatest)
 		if err != nil {
 			return err
 		}
-		hs := homeSource{Source: src, Total: len(eds),
+		hs := homeSource{Source: src, Total: total,
 			Alts:   s.feedAlts(src.Title, "/feeds/"+src.ID, ""),
 			EdAlts: s.feedAlts(src.Title+" editions", "/feeds/"+src.ID+"/editions", ""),
 			JSON:   s.URL("/api/editions?source=" + src.ID), Events: s.URL("/feeds/" + src.ID + "/events.ics")}
-		for _, ed := range pageOf(eds, 1, homeLatest) {
+		for _, ed := range eds {
 			he := homeEdition{Edition: ed}
 			if ed.Number > 0 {
 				q := url.Values{"q": {"edition:" + strconv.Itoa(ed.Number) + " source:" + src.ID}}
