@@ -113,14 +113,16 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	var sortBy []string
+	breakTies := false // relevance: Bleve sorts by score alone, ties are ordered here
 	switch req.Sort {
 	case "", "relevance":
 		// Score alone lets Bleve keep only the top hits instead of reading
 		// sort values for every match (4× faster on broad queries); ties on
 		// the page are broken below, newest first.
-		sortBy = []string{"-_score"}
 		if n == nil {
 			sortBy = []string{"-" + fPublished, fPosition, "_id"}
+		} else {
+			sortBy, breakTies = []string{"-_score"}, true
 		}
 	case "date":
 		sortBy = []string{"-" + fPublished, fPosition, "-_score", "_id"}
@@ -170,7 +172,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		res.Hits = append(res.Hits, hit)
 	}
-	if len(sortBy) == 1 {
+	if breakTies {
 		slices.SortStableFunc(res.Hits, byScoreThenNewest)
 	}
 	if req.Facets {
