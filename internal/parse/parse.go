@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
@@ -44,6 +45,17 @@ type Options struct {
 	Profile   string    // "govdelivery" (default when empty) or "generic"
 	Orgs      []Org     // organisations to recognise; nil means DefaultOrgs()
 	Selectors Selectors // for the generic profile
+	// Carrier is what the envelope the page came in says of it: a feed
+	// item's <title> and <pubDate>, an e-mail's Subject and Date headers.
+	// It fills the edition's title and date when the page itself (a body
+	// without page chrome) does not state them.
+	Carrier Carrier
+}
+
+// Carrier is the metadata a feed item or an e-mail carries beside a body.
+type Carrier struct {
+	Subject   string    // the feed item's title or the e-mail's Subject
+	Published time.Time // the feed item's pubDate or the e-mail's Date; zero when unknown
 }
 
 // Selectors locate the parts of a page for the generic profile. Each is a CSS
@@ -98,7 +110,7 @@ func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error
 	if orgs == nil {
 		orgs = DefaultOrgs()
 	}
-	p := &parser{doc: doc, base: base, pageURL: pageURL, source: opt.Source, orgs: orgs}
+	p := &parser{doc: doc, base: base, pageURL: pageURL, source: opt.Source, orgs: orgs, carrier: opt.Carrier}
 	switch strings.ToLower(opt.Profile) {
 	case "", ProfileGovDelivery:
 		err = p.govDelivery()
@@ -178,6 +190,7 @@ type parser struct {
 	pageURL string
 	source  string
 	orgs    []Org
+	carrier Carrier
 
 	edition  model.Edition
 	masthead string
@@ -198,6 +211,12 @@ func (p *parser) result() Result {
 	ed.URL = p.pageURL
 	ed.ID = model.EditionID(p.source, p.pageURL)
 	ed.Title = clean(ed.Title)
+	if ed.Title == "" {
+		ed.Title = clean(p.carrier.Subject)
+	}
+	if ed.Published.IsZero() && !p.carrier.Published.IsZero() {
+		ed.Published = p.carrier.Published.UTC()
+	}
 	ed.IssueLine = clean(ed.IssueLine)
 	ed.Editorial = clean(ed.Editorial)
 	ed.EditorialHTML = clean(ed.EditorialHTML)

@@ -491,3 +491,36 @@ func TestGenericProfile(t *testing.T) {
 		t.Errorf("heading-based generic items: %+v", res.Items)
 	}
 }
+
+// TestCarrier: a body without page chrome takes its title and date from the
+// carrier (feed item or e-mail); a page's own subject and dateline win.
+func TestCarrier(t *testing.T) {
+	sent := time.Date(2023, 9, 18, 21, 5, 0, 0, time.UTC)
+	carrier := parse.Carrier{Subject: "Final Meeting Highlights", Published: sent}
+	tests := []struct {
+		name, page, wantTitle string
+		wantDate              time.Time
+	}{
+		{"bare body", `<table><tr><td><h2>Road works</h2><p>The bridge reopens on Monday.</p></td></tr></table>`,
+			"Final Meeting Highlights", sent},
+		{"page wins", `<html><head><title>x</title></head><body><h1 class="bulletin_subject">Own subject</h1>
+<span class="dateline">09/01/2023 10:00 AM BST</span><div id="bulletin_body"><h2>Road works</h2><p>The bridge reopens.</p></div></body></html>`,
+			"Own subject", time.Date(2023, 9, 1, 9, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := parse.Parse([]byte(tt.page), "text/html", "https://example.org/bulletins/1", parse.Options{Source: "s", Carrier: carrier})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Edition.Title != tt.wantTitle || !res.Edition.Published.Equal(tt.wantDate) {
+				t.Errorf("title, date = %q, %v; want %q, %v", res.Edition.Title, res.Edition.Published, tt.wantTitle, tt.wantDate)
+			}
+			for _, it := range res.Items {
+				if it.EditionTitle != tt.wantTitle {
+					t.Errorf("item %q EditionTitle = %q", it.Title, it.EditionTitle)
+				}
+			}
+		})
+	}
+}
