@@ -54,7 +54,20 @@ type Config struct {
 	// FrameAncestors are the origins that may embed pages in a frame (the
 	// CSP frame-ancestors list); default none but this server itself.
 	FrameAncestors []string `toml:"frame_ancestors"`
+	// SMTPListen is the host:port serve receives bulletins on by e-mail
+	// (SMTP); empty (the default) receives none.
+	SMTPListen string `toml:"smtp_listen"`
+	// SMTPMaxSize is the largest message accepted; default DefaultSMTPMaxSize.
+	SMTPMaxSize ByteSize `toml:"smtp_max_size"`
+	// SMTPTLSCert and SMTPTLSKey are PEM files of the certificate STARTTLS
+	// offers; both or neither.
+	SMTPTLSCert string `toml:"smtp_tls_cert"`
+	SMTPTLSKey  string `toml:"smtp_tls_key"`
 }
+
+// DefaultSMTPMaxSize is the default smtp_max_size: GovDelivery bulletins
+// are a few hundred KiB; a message with images inline may be a few MiB.
+const DefaultSMTPMaxSize ByteSize = 10 << 20
 
 // MinAdminTokenLen is the shortest admin_token accepted.
 const MinAdminTokenLen = 16
@@ -102,6 +115,15 @@ type Source struct {
 	DelaySetting *Duration `toml:"delay"`
 	// MaxNew stops a crawl after this many new edition pages; 0 = no limit.
 	MaxNew int `toml:"max_new"`
+	// Mail are the addresses whose messages are this source's bulletins,
+	// received by serve's SMTP listener (smtp_listen); lower-cased.
+	Mail []string `toml:"mail"`
+	// MailFrom are the senders accepted (addresses, or domains matching
+	// themselves and their sub-domains); empty accepts any; lower-cased.
+	MailFrom []string `toml:"mail_from"`
+	// MailDKIM requires a valid DKIM signature of the From: address's
+	// domain (or a parent domain of it).
+	MailDKIM bool `toml:"mail_dkim"`
 
 	// Derived by validation.
 	MatchRE  *regexp.Regexp `toml:"-"`
@@ -218,6 +240,10 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			f.SetBool(b)
 		case []string:
 			f.Set(reflect.ValueOf(strings.Fields(strings.ReplaceAll(val, ",", " "))))
+		case ByteSize:
+			if err := f.Addr().Interface().(*ByteSize).UnmarshalText([]byte(val)); err != nil {
+				return &Error{File: env, Key: key, Msg: err.Error()}
+			}
 		default:
 			return &Error{File: env, Key: key, Msg: "cannot be set from the environment; use the config file"}
 		}
@@ -263,7 +289,19 @@ func (c *Config) validate() error {
 			return bad(fmt.Sprintf("org[%d].name", i), "missing")
 		}
 	}
+	if c.SMTPMaxSize == 0 {
+		c.SMTPMaxSize = DefaultSMTPMaxSize
+	}
+	if c.SMTPListen != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPListen); err != nil {
+			return bad("smtp_listen", "want host:port, got %q", c.SMTPListen)
+		}
+	}
+	if (c.SMTPTLSCert == "") != (c.SMTPTLSKey == "") {
+		return bad("smtp_tls_cert", "smtp_tls_cert and smtp_tls_key go together: set both or neither")
+	}
 	seen := map[string]bool{}
+	mailTo := map[string]string{} // address → source id
 	for i := range c.Sources {
 		s := &c.Sources[i]
 		key := fmt.Sprintf("source[%d]", i)
@@ -311,8 +349,11 @@ func (c *Config) validate() error {
 		if s.MaxNew < 0 {
 			return bad(key+".max_new", "want 0 (no limit) or more, got %d", s.MaxNew)
 		}
-		if len(s.Feeds)+len(s.Lists)+len(s.Editions) == 0 {
-			return bad(key, "needs at least one of feeds, lists or editions")
+		if len(s.Feeds)+len(s.Lists)+len(s.Editions)+len(s.Mail) == 0 {
+			return bad(key, "needs at least one of feeds, lists, editions or mail")
+		}
+		if err := s.validateMail(key, mailTo, bad); err != nil {
+			return err
 		}
 		hosts := map[string]bool{}
 		for field, urls := range map[string][]string{"feeds": s.Feeds, "lists": s.Lists, "editions": s.Editions} {
@@ -352,7 +393,83 @@ func (c *Config) validate() error {
 			s.MatchRE = re
 		}
 	}
+	if c.SMTPListen != "" && len(mailTo) == 0 {
+		return bad("smtp_listen", "no source has a mail address to receive on (source key mail)")
+	}
 	return nil
+}
+
+// validateMail checks and lower-cases the mail keys of a source; taken maps
+// each address already given to a source to that source's id.
+func (s *Source) validateMail(key string, taken map[string]string, fail func(key, format string, args ...any) error) error {
+	bad := func(k, format string, args ...any) error { return fail(key+"."+k, format, args...) }
+	for j, a := range s.Mail {
+		addr, err := mailAddress(a)
+		if err != nil {
+			return bad(fmt.Sprintf("mail[%d]", j), "%v", err)
+		}
+		if other, ok := taken[addr]; ok {
+			return bad(fmt.Sprintf("mail[%d]", j), "%s is already the address of source %s", addr, other)
+		}
+		taken[addr] = s.ID
+		s.Mail[j] = addr
+	}
+	for j, f := range s.MailFrom {
+		f = strings.ToLower(strings.TrimSpace(f))
+		var err error
+		if strings.Contains(f, "@") && !strings.HasPrefix(f, "@") {
+			f, err = mailAddress(f)
+		} else {
+			f = strings.TrimPrefix(f, "@")
+			if !domainRE.MatchString(f) {
+				err = fmt.Errorf("want an address or a domain, got %q", s.MailFrom[j])
+			}
+		}
+		if err != nil {
+			return bad(fmt.Sprintf("mail_from[%d]", j), "%v", err)
+		}
+		s.MailFrom[j] = f
+	}
+	if len(s.Mail) == 0 && (len(s.MailFrom) > 0 || s.MailDKIM) {
+		return bad("mail", "mail_from and mail_dkim need the source's mail addresses")
+	}
+	return nil
+}
+
+var domainRE = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// mailAddress checks a bare address (local@domain) and lower-cases it.
+func mailAddress(a string) (string, error) {
+	a = strings.ToLower(strings.TrimSpace(a))
+	local, domain, ok := strings.Cut(a, "@")
+	if !ok || local == "" || strings.ContainsAny(local, " <>\"\t,;@") || len(a) > 254 || !domainRE.MatchString(domain) || !strings.Contains(domain, ".") {
+		return "", fmt.Errorf("want an address like bulletins@example.gov.uk, got %q", a)
+	}
+	return a, nil
+}
+
+// AcceptsSender reports whether a sender's address is one the source
+// accepts: any when mail_from is empty, else one listed, or one whose
+// domain is a listed domain or a sub-domain of one.
+func (s *Source) AcceptsSender(addr string) bool {
+	if len(s.MailFrom) == 0 {
+		return true
+	}
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	_, domain, ok := strings.Cut(addr, "@")
+	if !ok {
+		return false
+	}
+	for _, f := range s.MailFrom {
+		if strings.Contains(f, "@") {
+			if addr == f {
+				return true
+			}
+		} else if domain == f || strings.HasSuffix(domain, "."+f) {
+			return true
+		}
+	}
+	return false
 }
 
 // Source returns the source with the given id.

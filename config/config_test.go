@@ -83,7 +83,19 @@ func TestErrors(t *testing.T) {
 		{"bad frame ancestor", "frame_ancestors = [\"intranet\"]" + src, "frame_ancestors[0]", "origin"},
 		{"frame ancestor with path", "frame_ancestors = [\"https://a.example/x\"]" + src, "frame_ancestors[0]", "origin"},
 		{"bad list pattern", src + "list_pattern = \"(\"\n", "source[s].list_pattern", "invalid regular expression"},
-		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of feeds"},
+		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of feeds, lists, editions or mail"},
+		{"bad smtp_listen", "smtp_listen = \"2525\"" + src, "smtp_listen", "host:port"},
+		{"smtp_listen without mail", "smtp_listen = \"127.0.0.1:2525\"" + src, "smtp_listen", "no source has a mail address"},
+		{"bad smtp_max_size", "smtp_max_size = \"lots\"" + src, "smtp_max_size", "10MiB"},
+		{"zero smtp_max_size", "smtp_max_size = 0" + src, "smtp_max_size", "10MiB"},
+		{"cert without key", "smtp_tls_cert = \"c.pem\"" + src, "smtp_tls_cert", "both or neither"},
+		{"bad mail", src + "mail = [\"bulletins\"]\n", "source[s].mail[0]", "want an address"},
+		{"mail with a name", src + "mail = [\"Bulletins <b@example.org>\"]\n", "source[s].mail[0]", "want an address"},
+		{"mail twice", src + "mail = [\"b@example.org\"]\n" + strings.Replace(src, `"s"`, `"t"`, 1) + "mail = [\"B@Example.org\"]\n",
+			"source[t].mail[0]", "already the address of source s"},
+		{"bad mail_from", src + "mail = [\"b@example.org\"]\nmail_from = [\"not a domain\"]\n", "source[s].mail_from[0]", "address or a domain"},
+		{"mail_from without mail", src + "mail_from = [\"example.org\"]\n", "source[s].mail", "need the source's mail"},
+		{"mail_dkim without mail", src + "mail_dkim = true\n", "source[s].mail", "need the source's mail"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -172,5 +184,58 @@ item = "article"
 	}
 	if !s.Matches("anything", "") {
 		t.Error("no match pattern should accept everything")
+	}
+}
+
+func TestMail(t *testing.T) {
+	c, err := Parse([]byte(`
+smtp_listen = "127.0.0.1:2525"
+smtp_max_size = "2MiB"
+
+[[source]]
+id = "s"
+title = "T"
+mail = ["LGA-CDT@Bulletins.Example.gov.uk"]
+mail_from = ["Bulletins@Public.GovDelivery.com", "@local.gov.uk", "example.org"]
+mail_dkim = true
+`), "test.toml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Sources[0]
+	if c.SMTPListen != "127.0.0.1:2525" || c.SMTPMaxSize != 2<<20 || !s.MailDKIM ||
+		strings.Join(s.Mail, " ") != "lga-cdt@bulletins.example.gov.uk" ||
+		strings.Join(s.MailFrom, " ") != "bulletins@public.govdelivery.com local.gov.uk example.org" {
+		t.Errorf("got %+v / %+v", c, s)
+	}
+	for addr, want := range map[string]bool{
+		"bulletins@public.govdelivery.com": true, "BULLETINS@public.govdelivery.com": true,
+		"other@public.govdelivery.com": false, "news@local.gov.uk": true, "news@lists.local.gov.uk": true,
+		"news@notlocal.gov.uk": false, "x@example.org": true, "x@example.org.evil.test": false, "example.org": false, "": false,
+	} {
+		if got := s.AcceptsSender(addr); got != want {
+			t.Errorf("AcceptsSender(%q) = %v, want %v", addr, got, want)
+		}
+	}
+	if !(&Source{}).AcceptsSender("anyone@anywhere.test") {
+		t.Error("a source without mail_from should accept any sender")
+	}
+
+	def, err := Shipped(func(k string) string {
+		return map[string]string{"BULLETIN_SMTP_MAX_SIZE": "512KiB"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def.SMTPListen != "" || def.SMTPMaxSize != 512<<10 {
+		t.Errorf("smtp defaults/env: %q %d", def.SMTPListen, def.SMTPMaxSize)
+	}
+	if def, _ := Shipped(nil); def.SMTPMaxSize != DefaultSMTPMaxSize {
+		t.Errorf("default smtp_max_size %d", def.SMTPMaxSize)
+	}
+	for size, want := range map[ByteSize]string{10 << 20: "10MiB", 1536: "1536", 1000: "1000", 3 << 30: "3GiB"} {
+		if got, _ := size.MarshalText(); string(got) != want {
+			t.Errorf("%d → %q, want %q", size, got, want)
+		}
 	}
 }

@@ -37,6 +37,9 @@ const (
 	statusIndexed = "indexed"
 	statusSkipped = "skipped: subject and masthead do not match"
 	statusFetched = "fetched"
+	// statusParseError starts the status of a page that could not be
+	// parsed; the error follows.
+	statusParseError = "parse error: "
 	// statusListComplete marks the first page of a list after a pass that
 	// handled every edition the list led to, without a failure. Only then
 	// may the next pass stop paginating at a page of known editions: after a
@@ -408,7 +411,7 @@ func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
 	res, err := parse.Parse(body, m.ContentType, m.URL, ParseOptions(p.src, p.Orgs))
 	if err != nil {
 		p.fail(m.URL, err)
-		p.setStatus(ctx, m, "parse error: "+err.Error())
+		p.setStatus(ctx, m, statusParseError+err.Error())
 		return
 	}
 	if !p.src.Matches(res.Edition.Title, res.Masthead) {

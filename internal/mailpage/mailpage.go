@@ -80,11 +80,21 @@ func fromMail(data []byte) (Page, error) {
 	}
 	p := fromHTML(body, ctype)
 	if strings.HasPrefix(p.URL, "urn:") {
-		if id := strings.Trim(strings.TrimSpace(msg.Header.Get("Message-Id")), "<>"); id != "" {
-			p.URL = "mid:" + url.PathEscape(id)
+		if u := MessageURL(msg.Header.Get("Message-Id")); u != "" {
+			p.URL = u
 		}
 	}
 	return p, nil
+}
+
+// MessageURL is the address of an e-mail by its Message-ID header:
+// "mid:<id>" (RFC 2392), or "" when the header is empty.
+func MessageURL(messageID string) string {
+	id := strings.Trim(strings.TrimSpace(messageID), "<>")
+	if id == "" {
+		return ""
+	}
+	return "mid:" + url.PathEscape(id)
 }
 
 func findHTML(ctype, encoding string, r io.Reader, n *int) ([]byte, string, error) {
