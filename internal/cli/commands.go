@@ -290,6 +290,10 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv.SetMetrics(m)
+	stopMail, err := a.startMail(cfg, crawlers, sched, m)
+	if err != nil {
+		return err
+	}
 	sched.Start()
 	defer sched.Stop(context.Background())
 	// An empty index is filled at start-up, in the background.
@@ -305,6 +309,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	srv.SetReady(true)
 	go func() { <-ctx.Done(); srv.SetReady(false) }()
 	err = srv.ListenAndServe(ctx, 10*time.Second)
+	stopMail()
 	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	sched.Stop(stopCtx)

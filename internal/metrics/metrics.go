@@ -29,6 +29,8 @@ type Metrics struct {
 	items         *prometheus.CounterVec
 	httpRequests  *prometheus.CounterVec
 	httpDuration  *prometheus.HistogramVec
+	mailMessages  *prometheus.CounterVec
+	mailRefused   *prometheus.CounterVec
 }
 
 // New registers bulletin's metrics, and the Go runtime and process ones, in a
@@ -52,11 +54,11 @@ func New(indexDir string) *Metrics {
 		}, []string{"source"}),
 		editions: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bulletin_editions_indexed_total",
-			Help: "Editions indexed (or indexed again) by crawls, by source.",
+			Help: "Editions indexed (or indexed again) by crawls and received e-mail, by source.",
 		}, []string{"source"}),
 		items: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bulletin_items_indexed_total",
-			Help: "Items in the editions indexed by crawls, by source.",
+			Help: "Items in the editions indexed by crawls and received e-mail, by source.",
 		}, []string{"source"}),
 		httpRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bulletin_http_requests_total",
@@ -67,13 +69,21 @@ func New(indexDir string) *Metrics {
 			Help:    "Time to serve HTTP requests, by route pattern.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route"}),
+		mailMessages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bulletin_mail_messages_total",
+			Help: "E-mails received for a source, by source and outcome (indexed, unchanged, skipped, failed, deferred, refused).",
+		}, []string{"source", "outcome"}),
+		mailRefused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bulletin_mail_refused_total",
+			Help: "SMTP commands, messages and connections refused, by reason (relay, size, sender, dkim, limit, timeout, protocol, …).",
+		}, []string{"reason"}),
 	}
 	indexSize := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "bulletin_index_size_bytes",
 		Help: "Bytes on disk of the search index directory.",
 	}, func() float64 { return float64(DirSize(indexDir)) })
 	m.reg.MustRegister(m.fetches, m.crawlDuration, m.crawlLastOK, m.editions, m.items,
-		m.httpRequests, m.httpDuration, indexSize,
+		m.httpRequests, m.httpDuration, m.mailMessages, m.mailRefused, indexSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -101,6 +111,19 @@ func (m *Metrics) CrawlDone(source, outcome string, d time.Duration, editions, i
 	if outcome == "ok" {
 		m.crawlLastOK.WithLabelValues(source).Set(float64(end.Unix()))
 	}
+}
+
+// MailReceived records an e-mail received for a source: its outcome, and
+// the editions and items it indexed.
+func (m *Metrics) MailReceived(source, outcome string, editions, items int) {
+	m.mailMessages.WithLabelValues(source, outcome).Inc()
+	m.editions.WithLabelValues(source).Add(float64(editions))
+	m.items.WithLabelValues(source).Add(float64(items))
+}
+
+// MailRefused counts one refusal of the SMTP listener, by reason.
+func (m *Metrics) MailRefused(reason string) {
+	m.mailRefused.WithLabelValues(reason).Inc()
 }
 
 // Served records one HTTP request: the route pattern that handled it, its

@@ -1,6 +1,7 @@
 // Package schedule runs each source's crawl on its cron schedule
 // (github.com/robfig/cron/v3) and on demand, never two crawls of one source
-// at once, and keeps the outcome of each source's last crawl.
+// at once, and keeps the outcome of each source's last crawl and of the last
+// e-mail it received.
 //
 // It imports config and crawl (for the Summary type). The CLI and the server
 // import it; the stage packages must not.
@@ -54,6 +55,31 @@ type Status struct {
 	LastSuccess time.Time `json:"last_success,omitzero"`
 	Next        time.Time `json:"next,omitzero"`
 	Schedule    string    `json:"schedule,omitempty"`
+	// LastMail is the last e-mail received for the source, if any.
+	LastMail *Mail `json:"last_mail,omitempty"`
+}
+
+// Outcomes of a received e-mail, as in Mail.Outcome.
+const (
+	MailIndexed   = "indexed"   // its edition was indexed (new or changed)
+	MailUnchanged = "unchanged" // the same bulletin was indexed already
+	MailSkipped   = "skipped"   // a bulletin of another series (the source's match)
+	MailFailed    = "failed"    // kept, but it could not be read or parsed
+	MailDeferred  = "deferred"  // not kept, a failure on our side: the sender was told to try again
+	MailRefused   = "refused"   // refused: sender, DKIM signature or size
+)
+
+// Mail is an e-mail a source received and what became of it.
+type Mail struct {
+	Received  time.Time `json:"received"`
+	From      string    `json:"from,omitempty"` // the From: address, else the envelope sender
+	Subject   string    `json:"subject,omitempty"`
+	MessageID string    `json:"message_id,omitempty"`
+	URL       string    `json:"url,omitempty"` // the edition's address, or the kept message's
+	Outcome   string    `json:"outcome"`       // MailIndexed, MailUnchanged, …
+	Error     string    `json:"error,omitempty"`
+	Editions  int       `json:"editions"`
+	Items     int       `json:"items"`
 }
 
 // Scheduler owns the cron runner and the per-source crawl state.
@@ -130,6 +156,7 @@ type saved struct {
 	Outcome     string         `json:"outcome,omitempty"`
 	LastErr     string         `json:"last_error,omitempty"`
 	LastSuccess time.Time      `json:"last_success,omitzero"`
+	LastMail    *Mail          `json:"last_mail,omitempty"`
 }
 
 // load restores the last outcomes from the state file. A missing or
@@ -153,6 +180,7 @@ func (s *Scheduler) load() {
 	for id, sv := range all {
 		if e, ok := s.sources[id]; ok {
 			e.status.Last, e.status.Outcome, e.status.LastErr, e.status.LastSuccess = sv.Last, sv.Outcome, sv.LastErr, sv.LastSuccess
+			e.status.LastMail = sv.LastMail
 		}
 	}
 }
@@ -166,8 +194,9 @@ func (s *Scheduler) save() {
 	}
 	all := map[string]saved{}
 	for id, e := range s.sources {
-		if e.status.Outcome != "" {
-			all[id] = saved{Last: e.status.Last, Outcome: e.status.Outcome, LastErr: e.status.LastErr, LastSuccess: e.status.LastSuccess}
+		if e.status.Outcome != "" || e.status.LastMail != nil {
+			all[id] = saved{Last: e.status.Last, Outcome: e.status.Outcome, LastErr: e.status.LastErr, LastSuccess: e.status.LastSuccess,
+				LastMail: e.status.LastMail}
 		}
 	}
 	if err := writeFileAtomic(s.state, all); err != nil {
@@ -316,6 +345,26 @@ func (s *Scheduler) Record(id string, sum crawl.Summary, err error) error {
 	return nil
 }
 
+// RecordMail keeps what became of an e-mail received for a source and
+// then, as after a crawl, runs the OnDone hook with its summary, so that
+// the source's cached feeds are dropped as soon as the e-mail is indexed.
+func (s *Scheduler) RecordMail(id string, m Mail, sum crawl.Summary) error {
+	s.mu.Lock()
+	e, ok := s.sources[id]
+	if ok {
+		e.status.LastMail = &m
+		s.save()
+	}
+	s.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%w %q", ErrUnknownSource, id)
+	}
+	if s.onDone != nil {
+		s.onDone(sum)
+	}
+	return nil
+}
+
 // record sets a source's last outcome and saves the history.
 func (s *Scheduler) record(e *entry, sum crawl.Summary, outcome string, err error) Status {
 	s.mu.Lock()
@@ -351,6 +400,10 @@ func (s *Scheduler) Status() []Status {
 		if st.Last != nil {
 			last := *st.Last
 			st.Last = &last
+		}
+		if st.LastMail != nil {
+			m := *st.LastMail
+			st.LastMail = &m
 		}
 		out = append(out, st)
 	}

@@ -209,3 +209,37 @@ func londonTZ(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+func TestRecordMail(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "crawls.json")
+	var done []crawl.Summary
+	s, err := New(sources(t, "@daily"), nil, slog.New(slog.DiscardHandler),
+		Options{StatePath: state, OnDone: func(sum crawl.Summary) { done = append(done, sum) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(context.Background())
+	m := Mail{Received: time.Now().UTC().Truncate(time.Second), From: "news@example.org", Subject: "March",
+		URL: "https://example.org/b/2", Outcome: MailIndexed, Editions: 1, Items: 4}
+	if err := s.RecordMail("a", m, crawl.Summary{Source: "a", Editions: 1, Items: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 1 || done[0].Editions != 1 {
+		t.Errorf("OnDone saw %+v, want the mail's summary once", done)
+	}
+	if got := s.Status()[0]; got.LastMail == nil || *got.LastMail != m || got.Outcome != "" {
+		t.Errorf("status after mail: %+v", got)
+	}
+	if err := s.RecordMail("nope", m, crawl.Summary{}); !errors.Is(err, ErrUnknownSource) {
+		t.Errorf("unknown source: %v", err)
+	}
+	// A restart remembers the last e-mail.
+	again, err := New(sources(t, "@daily"), nil, slog.New(slog.DiscardHandler), Options{StatePath: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Stop(context.Background())
+	if got := again.Status()[0]; got.LastMail == nil || !got.LastMail.Received.Equal(m.Received) || got.LastMail.URL != m.URL {
+		t.Errorf("after restart: %+v", got.LastMail)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lga-digital/bulletin/internal/metrics"
@@ -36,6 +37,10 @@ type SourceStatus struct {
 	LastError    string       `json:"last_error,omitempty"`
 	Editions     int          `json:"editions"` // in the index
 	Items        int          `json:"items"`    // in the index
+	// Mail are the source's addresses; LastMail the last e-mail received
+	// for it and what became of it.
+	Mail     []string       `json:"mail,omitempty"`
+	LastMail *schedule.Mail `json:"last_mail,omitempty"`
 }
 
 // CrawlStatus is what the last crawl of a source did.
@@ -76,7 +81,7 @@ func (s *Server) status(r *http.Request) (StatusResponse, error) {
 	}
 	for i := range s.cfg.Sources {
 		src := &s.cfg.Sources[i]
-		ss := SourceStatus{ID: src.ID, Title: src.Title, Schedule: src.Schedule, Timezone: src.Timezone}
+		ss := SourceStatus{ID: src.ID, Title: src.Title, Schedule: src.Schedule, Timezone: src.Timezone, Mail: src.Mail}
 		for _, n := range stats.Sources {
 			if n.Source == src.ID {
 				ss.Editions, ss.Items = n.Editions, n.Items
@@ -85,6 +90,7 @@ func (s *Server) status(r *http.Request) (StatusResponse, error) {
 		if st, ok := crawls[src.ID]; ok {
 			ss.Running, ss.RunningSince, ss.Next = st.Running, st.RunningSince, st.Next
 			ss.LastSuccess, ss.LastError = st.LastSuccess, st.LastErr
+			ss.LastMail = st.LastMail
 			if l := st.Last; l != nil {
 				ss.LastCrawl = &CrawlStatus{Started: l.Started, DurationSeconds: l.Duration.Seconds(), Outcome: st.Outcome,
 					Discovered: l.Discovered, Fetched: l.Fetched, Editions: l.Editions, Items: l.Items,
@@ -118,6 +124,16 @@ type statusRow struct {
 	LastSuccess, LastError        string
 	Next, NextISO                 string
 	IndexEditions, IndexItems     int
+	MailTo                        string   // the source's addresses
+	Mail                          *mailRow // the last e-mail received, if any
+}
+
+// mailRow is the last e-mail a source received, as the status page shows it.
+type mailRow struct {
+	Received, ReceivedISO string
+	From, Subject, URL    string
+	Outcome, Error        string
+	Problem               bool // refused, deferred or failed
 }
 
 func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
@@ -128,6 +144,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 	data := struct {
 		page
 		Ready bool
+		Mail  bool // some source receives e-mail
 		Rows  []statusRow
 		Index IndexStatus
 		Size  string
@@ -152,6 +169,13 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 		if ss.Running {
 			row.State = "Running since " + clock(ss.RunningSince, loc)
 		}
+		row.MailTo = strings.Join(ss.Mail, ", ")
+		if lm := ss.LastMail; lm != nil {
+			row.Mail = &mailRow{Received: clock(lm.Received, loc), ReceivedISO: lm.Received.UTC().Format(time.RFC3339),
+				From: lm.From, Subject: lm.Subject, URL: lm.URL, Outcome: lm.Outcome, Error: lm.Error,
+				Problem: lm.Outcome == schedule.MailRefused || lm.Outcome == schedule.MailDeferred || lm.Outcome == schedule.MailFailed}
+		}
+		data.Mail = data.Mail || row.MailTo != "" || row.Mail != nil
 		data.Rows = append(data.Rows, row)
 	}
 	w.Header().Set("Cache-Control", "no-store")
