@@ -227,4 +227,3 @@ func scrape(t *testing.T, m *metrics.Metrics) string {
 	}
 	return b.String()
 }
-
