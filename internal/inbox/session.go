@@ -159,10 +159,7 @@ func (s *Server) deliver(ss *session, src *config.Source, raw []byte) error {
 		return ss.refuse(ReasonLocal, 421, smtp.EnhancedCode{4, 3, 2}, "shutting down; try again later", true, attrs...)
 	}
 	defer s.work.Done()
-	lock := s.locks[src.ID]
-	lock.Lock()
-	got, err := s.receive(s.ctx, src, raw)
-	lock.Unlock()
+	got, err := s.receiveOne(src, raw)
 	m.URL, m.Editions, m.Items = got.URL, got.Editions, got.Items
 	if err != nil {
 		m.Outcome, m.Error = schedule.MailDeferred, err.Error()
@@ -184,14 +181,21 @@ func (s *Server) deliver(ss *session, src *config.Source, raw []byte) error {
 		m.Outcome = schedule.MailUnchanged
 	}
 	s.record(src, m, got.Summary)
-	level := s.log.Info
-	if m.Outcome == schedule.MailFailed {
-		// Kept and acknowledged: the sender would only send it again.
-		level = s.log.Error
+	if m.Error != "" {
+		// Kept and acknowledged (the sender would only send it again);
+		// the crawler has logged what went wrong.
 		attrs = append(attrs, "err", m.Error)
 	}
-	level("smtp: received", append(attrs, "outcome", m.Outcome, "url", m.URL, "editions", m.Editions, "items", m.Items)...)
+	s.log.Info("smtp: received", append(attrs, "outcome", m.Outcome, "url", m.URL, "editions", m.Editions, "items", m.Items)...)
 	return nil
+}
+
+// receiveOne hands a message to the receiver, one at a time per source.
+func (s *Server) receiveOne(src *config.Source, raw []byte) (crawl.Received, error) {
+	lock := s.locks[src.ID]
+	lock.Lock()
+	defer lock.Unlock()
+	return s.receive(s.ctx, src, raw)
 }
 
 // record keeps what became of a message and counts it.
