@@ -221,6 +221,15 @@ mail_dkim = true
 		t.Error("a source without mail_from should accept any sender")
 	}
 
+	env, err := Parse([]byte("[[source]]\nid = \"s\"\ntitle = \"T\"\nmail = [\"s@example.org\"]\n"), "test.toml", func(k string) string {
+		return map[string]string{"BULLETIN_SMTP_LISTEN": "0.0.0.0:25", "BULLETIN_SMTP_TLS_CERT": "/c.pem", "BULLETIN_SMTP_TLS_KEY": "/k.pem"}[k]
+	})
+	if err != nil || env.SMTPListen != "0.0.0.0:25" || env.SMTPTLSCert != "/c.pem" || env.SMTPTLSKey != "/k.pem" {
+		t.Errorf("smtp keys from the environment: %+v, %v", env, err)
+	}
+	if _, err := Shipped(func(k string) string { return map[string]string{"BULLETIN_SMTP_MAX_SIZE": "big"}[k] }); err == nil {
+		t.Error("BULLETIN_SMTP_MAX_SIZE=big accepted")
+	}
 	def, err := Shipped(func(k string) string {
 		return map[string]string{"BULLETIN_SMTP_MAX_SIZE": "512KiB"}[k]
 	})

@@ -2,12 +2,20 @@ package main_test
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -21,10 +29,13 @@ func mailEnv(t *testing.T) (e *env, smtpAddr string) {
 	dir := t.TempDir()
 	e = &env{t: t, bin: binary(t), config: filepath.Join(dir, "bulletin.toml"), addr: freeAddr(t)}
 	smtpAddr = freeAddr(t)
+	cert, key := selfSignedPEM(t, dir)
 	cfg := fmt.Sprintf(`data_dir = %q
 listen = %q
 smtp_listen = %q
 smtp_max_size = "64KiB"
+smtp_tls_cert = %q
+smtp_tls_key = %q
 
 [[source]]
 id = "wessex"
@@ -43,7 +54,7 @@ title = "Signed by GovDelivery"
 mail = ["signed@bulletins.example.gov.uk"]
 mail_from = ["govdelivery.com"]
 mail_dkim = true
-`, filepath.Join(dir, "data"), e.addr, smtpAddr)
+`, filepath.Join(dir, "data"), e.addr, smtpAddr, cert, key)
 	if err := os.WriteFile(e.config, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +63,7 @@ mail_dkim = true
 
 // smtpResult is what smtp_send.py prints: each step's code and text.
 type smtpResult struct {
+	TLS  bool    `json:"tls"`
 	Mail []any   `json:"mail"`
 	Rcpt [][]any `json:"rcpt"`
 	Data []any   `json:"data"`
@@ -66,7 +78,7 @@ func code(step []any) int {
 }
 
 // sendMail sends a message with Python's smtplib (testdata/smtp_send.py).
-func sendMail(t *testing.T, addr, from, to string, msg []byte, announceSize bool) smtpResult {
+func sendMail(t *testing.T, addr, from, to string, msg []byte, announceSize bool, flags ...string) smtpResult {
 	t.Helper()
 	file := filepath.Join(t.TempDir(), "message.eml")
 	if err := os.WriteFile(file, msg, 0o644); err != nil {
@@ -76,6 +88,7 @@ func sendMail(t *testing.T, addr, from, to string, msg []byte, announceSize bool
 	if announceSize {
 		args = append(args, "--size")
 	}
+	args = append(args, flags...)
 	cmd := exec.Command(python(t), args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -146,8 +159,9 @@ func TestMail(t *testing.T) {
 		t.Fatalf("feed before the message: %d", code)
 	}
 
-	res := sendMail(t, smtpAddr, "wessex@public.govdelivery.com", to, bulletin, true)
-	if code(res.Data) != 250 {
+	// Over STARTTLS, with the configured certificate.
+	res := sendMail(t, smtpAddr, "wessex@public.govdelivery.com", to, bulletin, true, "--starttls")
+	if code(res.Data) != 250 || !res.TLS {
 		t.Fatalf("bulletin refused: %+v", res)
 	}
 	accepted := time.Now()
@@ -313,6 +327,80 @@ func searchTotal(t *testing.T, e *env, q, source string) int {
 		t.Fatal(err)
 	}
 	return res.Total
+}
+
+// selfSignedPEM writes a self-signed certificate and its key for
+// STARTTLS and returns their paths.
+func selfSignedPEM(t *testing.T, dir string) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "bulletins.example.gov.uk"},
+		DNSNames: []string{"bulletins.example.gov.uk"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile = filepath.Join(dir, "smtp.crt"), filepath.Join(dir, "smtp.key")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return certFile, keyFile
+}
+
+// TestMailConfigErrors: serve says which key is wrong and exits.
+func TestMailConfigErrors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	e, _ := mailEnv(t)
+	cfg, err := os.ReadFile(e.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := strings.Replace(string(cfg), "smtp.crt", "missing.crt", 1)
+	if err := os.WriteFile(e.config, []byte(missing), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := e.run("serve"); code != 1 || !strings.Contains(errs, "smtp_tls_cert") || !strings.Contains(errs, "missing.crt") {
+		t.Errorf("missing certificate: exit %d\n%s", code, errs)
+	}
+	// A port already taken.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	taken := regexp.MustCompile(`smtp_listen = "[^"]*"`).ReplaceAllString(string(cfg), `smtp_listen = "`+l.Addr().String()+`"`)
+	if err := os.WriteFile(e.config, []byte(taken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := e.run("serve"); code != 1 || !strings.Contains(errs, "smtp_listen") {
+		t.Errorf("port taken: exit %d\n%s", code, errs)
+	}
+	// smtp_listen without any source to receive for.
+	if _, errs, code := e.runRaw("--config", writeConfig(t, "smtp_listen = \"127.0.0.1:2525\"\n[[source]]\nid = \"s\"\ntitle = \"S\"\neditions = [\"https://example.org/b/1\"]\n"), "config", "check"); code == 0 ||
+		!strings.Contains(errs, "smtp_listen") || !strings.Contains(errs, "no source has a mail address") {
+		t.Errorf("smtp_listen without mail: exit %d\n%s", code, errs)
+	}
+}
+
+func writeConfig(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "bulletin.toml")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func waitForPort(t *testing.T, addr string) {

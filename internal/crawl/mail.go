@@ -63,10 +63,11 @@ func (c *Crawler) Receive(ctx context.Context, src *config.Source, msg []byte) (
 		r.Unchanged = r.Editions == 0 && r.Skipped == 0
 		return r, nil
 	}
-	// A parse error leaves the kept page marked with it: the message's
-	// fault. Any other failure is ours.
+	// A parse error leaves this very page kept and marked with it: the
+	// message's fault. Any other failure is ours.
 	m, ok, gerr := c.Store.Get(ctx, src.ID, page.URL)
-	if gerr == nil && ok && strings.HasPrefix(m.Status, statusParseError) {
+	sum := sha256.Sum256(page.Body)
+	if gerr == nil && ok && m.SHA256 == hex.EncodeToString(sum[:]) && strings.HasPrefix(m.Status, statusParseError) {
 		return r, nil
 	}
 	return r, fmt.Errorf("%w: %v", ErrLocal, err)

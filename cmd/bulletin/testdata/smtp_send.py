@@ -2,15 +2,18 @@
 """Send one e-mail with Python's smtplib, as a real mail client would, and
 print what the server answered at each step as JSON.
 
-Usage: smtp_send.py HOST:PORT FROM TO[,TO...] FILE [--size]
+Usage: smtp_send.py HOST:PORT FROM TO[,TO...] FILE [--size] [--starttls]
 
 --size announces the message's size with MAIL FROM (the SIZE extension),
 as smtplib.sendmail does; without it the size is only known from the data.
-Output: {"mail": [code, text], "rcpt": [[code, text], ...], "data": [code, text]}
-with the steps not reached left out.
+--starttls upgrades the connection with STARTTLS first (the test server's
+certificate is self-signed, so it is not verified).
+Output: {"tls": bool, "mail": [code, text], "rcpt": [[code, text], ...],
+"data": [code, text]} with the steps not reached left out.
 """
 import json
 import smtplib
+import ssl
 import sys
 
 
@@ -23,6 +26,14 @@ def main():
     out = {}
     with smtplib.SMTP(host, int(port), timeout=30) as s:
         s.ehlo("client.example")
+        out["tls"] = False
+        if "--starttls" in sys.argv[5:]:
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            s.starttls(context=ctx)
+            s.ehlo("client.example")
+            out["tls"] = True
         opts = ["SIZE=%d" % len(msg)] if announce and s.has_extn("size") else []
         code, text = s.mail(sender, opts)
         out["mail"] = [code, text.decode()]
