@@ -27,7 +27,8 @@ const usage = `Usage: bulletin [--config FILE] [--log-format text|json] COMMAND 
 Turns HTML e-mail bulletins into feeds and a search engine.
 
 Commands:
-  serve                  serve feeds, search and the API; crawl each source on its schedule
+  serve                  serve feeds, search and the API; crawl each source on its schedule;
+                         receive bulletins by e-mail when smtp_listen is set
   crawl [--source ID]    crawl every source (or one) once, print a summary
         [--refetch]      download edition pages again even when already kept
         [--max-new N]    stop after N new editions per source
