@@ -51,15 +51,26 @@ type Index struct {
 
 // Open opens the Bleve index in dir, creating it (with our mapping) when
 // missing. It fails after about a second with an error wrapping ErrLocked if
-// another process holds the index open.
+// another process holds the index open, and with a *DamagedError naming the
+// file when a file of the index is unreadable, truncated or overwritten
+// (see check): never by serving an older state of the index.
 func Open(dir string) (*Index, error) {
 	cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
 	var (
 		bi  bleve.Index
 		err error
 	)
-	if _, statErr := os.Stat(filepath.Join(dir, "index_meta.json")); statErr == nil {
+	if err := restoreInterrupted(dir); err != nil {
+		return nil, err
+	}
+	if _, statErr := os.Stat(filepath.Join(dir, metaFile)); statErr == nil {
+		if err := check(dir); err != nil {
+			return nil, err
+		}
 		bi, err = bleve.OpenUsing(dir, cfg)
+	} else if _, storeErr := os.Stat(filepath.Join(dir, storeDir)); storeErr == nil {
+		// The store without its mapping file: not an index Bleve can open.
+		return nil, &DamagedError{Dir: dir, File: filepath.Join(dir, metaFile), Err: statErr}
 	} else {
 		bi, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, cfg)
 		if errors.Is(err, bleve.ErrorIndexPathExists) {

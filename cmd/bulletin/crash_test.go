@@ -40,10 +40,17 @@ const (
 
 func newSynthetic(t *testing.T) *synthetic {
 	t.Helper()
+	s := startSynthetic(synEditions)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// startSynthetic starts a synthetic site of n editions; the caller closes it.
+func startSynthetic(n int) *synthetic {
 	fixtures := testsite.Editions()
 	s := &synthetic{}
 	byID := map[string]string{}
-	for i := range synEditions {
+	for i := range n {
 		id := fmt.Sprintf("4%06x", 0xa000+i)
 		s.ids = append(s.ids, id)
 		byID[id] = fixtures[i%len(fixtures)].Path
@@ -56,11 +63,11 @@ func newSynthetic(t *testing.T) *synthetic {
 			fmt.Sscan(r.URL.Query().Get("page"), &page)
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprint(w, "<!doctype html><html><body><ul>")
-			for _, id := range s.ids[min((page-1)*synPerPage, synEditions):min(page*synPerPage, synEditions)] {
+			for _, id := range s.ids[min((page-1)*synPerPage, n):min(page*synPerPage, n)] {
 				fmt.Fprintf(w, `<li><a href="%s/%s">Bulletin %s</a></li>`, synAccount, id, id)
 			}
 			fmt.Fprint(w, "</ul>")
-			if page*synPerPage < synEditions {
+			if page*synPerPage < n {
 				fmt.Fprintf(w, `<a rel="next" href="%s?page=%d">Older</a>`, synAccount, page+1)
 			}
 			fmt.Fprint(w, "</body></html>")
@@ -80,7 +87,6 @@ func newSynthetic(t *testing.T) *synthetic {
 			http.NotFound(w, r)
 		}
 	}))
-	t.Cleanup(s.Close)
 	return s
 }
 

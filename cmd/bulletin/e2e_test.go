@@ -22,6 +22,19 @@ import (
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
 
+// shared holds what tests share for the whole run, released by TestMain.
+var shared struct {
+	mu       sync.Mutex
+	cleanups []func()
+}
+
+// atExit registers f to run when every test has run.
+func atExit(f func()) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	shared.cleanups = append(shared.cleanups, f)
+}
+
 var build struct {
 	once sync.Once
 	bin  string
@@ -31,6 +44,9 @@ var build struct {
 // TestMain removes the binary that the tests built.
 func TestMain(m *testing.M) {
 	code := m.Run()
+	for _, f := range shared.cleanups {
+		f()
+	}
 	if build.bin != "" {
 		os.RemoveAll(filepath.Dir(build.bin))
 	}

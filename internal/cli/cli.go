@@ -227,11 +227,36 @@ func (a *app) stores(cfg *config.Config) (*snapshot.Store, *index.Index, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	idx, err := index.Open(filepath.Join(cfg.DataDir, "index"))
+	idx, err := a.openIndex(context.Background(), cfg)
 	if err != nil {
 		return nil, nil, err
 	}
 	return st, idx, nil
+}
+
+// openIndex opens the data directory's index; when it cannot, the error
+// says what the operator can do about it.
+func (a *app) openIndex(ctx context.Context, cfg *config.Config) (*index.Index, error) {
+	idx, err := index.Open(filepath.Join(cfg.DataDir, "index"))
+	if err != nil {
+		return nil, a.explainOpen(ctx, cfg, err)
+	}
+	return idx, nil
+}
+
+// explainOpen adds to an index.Open error what to do: which process holds
+// a locked index, how to rebuild a damaged one.
+func (a *app) explainOpen(ctx context.Context, cfg *config.Config, err error) error {
+	switch {
+	case errors.Is(err, index.ErrLocked):
+		if u, ok := serverAnswers(ctx, cfg); ok {
+			return fmt.Errorf("%w: bulletin serve answers at %s; stop it first", err, u)
+		}
+		return fmt.Errorf("%w: another bulletin command (a crawl, import or reindex) is running on %s; wait for it to end", err, cfg.DataDir)
+	case errors.Is(err, index.ErrDamaged):
+		return fmt.Errorf("%w; rebuild it from the kept pages with `bulletin reindex` (`bulletin serve` also rebuilds it by itself)", err)
+	}
+	return err
 }
 
 func userAgent() string {

@@ -104,10 +104,12 @@ func printSummaries(w interface{ Write([]byte) (int, error) }, sums []crawl.Summ
 }
 
 // reindex rebuilds the index from snapshots into a fresh directory and swaps
-// it in only when complete, so a failed or interrupted reindex leaves the
-// old index in place.
+// it in only when complete and holding at least what the old index held
+// (or with --force), so a failed, interrupted or lossy reindex leaves the
+// old index in place. Every snapshot it cannot use is logged, one line each.
 func (a *app) reindex(ctx context.Context, args []string) error {
 	fs := a.flags("reindex")
+	force := fs.Bool("force", false, "swap the rebuilt index in even when it holds less than the old one")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -120,11 +122,13 @@ func (a *app) reindex(ctx context.Context, args []string) error {
 		return err
 	}
 	live := filepath.Join(cfg.DataDir, "index")
-	// Opening the live index first proves no server holds it.
-	if cur, err := index.Open(live); err != nil {
-		return fmt.Errorf("reindex: %w (stop `bulletin serve` first)", err)
-	} else if err := cur.Close(); err != nil {
-		return err
+	// What the live index holds, to compare with; opening it also proves no
+	// other process holds it. A damaged one is replaced whatever the rebuild holds.
+	oldStats, known, err := a.indexHolds(ctx, live, cfg)
+	if errors.Is(err, index.ErrDamaged) {
+		a.log.Warn("reindex: the current index is damaged and will be replaced: "+err.Error(), "dir", live)
+	} else if err != nil {
+		return fmt.Errorf("reindex: %w", a.explainOpen(ctx, cfg, err))
 	}
 	fresh := live + ".new"
 	if err := os.RemoveAll(fresh); err != nil {
@@ -134,17 +138,21 @@ func (a *app) reindex(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	defer os.RemoveAll(fresh) // gone once swapped in; dropped otherwise
 	var sums []crawl.Summary
 	var failed []string
+	unreadable := 0
 	for i := range cfg.Sources {
 		src := &cfg.Sources[i]
 		c := &crawl.Crawler{Store: st, Index: idx, Log: a.log, Orgs: cfg.Orgs}
-		sum, err := c.Reindex(ctx, src)
+		sum, err := c.Reindex(ctx, src, known[src.ID])
 		sums = append(sums, sum)
+		unreadable += len(sum.Unreadable)
 		if err != nil {
 			failed = append(failed, src.ID)
 		}
 	}
+	newStats, statsErr := idx.Stats(ctx)
 	if err := idx.Close(); err != nil {
 		return err
 	}
@@ -152,23 +160,89 @@ func (a *app) reindex(ctx context.Context, args []string) error {
 	if ctx.Err() != nil {
 		return fmt.Errorf("reindex interrupted; the old index is unchanged: %w", ctx.Err())
 	}
-	old := live + ".old"
-	if err := os.RemoveAll(old); err != nil {
-		return err
+	if statsErr != nil {
+		return fmt.Errorf("reindex: the old index is unchanged: %w", statsErr)
 	}
-	if err := os.Rename(live, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+	fmt.Fprintf(a.stdout, "rebuilt: %d editions, %d items", newStats.Editions, newStats.Items)
+	if oldStats != nil {
+		fmt.Fprintf(a.stdout, " (the old index: %d editions, %d items)", oldStats.Editions, oldStats.Items)
+	}
+	fmt.Fprintf(a.stdout, "; %d unreadable snapshot(s)\n", unreadable)
+	refetch := "`bulletin crawl --refetch` fetches them again"
+	if lost := lessThan(newStats, oldStats, cfg.Sources); lost != "" && !*force {
+		msg := fmt.Sprintf("reindex: kept the old index: the rebuilt one holds less (%s)", lost)
+		if unreadable > 0 {
+			msg += fmt.Sprintf("; %d snapshot(s) could not be read (listed above): %s, then reindex", unreadable, refetch)
+		}
+		return errors.New(msg + "; `bulletin reindex --force` swaps the smaller index in anyway")
+	}
+	if err := index.Replace(live, fresh); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	if err := os.Rename(fresh, live); err != nil {
-		return fmt.Errorf("reindex: %w", err)
-	}
-	if err := os.RemoveAll(old); err != nil {
-		return err
+	if unreadable > 0 {
+		return fmt.Errorf("reindex: the rebuilt index is in place, but %d snapshot(s) could not be read (listed above): %s", unreadable, refetch)
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("reindex: some snapshots of %s failed (see the log above)", strings.Join(failed, ", "))
+		return fmt.Errorf("reindex: the rebuilt index is in place, but some snapshots of %s failed (see the log above)", strings.Join(failed, ", "))
 	}
 	return nil
+}
+
+// indexHolds opens the index in dir (when there is one) and returns its
+// counts and, per source, the URLs of its editions; nil counts when there
+// is no index yet.
+func (a *app) indexHolds(ctx context.Context, dir string, cfg *config.Config) (*index.Stats, map[string][]string, error) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		if _, err := os.Stat(dir + ".old"); errors.Is(err, os.ErrNotExist) {
+			return nil, nil, nil
+		}
+	}
+	cur, err := index.Open(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer cur.Close()
+	stats, err := cur.Stats(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read index %s: %w", dir, err)
+	}
+	known := map[string][]string{}
+	for _, src := range cfg.Sources {
+		eds, err := cur.Editions(ctx, src.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read index %s: %w", dir, err)
+		}
+		for _, ed := range eds {
+			known[src.ID] = append(known[src.ID], ed.URL)
+		}
+	}
+	return &stats, known, nil
+}
+
+// lessThan says what the new index lacks, per configured source, that the
+// old one held, or "" when it holds at least as much. (A source dropped
+// from the config is not missed.)
+func lessThan(n index.Stats, old *index.Stats, sources []config.Source) string {
+	if old == nil {
+		return ""
+	}
+	count := func(st index.Stats, id string) index.SourceStats {
+		for _, s := range st.Sources {
+			if s.Source == id {
+				return s
+			}
+		}
+		return index.SourceStats{Source: id}
+	}
+	var lacks []string
+	for _, src := range sources {
+		o, got := count(*old, src.ID), count(n, src.ID)
+		if got.Editions < o.Editions || got.Items < o.Items {
+			lacks = append(lacks, fmt.Sprintf("source %s: %d editions and %d items, the old index %d and %d",
+				src.ID, got.Editions, got.Items, o.Editions, o.Items))
+		}
+	}
+	return strings.Join(lacks, "; ")
 }
 
 func (a *app) search(ctx context.Context, args []string) error {
@@ -197,7 +271,7 @@ func (a *app) search(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	idx, err := index.Open(filepath.Join(cfg.DataDir, "index"))
+	idx, err := a.openIndex(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/lga-digital/bulletin/config"
 )
 
 // configCmd runs `bulletin config check`: validate the config and print the
@@ -41,16 +44,12 @@ func (a *app) healthcheck(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	host, port, err := net.SplitHostPort(cfg.Listen)
+	u, err := healthURL(cfg)
 	if err != nil {
 		return err
 	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "127.0.0.1"
-	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	u := "http://" + net.JoinHostPort(host, port) + "/healthz"
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return err
@@ -65,4 +64,38 @@ func (a *app) healthcheck(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintln(a.stdout, "ok")
 	return nil
+}
+
+// healthURL is the /healthz URL of the server the config describes, on the
+// loopback address when it listens on every address.
+func healthURL(cfg *config.Config) (string, error) {
+	host, port, err := net.SplitHostPort(cfg.Listen)
+	if err != nil {
+		return "", err
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/healthz", nil
+}
+
+// serverAnswers reports whether a bulletin server answers at the config's
+// address, to tell an operator which process holds the index.
+func serverAnswers(ctx context.Context, cfg *config.Config) (string, bool) {
+	u, err := healthURL(cfg)
+	if err != nil {
+		return "", false
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", false
+	}
+	resp.Body.Close()
+	return strings.TrimSuffix(u, "/healthz"), resp.StatusCode == http.StatusOK
 }

@@ -8,6 +8,7 @@
 package crawl
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -130,6 +131,16 @@ type Summary struct {
 	Skipped    int           `json:"skipped"`    // bulletins of another series
 	Failed     int           `json:"failed"`     // URLs that could not be fetched or parsed
 	Errors     []string      `json:"errors,omitempty"`
+	// Unreadable are the snapshots Reindex could not rebuild from, one per
+	// file; each is also counted in Failed and Errors.
+	Unreadable []Unreadable `json:"unreadable,omitempty"`
+}
+
+// Unreadable is a snapshot file a reindex could not use.
+type Unreadable struct {
+	File string `json:"file"`          // the meta file or blob
+	URL  string `json:"url,omitempty"` // the edition URL; unknown when the meta file is garbled
+	Err  string `json:"error"`         // what is wrong
 }
 
 // Err summarises the failures of a pass as one error, or nil.
@@ -151,6 +162,7 @@ type pass struct {
 	listsRead []string
 	done      int // editions handled, for Progress
 	total     int
+	reindex   bool // a Reindex: failures name the snapshot file
 }
 
 // Run crawls one source once. It returns the summary and, when any URL
@@ -201,12 +213,33 @@ func (p *pass) report(stage, u string) {
 }
 
 // Reindex parses every edition snapshot of the source again and indexes it,
-// with no network.
-func (c *Crawler) Reindex(ctx context.Context, src *config.Source) (Summary, error) {
-	p := &pass{Crawler: c, src: src, sum: Summary{Source: src.ID, Started: time.Now()}}
+// with no network. known are the URLs of the editions the index being
+// replaced holds: a garbled meta file is named with its edition's URL, and
+// an edition whose meta file is gone is reported rather than silently
+// dropped. Every snapshot it cannot use is logged (file, URL, what is
+// wrong) and listed in Summary.Unreadable.
+func (c *Crawler) Reindex(ctx context.Context, src *config.Source, known []string) (Summary, error) {
+	p := &pass{Crawler: c, src: src, sum: Summary{Source: src.ID, Started: time.Now()}, reindex: true}
 	metas, err := c.Store.List(ctx, src.ID, snapshot.KindEdition)
 	if err != nil {
-		return p.sum, fmt.Errorf("reindex %s: %w", src.ID, err)
+		// Unreadable meta files are named; the readable ones are still listed.
+		fes := snapshot.FileErrors(err)
+		if len(fes) == 0 || ctx.Err() != nil {
+			return p.sum, fmt.Errorf("reindex %s: %w", src.ID, err)
+		}
+		byFile := make(map[string]string, len(known))
+		for _, u := range known {
+			byFile[c.Store.MetaFile(src.ID, u)] = u
+		}
+		for _, fe := range fes {
+			p.unreadable(fe.Path, cmp.Or(byFile[fe.Path], fe.URL), fe.Err)
+		}
+	}
+	// An edition the old index holds whose meta file is gone.
+	for _, u := range known {
+		if _, ok, err := c.Store.Get(ctx, src.ID, u); err == nil && !ok {
+			p.unreadable(c.Store.MetaFile(src.ID, u), u, errors.New("meta file missing: the snapshot of an indexed edition was deleted"))
+		}
 	}
 	p.sum.Discovered = len(metas)
 	for _, m := range metas {
@@ -215,7 +248,11 @@ func (c *Crawler) Reindex(ctx context.Context, src *config.Source) (Summary, err
 		}
 		body, err := c.Store.Body(ctx, m)
 		if err != nil {
-			p.fail(m.URL, err)
+			if fes := snapshot.FileErrors(err); len(fes) > 0 {
+				p.unreadable(fes[0].Path, m.URL, fes[0].Err)
+			} else {
+				p.fail(m.URL, err)
+			}
 			continue
 		}
 		p.process(ctx, m, body)
@@ -410,7 +447,11 @@ func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
 func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
 	res, err := parse.Parse(body, m.ContentType, m.URL, ParseOptions(p.src, p.Orgs))
 	if err != nil {
-		p.fail(m.URL, err)
+		if p.reindex {
+			p.unreadable(p.Store.BlobFile(m), m.URL, err)
+		} else {
+			p.fail(m.URL, err)
+		}
 		p.setStatus(ctx, m, statusParseError+err.Error())
 		return
 	}
@@ -480,6 +521,19 @@ func (p *pass) fail(u string, err error) {
 	}
 	p.sum.Errors = append(p.sum.Errors, msg)
 	p.Log.Error("crawl: "+msg, "source", p.src.ID, "url", u)
+}
+
+// unreadable records a snapshot file a reindex cannot use. It is logged
+// once, here, naming the file, the edition URL and what is wrong.
+func (p *pass) unreadable(file, u string, err error) {
+	p.sum.Failed++
+	p.sum.Unreadable = append(p.sum.Unreadable, Unreadable{File: file, URL: u, Err: err.Error()})
+	p.sum.Errors = append(p.sum.Errors, file+": "+err.Error())
+	url := u
+	if url == "" {
+		url = "unknown (the meta file is unreadable)"
+	}
+	p.Log.Error("reindex: cannot rebuild from snapshot", "source", p.src.ID, "file", file, "url", url, "error", err.Error())
 }
 
 func hostOf(raw string) string {

@@ -157,7 +157,7 @@ func TestDocumentLengthsFromHEAD(t *testing.T) {
 	site.Close()
 	ix2 := &encIndex{eds: map[string]model.Edition{}, items: map[string][]model.Item{}}
 	r := &Crawler{Store: store, Index: ix2, Log: log}
-	if _, err := r.Reindex(ctx, src); err != nil {
+	if _, err := r.Reindex(ctx, src, nil); err != nil {
 		t.Fatal(err)
 	}
 	if l := ix2.lengths()[pdf]; l != encPDFSize {

@@ -57,6 +57,56 @@ type Meta struct {
 // ErrCorrupt means a blob does not match its hash or a meta file is unreadable.
 var ErrCorrupt = errors.New("snapshot corrupt")
 
+// FileError is a snapshot file that cannot be read: a meta file that does
+// not parse, a blob that is missing or does not match its hash. Body, Get
+// and List return it (wrapped), so that a rebuild can name each file.
+type FileError struct {
+	Path string // the file
+	URL  string // the snapshot's URL, when known (a garbled meta file hides it)
+	Err  error  // what is wrong
+}
+
+func (e *FileError) Error() string { return e.Path + ": " + e.Err.Error() }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// FileErrors returns every *FileError in err's tree (errors.Join included).
+func FileErrors(err error) []*FileError {
+	var out []*FileError
+	var walk func(error)
+	walk = func(err error) {
+		if fe, ok := err.(*FileError); ok {
+			out = append(out, fe)
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		case interface{ Unwrap() error }:
+			if e := u.Unwrap(); e != nil {
+				walk(e)
+			}
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	return out
+}
+
+// MetaFile is the path of the meta file that records url of source.
+func (s *Store) MetaFile(source, url string) string { return s.metaPath(source, url) }
+
+// BlobFile is the path of the blob m names.
+func (s *Store) BlobFile(m Meta) string {
+	if !shaRE.MatchString(m.SHA256) {
+		return ""
+	}
+	return s.blobPath(m.SHA256)
+}
+
 // tempPrefix starts the name of every temporary file; staleAfter is the age
 // past which one is taken for a crash leftover rather than a write in flight
 // (perhaps by another process sharing the directory).
@@ -227,7 +277,13 @@ func readMeta(p string) (Meta, error) {
 	}
 	var m Meta
 	if err := json.Unmarshal(b, &m); err != nil {
-		return Meta{}, fmt.Errorf("%s: %w: %w", p, ErrCorrupt, err)
+		return Meta{}, &FileError{Path: p, Err: fmt.Errorf("%w: meta file is not valid JSON: %w", ErrCorrupt, err)}
+	}
+	if err := checkMeta(m); err != nil || !shaRE.MatchString(m.SHA256) {
+		if err == nil {
+			err = fmt.Errorf("bad sha256 %q", m.SHA256)
+		}
+		return Meta{}, &FileError{Path: p, Err: fmt.Errorf("%w: meta file damaged: %w", ErrCorrupt, err)}
 	}
 	return m, nil
 }
@@ -241,12 +297,14 @@ func (s *Store) Body(ctx context.Context, m Meta) ([]byte, error) {
 	if !shaRE.MatchString(m.SHA256) {
 		return nil, fmt.Errorf("snapshot body %s: bad sha256 %q", m.URL, m.SHA256)
 	}
-	b, err := os.ReadFile(s.blobPath(m.SHA256))
+	bp := s.blobPath(m.SHA256)
+	b, err := os.ReadFile(bp)
 	if err != nil {
-		return nil, fmt.Errorf("snapshot body %s: %w", m.URL, err)
+		return nil, fmt.Errorf("snapshot body %s: %w", m.URL, &FileError{Path: bp, URL: m.URL, Err: err})
 	}
 	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != m.SHA256 {
-		return nil, fmt.Errorf("snapshot body %s: blob %s: %w: hash mismatch", m.URL, m.SHA256, ErrCorrupt)
+		return nil, fmt.Errorf("snapshot body %s: %w", m.URL,
+			&FileError{Path: bp, URL: m.URL, Err: fmt.Errorf("%w: blob does not match its hash", ErrCorrupt)})
 	}
 	return b, nil
 }
