@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -94,6 +95,24 @@ func TestBadInput(t *testing.T) {
 			c.send("Subject: cut\r\n\r\n<p>cut short")
 			c.conn.(*net.TCPConn).CloseWrite()
 			c.closed()
+		}},
+		{"chunking", func(c *client) {
+			// BDAT (RFC 3030) works, and its size cap too.
+			msg := "From: a@example.org\r\nSubject: chunks\r\n\r\n<p>in two chunks</p>\r\n"
+			c.expect("EHLO client.example", 250)
+			c.expect("MAIL FROM:<a@example.org>", 250)
+			c.expect("RCPT TO:<open@bulletins.example.gov.uk>", 250)
+			c.send(fmt.Sprintf("BDAT %d\r\n%s", 20, msg[:20]))
+			if code, text := c.reply(); code != 250 {
+				t.Fatalf("first chunk: %d %s", code, text)
+			}
+			c.send(fmt.Sprintf("BDAT %d LAST\r\n%s", len(msg)-20, msg[20:]))
+			if code, text := c.reply(); code != 250 {
+				t.Fatalf("last chunk: %d %s", code, text)
+			}
+			c.expect("MAIL FROM:<a@example.org>", 250)
+			c.expect("RCPT TO:<open@bulletins.example.gov.uk>", 250)
+			c.expect("BDAT 99999999 LAST", 552)
 		}},
 		{"binary garbage", func(c *client) {
 			b := make([]byte, 4096)

@@ -182,7 +182,7 @@ func (g *guardConn) watch(b []byte) {
 			continue
 		}
 		switch {
-		case strings.HasPrefix(line, "220 ") && strings.Contains(line, "TLS"):
+		case strings.HasPrefix(line, "220 ") && strings.HasSuffix(line, "Ready to start TLS"): // go-smtp's reply to STARTTLS
 			g.encrypted = true
 		case line[0] == '4' || line[0] == '5':
 			if g.timedOut {

@@ -190,6 +190,9 @@ func TestSTARTTLS(t *testing.T) {
 	if ts.recv.count() != 1 {
 		t.Errorf("received %d", ts.recv.count())
 	}
+	if n := strings.Count(ts.log.String(), "smtp: refused"); n != 1 || !strings.Contains(ts.log.String(), "reason=relay") {
+		t.Errorf("the relay attempt over TLS logged %d refusals:\n%s", n, ts.log)
+	}
 }
 
 func selfSigned(t *testing.T) tls.Certificate {
