@@ -146,7 +146,14 @@ func TestMail(t *testing.T) {
 	}
 	python(t)
 	e, smtpAddr := mailEnv(t)
-	stop := e.serve()
+	stopServe := e.serve()
+	stopped := false
+	stop := func() {
+		if !stopped {
+			stopped = true
+			stopServe()
+		}
+	}
 	defer stop()
 	waitForPort(t, smtpAddr)
 
@@ -283,6 +290,14 @@ func TestMail(t *testing.T) {
 		if !bytes.Contains(metrics, []byte(want)) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+
+	// What came by e-mail is kept: a reindex from the snapshots keeps it,
+	// and the message kept as failed does not fail the reindex.
+	stop()
+	e.mustRun("reindex")
+	if out := e.mustRun("search", "--source", "wessex", "heron"); !strings.Contains(out, "Heron-watch river sensors") {
+		t.Errorf("after reindex, search finds no e-mailed article:\n%s", out)
 	}
 }
 
