@@ -2,6 +2,7 @@ package crawl_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"log/slog"
@@ -60,6 +61,15 @@ func TestReceive(t *testing.T) {
 	}
 	if n := countFiles(t, dir); n != files {
 		t.Errorf("the same message again wrote files: %d, was %d", n, files)
+	}
+
+	// Without a web copy, the Message-ID keys the edition.
+	plain := "From: Parish Council <clerk@parish.example>\r\nSubject: Parish newsletter\r\nMessage-ID: <n-42@parish.example>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		base64.StdEncoding.EncodeToString([]byte("<html><body><h1>Parish newsletter</h1><h3>Footpath repairs</h3><p>The path by the mill reopens in May.</p></body></html>")) + "\r\n"
+	got, err = c.Receive(ctx, src, []byte(plain))
+	if err != nil || got.URL != "mid:n-42@parish.example" || got.Editions != 1 || !idx.has("wessex", "mid:n-42@parish.example") {
+		t.Errorf("message without a web copy: %+v, %v", got, err)
 	}
 
 	// A message that is not a readable bulletin is kept, and reported.
