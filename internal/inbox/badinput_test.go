@@ -1,11 +1,14 @@
 package inbox
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lga-digital/bulletin/internal/crawl"
 )
 
 // TestBadInput: what a broken or hostile client sends gets an error reply
@@ -244,5 +247,54 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met in time")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestShutdown: stopping closes idle connections at once, refuses new ones,
+// and waits for a message being delivered.
+func TestShutdown(t *testing.T) {
+	ts := startServer(t, Options{})
+	idle := ts.dial(t)
+	idle.expect("EHLO client.example", 250)
+
+	delivering := make(chan struct{})
+	release := make(chan struct{})
+	ts.recv.answer = func([]byte) (crawl.Received, error) {
+		close(delivering)
+		<-release
+		return crawl.Received{Summary: crawl.Summary{Editions: 1}}, nil
+	}
+	busy := ts.dial(t)
+	busy.expect("EHLO client.example", 250)
+	busy.expect("MAIL FROM:<a@example.org>", 250)
+	busy.expect("RCPT TO:<open@bulletins.example.gov.uk>", 250)
+	busy.expect("DATA", 354)
+	busy.send("Subject: s\r\n\r\n<p>x</p>\r\n.\r\n")
+	<-delivering
+
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), hangLimit)
+		defer cancel()
+		done <- ts.Shutdown(ctx)
+	}()
+	if !idle.closed() {
+		t.Error("idle connection not closed")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Shutdown returned (%v) while a message was being delivered", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+	if _, rec := ts.rec.last(); rec.Outcome != "indexed" {
+		t.Errorf("the message being delivered was not finished: %+v", rec)
+	}
+	if c, err := net.Dial("tcp", ts.addr); err == nil {
+		c.Close()
+		t.Error("still accepting connections after Shutdown")
 	}
 }
