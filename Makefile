@@ -1,8 +1,13 @@
-# The two commands a fresh machine needs: `make run` and `make test`.
-.PHONY: run test build bench fuzz
+# The two commands a fresh machine needs: `make run` and `make test`; and
+# `make demo` to see bulletin with data, offline.
+.PHONY: run test demo build bench fuzz
 
 run:
 	go run ./cmd/bulletin serve
+
+# A generated archive, served on loopback, crawled and served by bulletin.
+demo:
+	go run ./cmd/bulletin demo
 
 test:
 	scripts/test.sh

@@ -63,11 +63,18 @@ type Config struct {
 	// offers; both or neither.
 	SMTPTLSCert string `toml:"smtp_tls_cert"`
 	SMTPTLSKey  string `toml:"smtp_tls_key"`
+	// RetryBackoff is the wait before serve tries again a crawl that failed
+	// because a host did not answer; it doubles with each failure in a row,
+	// up to 30 minutes. Default one minute.
+	RetryBackoff Duration `toml:"retry_backoff"`
 }
 
 // DefaultSMTPMaxSize is the default smtp_max_size: GovDelivery bulletins
 // are a few hundred KiB; a message with images inline may be a few MiB.
 const DefaultSMTPMaxSize ByteSize = 10 << 20
+
+// DefaultRetryBackoff is retry_backoff's default.
+const DefaultRetryBackoff = time.Minute
 
 // MinAdminTokenLen is the shortest admin_token accepted.
 const MinAdminTokenLen = 16
@@ -244,6 +251,12 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			if err := f.Addr().Interface().(*ByteSize).UnmarshalText([]byte(val)); err != nil {
 				return &Error{File: env, Key: key, Msg: err.Error()}
 			}
+		case Duration:
+			var d Duration
+			if err := d.UnmarshalText([]byte(val)); err != nil {
+				return &Error{File: env, Key: key, Msg: err.Error()}
+			}
+			f.Set(reflect.ValueOf(d))
 		default:
 			return &Error{File: env, Key: key, Msg: "cannot be set from the environment; use the config file"}
 		}
@@ -271,6 +284,9 @@ func (c *Config) validate() error {
 		return bad("base_url", "%v", err)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.RetryBackoff.Duration == 0 {
+		c.RetryBackoff.Duration = DefaultRetryBackoff
+	}
 	c.AdminToken = strings.TrimSpace(c.AdminToken)
 	if c.AdminToken != "" && len(c.AdminToken) < MinAdminTokenLen {
 		// The message must not repeat the token.

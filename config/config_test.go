@@ -36,20 +36,25 @@ func TestShipped(t *testing.T) {
 	if s.Location.String() != "Europe/London" || s.Delay != time.Second {
 		t.Errorf("source defaults: %v %v", s.Location, s.Delay)
 	}
+	if c.RetryBackoff.Duration != time.Minute {
+		t.Errorf("retry_backoff default = %v, want 1m", c.RetryBackoff)
+	}
 }
 
 func TestEnvOverrides(t *testing.T) {
 	env := map[string]string{"BULLETIN_LISTEN": "0.0.0.0:9000", "BULLETIN_DATA_DIR": "/var/lib/bulletin",
-		"BULLETIN_TRUST_PROXY": "true", "BULLETIN_FRAME_ANCESTORS": "'self', https://*.intranet.example"}
+		"BULLETIN_TRUST_PROXY": "true", "BULLETIN_FRAME_ANCESTORS": "'self', https://*.intranet.example",
+		"BULLETIN_RETRY_BACKOFF": "90s"}
 	c, err := Shipped(func(k string) string { return env[k] })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.Listen != "0.0.0.0:9000" || c.DataDir != "/var/lib/bulletin" || c.BaseURL != "http://0.0.0.0:9000" ||
-		!c.TrustProxy || strings.Join(c.FrameAncestors, " ") != "'self' https://*.intranet.example" {
+		!c.TrustProxy || strings.Join(c.FrameAncestors, " ") != "'self' https://*.intranet.example" ||
+		c.RetryBackoff.Duration != 90*time.Second {
 		t.Errorf("overrides not applied: %+v", c)
 	}
-	for _, bad := range []map[string]string{{"BULLETIN_TRUST_PROXY": "perhaps"}, {"BULLETIN_SOURCE": "x"}} {
+	for _, bad := range []map[string]string{{"BULLETIN_TRUST_PROXY": "perhaps"}, {"BULLETIN_SOURCE": "x"}, {"BULLETIN_RETRY_BACKOFF": "soon"}} {
 		if _, err := Shipped(func(k string) string { return bad[k] }); err == nil {
 			t.Errorf("env %v accepted", bad)
 		}
@@ -75,6 +80,7 @@ func TestErrors(t *testing.T) {
 		{"bad match", src + "match = \"(\"\n", "source[s].match", "invalid regular expression"},
 		{"bad timezone", src + "timezone = \"Mars/Olympus\"\n", "source[s].timezone", "unknown time zone"},
 		{"bad delay", src + "delay = \"soon\"\n", "delay", "duration"},
+		{"bad retry_backoff", "retry_backoff = \"-1m\"\n" + src, "retry_backoff", "negative"},
 		{"relative edition", strings.Replace(src, "https://example.org/b/1", "/b/1", 1), "source[s].editions[0]", "absolute"},
 		{"bad selector", src + "[source.selectors]\nitem = \"div[\"\n", "source[s].selectors.item", "invalid CSS selector"},
 		{"org without name", "[[org]]\naliases = [\"x\"]\n" + src, "org[0].name", "missing"},

@@ -24,7 +24,8 @@ func TestUsageAndErrors(t *testing.T) {
 		stderr string
 		stdout string
 	}{
-		{"help", []string{"help"}, 2, "", "Usage: bulletin"},
+		{"help", []string{"help"}, 0, "", "Usage: bulletin"},
+		{"--help", []string{"--help"}, 0, "", "Usage: bulletin"},
 		{"no command", nil, 2, "Usage: bulletin", ""},
 		{"unknown flag", []string{"--frobnicate", "crawl"}, 2, "flag provided but not defined", ""},
 		{"unknown sub-command flag", []string{"crawl", "--frobnicate"}, 2, "Usage: bulletin", ""},
@@ -98,4 +99,40 @@ delay = "0s"
 		t.Errorf("unknown source: %d %s", code, body)
 	}
 	stop()
+}
+
+// TestCommandHelp: every command the usage lists answers --help (and
+// `help COMMAND`) with its own usage on stdout and exit 0.
+func TestCommandHelp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	e := &env{t: t, bin: binary(t)}
+	usage, _, code := e.runRaw("help")
+	if code != 0 {
+		t.Fatalf("help: exit %d", code)
+	}
+	// The commands are the first words of the lines of the "Commands:" block.
+	var cmds []string
+	_, block, _ := strings.Cut(usage, "Commands:\n")
+	block, _, _ = strings.Cut(block, "\n\n")
+	for _, l := range strings.Split(block, "\n") {
+		if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(l, "  ") && !strings.HasPrefix(f[0], "[") && f[0] != "help" {
+			cmds = append(cmds, f[0])
+		}
+	}
+	if len(cmds) < 10 {
+		t.Fatalf("found only %q in the usage:\n%s", cmds, usage)
+	}
+	for _, cmd := range cmds {
+		for _, args := range [][]string{{cmd, "--help"}, {cmd, "-h"}, {"help", cmd}} {
+			t.Run(strings.Join(args, " "), func(t *testing.T) {
+				out, errs, code := e.runRaw(args...)
+				if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage: bulletin [--config FILE] [--log-format text|json] "+cmd) ||
+					!strings.Contains(out, "Flags:\n") || !strings.Contains(out, "-config") {
+					t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+				}
+			})
+		}
+	}
 }

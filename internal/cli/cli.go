@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 
 	"github.com/lga-digital/bulletin/config"
@@ -37,12 +38,17 @@ Commands:
         [--source ID]    (needed when the config has several sources)
   search QUERY [--json]  search the index; same language as /api/search
         [--source ID] [--sort relevance|date] [--page N] [--size N]
+  demo [--listen ADDR]   try bulletin offline: a generated archive, crawled and served
+        [--editions N]
   config check           validate the config and print the effective values (secrets masked)
   healthcheck            exit 0 if the server at the configured address is healthy
   gen-corpus --out DIR   write a generated GovDelivery-like archive for benchmarks
         [--editions N] [--seed S] [--serve ADDR]
   version                print the version
-  help                   print this help
+  help [COMMAND]         print this help, or a command's
+
+While serve runs it holds the index: search and crawl then go through its API
+(and say so). Every command answers --help.
 
 Global flags (also accepted after the command):
   --config FILE          config file (default $BULLETIN_CONFIG, else config/bulletin.toml,
@@ -62,6 +68,83 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// reported is an error the command has already told the user about: Main
+// exits with failure without printing it again.
+type reported struct{ err error }
+
+func (e reported) Error() string { return e.err.Error() }
+func (e reported) Unwrap() error { return e.err }
+
+// helpRequest is a command's answer to --help: its usage, for stdout.
+type helpRequest struct{ text string }
+
+func (h *helpRequest) Error() string { return "help requested" }
+
+// commandHelp is each command's synopsis and what it does, for --help.
+var commandHelp = map[string]string{
+	"serve": `serve
+
+Serve feeds, search and the API on the configured listen address; crawl each
+source on its schedule, at start-up when the index is empty, and again with
+backoff (retry_backoff, doubling up to 30 minutes) after a crawl that failed
+because a host did not answer. Stops gracefully on SIGINT or SIGTERM.`,
+	"crawl": `crawl [--source ID] [--refetch] [--max-new N]
+
+Crawl every source (or one) once and print a summary table; exit 1 if a
+source failed. Pages that robots.txt disallows are skipped with a warning.
+While serve runs, the crawl runs in the server (through POST /api/crawl,
+with the token serve leaves in data_dir/serve.json) and this command waits
+for it and prints its summary.`,
+	"reindex": `reindex
+
+Rebuild the search index from the kept pages, with no network. Needs the
+index to itself: stop serve first.`,
+	"import": `import [--source ID] FILE...
+
+Add saved .html pages or .eml e-mails of a bulletin; importing a file again
+changes nothing.`,
+	"search": `search [--json] [--source ID] [--sort relevance|date] [--page N] [--size N] QUERY...
+
+Search; the same results as /api/search, as a table or as JSON. A word such
+as -webinar is a query word; after -- every argument is. While serve runs,
+the search goes through its /api/search, and the output says so. With
+--json an error is a JSON object {"error": …, "pos": …} too.`,
+	"demo": `demo [--listen ADDR] [--editions N] [--seed S] [--dir DIR]
+
+Try bulletin offline: generate a GovDelivery-like archive, serve it on
+loopback, crawl it and serve bulletin on it at ADDR (default
+127.0.0.1:8080), printing the address to open. Ctrl-C stops both; the
+data stays in DIR (default: a temporary directory, removed on exit).`,
+	"config": `config check
+
+Validate the config and print the effective values (after defaults and
+BULLETIN_* overrides), secrets masked.`,
+	"healthcheck": `healthcheck [--timeout D]
+
+Exit 0 when the server at the configured listen address answers /healthz.`,
+	"gen-corpus": `gen-corpus --out DIR [--editions N] [--seed S] [--per-page N] [--feed-items N] [--serve ADDR]
+
+Write a generated GovDelivery-like archive (a site directory) for benchmarks
+and offline trials; with --serve, serve it until interrupted.`,
+	"version": `version
+
+Print the module version and the VCS revision.`,
+}
+
+// help renders a command's usage: its synopsis, what it does, its flags.
+func help(fs *flag.FlagSet) *helpRequest {
+	var b strings.Builder
+	text, ok := commandHelp[fs.Name()]
+	if !ok {
+		text = fs.Name()
+	}
+	fmt.Fprintf(&b, "Usage: bulletin [--config FILE] [--log-format text|json] %s\n\nFlags:\n", text)
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	fs.SetOutput(io.Discard)
+	return &helpRequest{text: b.String()}
+}
+
 // app is one invocation of the CLI.
 type app struct {
 	stdout, stderr io.Writer
@@ -78,6 +161,10 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 	a := &app{stdout: stdout, stderr: stderr, getenv: getenv}
 	global := a.flags("bulletin")
 	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		}
 		return a.usageExit(err)
 	}
 	rest := global.Args()
@@ -96,10 +183,15 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 		"gen-corpus":  a.genCorpus,
 		"search":      a.search,
 		"version":     a.version,
+		"demo":        a.demo,
 	}
 	if cmd == "help" || cmd == "-h" || cmd == "--help" {
-		fmt.Fprint(stdout, usage)
-		return exitUsage
+		if len(cmdArgs) > 0 && commands[cmdArgs[0]] != nil {
+			cmd, cmdArgs = cmdArgs[0], []string{"--help"}
+		} else {
+			fmt.Fprint(stdout, usage)
+			return exitOK
+		}
 	}
 	run, ok := commands[cmd]
 	if !ok {
@@ -115,11 +207,17 @@ func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) i
 	}()
 	err := run(ctx, cmdArgs)
 	var ue *usageError
+	var hr *helpRequest
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.As(err, &hr):
+		fmt.Fprint(stdout, hr.text)
+		return exitOK
 	case errors.As(err, &ue), errors.Is(err, flag.ErrHelp):
 		return a.usageExit(err)
+	case errors.As(err, new(reported)):
+		return exitFailure
 	default:
 		if a.log != nil {
 			a.log.Error(err.Error())
@@ -162,7 +260,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
+				return nil, help(fs)
 			}
 			return nil, &usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 		}
@@ -189,13 +287,8 @@ func parseNoArgs(fs *flag.FlagSet, args []string) error {
 
 // setup loads the config and the logger.
 func (a *app) setup() (*config.Config, error) {
-	switch a.logFormat {
-	case "", "text":
-		a.log = slog.New(slog.NewTextHandler(a.stderr, nil))
-	case "json":
-		a.log = slog.New(slog.NewJSONHandler(a.stderr, nil))
-	default:
-		return nil, &usageError{fmt.Sprintf("--log-format must be text or json, got %q", a.logFormat)}
+	if err := a.setupLog(); err != nil {
+		return nil, err
 	}
 	cfg, err := a.loadConfig()
 	if err != nil {
@@ -203,6 +296,19 @@ func (a *app) setup() (*config.Config, error) {
 	}
 	a.orgs = cfg.Orgs
 	return cfg, nil
+}
+
+// setupLog makes the logger of --log-format, on stderr.
+func (a *app) setupLog() error {
+	switch a.logFormat {
+	case "", "text":
+		a.log = slog.New(slog.NewTextHandler(a.stderr, nil))
+	case "json":
+		a.log = slog.New(slog.NewJSONHandler(a.stderr, nil))
+	default:
+		return &usageError{fmt.Sprintf("--log-format must be text or json, got %q", a.logFormat)}
+	}
+	return nil
 }
 
 // loadConfig reads --config, else $BULLETIN_CONFIG, else config/bulletin.toml,

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,6 +57,9 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 		return err
 	}
 	st, idx, err := a.stores(cfg)
+	if errors.Is(err, index.ErrLocked) {
+		return a.crawlRemote(ctx, cfg, srcs, crawl.Options{Refetch: *refetch, MaxNew: *maxNewFlag}, err)
+	}
 	if err != nil {
 		return err
 	}
@@ -95,10 +101,10 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 
 func printSummaries(w interface{ Write([]byte) (int, error) }, sums []crawl.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tDISCOVERED\tFETCHED\tEDITIONS\tITEMS\tSKIPPED\tFAILED\tTIME")
+	fmt.Fprintln(tw, "SOURCE\tDISCOVERED\tFETCHED\tEDITIONS\tITEMS\tSKIPPED\tDISALLOWED\tFAILED\tDEFERRED\tTIME")
 	for _, s := range sums {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", s.Source, s.Discovered, s.Fetched, s.Editions, s.Items,
-			s.Skipped, s.Failed, s.Duration.Round(time.Millisecond))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", s.Source, s.Discovered, s.Fetched, s.Editions, s.Items,
+			s.Skipped, s.Disallowed, s.Failed, s.Deferred, s.Duration.Round(time.Millisecond))
 	}
 	tw.Flush()
 }
@@ -256,45 +262,110 @@ func (a *app) search(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *size < 1 || *size > 100 || *page < 1 {
-		return &usageError{"--size must be 1 to 100 and --page at least 1"}
-	}
-	if *sort != "" && *sort != "relevance" && *sort != "date" {
-		return &usageError{fmt.Sprintf("--sort must be relevance or date, got %q", *sort)}
-	}
-	cfg, err := a.setup()
-	if err != nil {
-		return err
-	}
-	if *src != "" {
-		if _, err := sources(cfg, *src); err != nil {
-			return err
-		}
-	}
-	idx, err := a.openIndex(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer idx.Close()
 	q := strings.Join(rest, " ")
-	req := index.Request{Query: q, Source: *src, Sort: *sort, Page: *page, Size: *size, Facets: *asJSON, Highlight: true}
-	res, err := idx.Search(ctx, req)
+	resp, via, err := a.runSearch(ctx, q, *src, *sort, *page, *size, *asJSON)
 	if err != nil {
-		var se *index.SyntaxError
-		if errors.As(err, &se) && se.Pos <= len(q) {
-			// The caret goes to stderr as it is: a log line would escape its newlines.
-			fmt.Fprintf(a.stderr, "bulletin: invalid query: %s\n  %s\n  %s^\n", se.Msg, q, strings.Repeat(" ", utf8.RuneCountInString(q[:se.Pos])))
-			return fmt.Errorf("invalid query: %w", se)
-		}
-		return err
+		return a.searchFailed(err, q, *asJSON)
 	}
-	resp := server.NewSearchResponse(req, res)
 	if *asJSON {
+		if via != "" {
+			fmt.Fprintf(a.stderr, "bulletin: searched %s\n", via)
+		}
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(resp)
 	}
-	tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+	printSearch(a.stdout, resp)
+	if via != "" {
+		fmt.Fprintf(a.stdout, "(searched %s)\n", via)
+	}
+	return nil
+}
+
+// runSearch searches the index, or through the running server's API when
+// `bulletin serve` holds the index; via says which server it asked ("" for
+// the index itself).
+func (a *app) runSearch(ctx context.Context, q, src, sort string, page, size int, facets bool) (server.SearchResponse, string, error) {
+	if size < 1 || size > 100 || page < 1 {
+		return server.SearchResponse{}, "", &usageError{"--size must be 1 to 100 and --page at least 1"}
+	}
+	if sort != "" && sort != "relevance" && sort != "date" {
+		return server.SearchResponse{}, "", &usageError{fmt.Sprintf("--sort must be relevance or date, got %q", sort)}
+	}
+	cfg, err := a.setup()
+	if err != nil {
+		return server.SearchResponse{}, "", err
+	}
+	if src != "" {
+		if _, err := sources(cfg, src); err != nil {
+			return server.SearchResponse{}, "", err
+		}
+	}
+	idx, err := a.openIndex(ctx, cfg)
+	if errors.Is(err, index.ErrLocked) {
+		r, ferr := a.findServer(cfg)
+		if ferr != nil || r == nil {
+			return server.SearchResponse{}, "", cmp.Or(ferr, err)
+		}
+		resp, err := r.search(ctx, q, src, sort, page, size)
+		resp.Links = nil // as the index's own answer: the server alone knows its links
+		return resp, "through the running server at " + r.url + " (it holds the index)", err
+	}
+	if err != nil {
+		return server.SearchResponse{}, "", err
+	}
+	defer idx.Close()
+	req := index.Request{Query: q, Source: src, Sort: sort, Page: page, Size: size, Facets: facets, Highlight: true}
+	res, err := idx.Search(ctx, req)
+	if err != nil {
+		return server.SearchResponse{}, "", err
+	}
+	return server.NewSearchResponse(req, res), "", nil
+}
+
+// searchFailed reports a failed search once: as a JSON error object on
+// stdout with --json (what /api/search answers), and on stderr for people,
+// with a caret under a query syntax error.
+func (a *app) searchFailed(err error, q string, asJSON bool) error {
+	msg, pos := err.Error(), -1
+	var se *index.SyntaxError
+	var ae *apiError
+	switch {
+	case errors.As(err, &se):
+		msg, pos = "invalid query: "+se.Error(), se.Pos
+	case errors.As(err, &ae):
+		if ae.Pos != nil {
+			pos = *ae.Pos
+		}
+	}
+	if asJSON {
+		body := struct {
+			Error string `json:"error"`
+			Pos   *int   `json:"pos,omitempty"`
+		}{Error: msg}
+		if pos >= 0 {
+			body.Pos = &pos
+		}
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(body)
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return err // printed with the usage
+	}
+	if pos >= 0 && pos <= len(q) {
+		// The caret goes to stderr as it is: a log line would escape its newlines.
+		fmt.Fprintf(a.stderr, "bulletin: %s\n  %s\n  %s^\n", msg, q, strings.Repeat(" ", utf8.RuneCountInString(q[:pos])))
+	} else {
+		fmt.Fprintf(a.stderr, "bulletin: %s\n", msg)
+	}
+	return reported{err}
+}
+
+// printSearch writes a search response as tables.
+func printSearch(w io.Writer, resp server.SearchResponse) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATE\tNO.\tSECTION\tTITLE\tID")
 	for _, h := range resp.Hits {
 		num := "-"
@@ -304,10 +375,10 @@ func (a *app) search(ctx context.Context, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.Published.Format("2006-01-02"), num, clip(h.Section, 24), clip(h.Title, 70), h.ID)
 	}
 	tw.Flush()
-	fmt.Fprintf(a.stdout, "%d result(s); page %d of %d\n", resp.Total, resp.Page, max(1, resp.Pages))
+	fmt.Fprintf(w, "%d result(s); page %d of %d\n", resp.Total, resp.Page, max(1, resp.Pages))
 	if len(resp.Editions) > 0 {
-		fmt.Fprintln(a.stdout, "\nEditions about this:")
-		tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "\nEditions about this:")
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, e := range resp.Editions {
 			num := "-"
 			if e.Number > 0 {
@@ -317,7 +388,6 @@ func (a *app) search(ctx context.Context, args []string) error {
 		}
 		tw.Flush()
 	}
-	return nil
 }
 
 func clip(s string, n int) string {
@@ -340,6 +410,14 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	return a.runServer(ctx, cfg, nil)
+}
+
+// runServer is serve with a loaded config. Its listener is bound before
+// the first crawl starts, so that a port in use fails at once; ready, when
+// set, is told the address once the server is listening and its start-up
+// crawls have started.
+func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url string)) error {
 	st, idx, err := a.stores(cfg)
 	if err != nil {
 		return err
@@ -351,11 +429,12 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	var srv *server.Server // set before the scheduler starts, so every OnDone sees it
 	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
 		return crawlers[src.ID].Run(ctx, src, crawl.Options{MaxNew: src.MaxNew})
-	}, a.log, withOps(cfg, m, schedule.Options{Jitter: 30 * time.Second, OnDone: func(sum crawl.Summary) {
-		if sum.Editions > 0 { // the source changed: drop its cached feeds
-			srv.InvalidateSource(sum.Source)
-		}
-	}}))
+	}, a.log, withOps(cfg, m, schedule.Options{Jitter: 30 * time.Second, RetryBase: cfg.RetryBackoff.Duration,
+		OnDone: func(sum crawl.Summary) {
+			if sum.Editions > 0 { // the source changed: drop its cached feeds
+				srv.InvalidateSource(sum.Source)
+			}
+		}}))
 	if err != nil {
 		return err
 	}
@@ -364,6 +443,18 @@ func (a *app) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	srv.SetMetrics(m)
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
+	// The CLI run beside the server finds it, and may start crawls, through this file.
+	token, removeServeFile, err := writeServeFile(cfg, ln.Addr())
+	if err != nil {
+		return err
+	}
+	defer removeServeFile()
+	srv.SetLocalToken(token)
 	stopMail, err := a.startMail(cfg, crawlers, sched, m)
 	if err != nil {
 		return err
@@ -382,10 +473,15 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	// shutting down begins, so that a load balancer stops sending requests.
 	srv.SetReady(true)
 	go func() { <-ctx.Done(); srv.SetReady(false) }()
-	err = srv.ListenAndServe(ctx, 10*time.Second)
+	if ready != nil {
+		u, _ := localURL(cfg, ln.Addr().String())
+		ready(u)
+	}
+	err = srv.Serve(ctx, ln, 10*time.Second)
 	stopMail()
 	stopCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	sched.Stop(stopCtx)
+	a.log.Info("stopped: crawls ended, index closing")
 	return err
 }

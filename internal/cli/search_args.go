@@ -11,7 +11,7 @@ import (
 // words of the query. Unlike other commands, an argument that starts with
 // "-" but names no flag is a query word, since the query language excludes
 // words with "-" (`bulletin search cyber -webinar`); after "--" every
-// argument is a query word.
+// argument is a query word. -h and --help ask for the usage.
 func parseSearchArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var flags, words []string
 	for i := 0; i < len(args); i++ {
@@ -19,6 +19,9 @@ func parseSearchArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		if a == "--" {
 			words = append(words, args[i+1:]...)
 			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" {
+			return nil, help(fs)
 		}
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		f := fs.Lookup(name)
@@ -34,7 +37,7 @@ func parseSearchArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 	if err := fs.Parse(flags); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+			return nil, help(fs)
 		}
 		return nil, &usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 	}

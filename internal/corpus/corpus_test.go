@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lga-digital/bulletin/internal/corpus"
 	"github.com/lga-digital/bulletin/internal/discover"
@@ -158,6 +160,22 @@ func TestSite(t *testing.T) {
 	cands, err := discover.Feed(body, srv.URL+corpus.FeedPath)
 	if err != nil || len(cands) != 10 {
 		t.Fatalf("feed: %d candidates, %v", len(cands), err)
+	}
+	var feed struct {
+		Items []struct {
+			Link    string `xml:"link"`
+			PubDate string `xml:"pubDate"`
+		} `xml:"channel>item"`
+	}
+	if err := xml.Unmarshal(body, &feed); err != nil {
+		t.Fatal(err)
+	}
+	for i, it := range feed.Items {
+		ed := c.Editions()[i]
+		when, err := time.Parse(time.RFC1123Z, it.PubDate)
+		if err != nil || !when.Equal(ed.Published) || it.Link != srv.URL+ed.Path {
+			t.Errorf("feed item %d: link %q, pubDate %q (%v); want %s at %s", i, it.Link, it.PubDate, err, ed.Path, ed.Published)
+		}
 	}
 	if resp, _ := get(corpus.FeedPath, "If-None-Match", resp.Header.Get("ETag")); resp.StatusCode != http.StatusNotModified {
 		t.Errorf("conditional feed request: %s", resp.Status)

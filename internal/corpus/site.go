@@ -111,8 +111,8 @@ func (c *Corpus) feed() []byte {
 		if i == c.opt.FeedItems {
 			break
 		}
-		fmt.Fprintf(&b, "  <item>\n    <title>%s</title>\n    <link>%s%s</link>\n    <description>%[1]s</description>\n    <pubDate>%s</pubDate>\n    <guid isPermaLink=\"true\">%[2]s%[3]s</guid>\n  </item>\n",
-			esc(ed.Subject), Base, ed.Path, ed.Published.Format(time.RFC1123))
+		fmt.Fprintf(&b, "  <item>\n    <title>%[1]s</title>\n    <link>%[2]s%[3]s</link>\n    <description>%[1]s</description>\n    <pubDate>%[4]s</pubDate>\n    <guid isPermaLink=\"true\">%[2]s%[3]s</guid>\n  </item>\n",
+			esc(ed.Subject), Base, ed.Path, ed.Published.Format(time.RFC1123Z))
 	}
 	b.WriteString("</channel>\n</rss>\n")
 	return b.Bytes()

@@ -129,8 +129,19 @@ type Summary struct {
 	Editions   int           `json:"editions"`   // editions (re)indexed
 	Items      int           `json:"items"`      // items in those editions
 	Skipped    int           `json:"skipped"`    // bulletins of another series
-	Failed     int           `json:"failed"`     // URLs that could not be fetched or parsed
-	Errors     []string      `json:"errors,omitempty"`
+	// Disallowed counts the pages robots.txt forbids us: skipped and
+	// reported, not failures.
+	Disallowed int `json:"disallowed"`
+	// Failed counts the URLs that could not be fetched, parsed or kept; each
+	// has its line in Errors.
+	Failed int `json:"failed"`
+	// Deferred counts the URLs not tried because their host had already
+	// failed at the network level this pass; they wait for the next crawl.
+	Deferred int `json:"deferred"`
+	// Unreachable lists the hosts that failed at the network level this
+	// pass (no answer, or none in time): a crawl worth retrying soon.
+	Unreachable []string `json:"unreachable,omitempty"`
+	Errors      []string `json:"errors,omitempty"`
 	// Unreadable are the snapshots Reindex could not rebuild from, one per
 	// file; each is also counted in Failed and Errors.
 	Unreadable []Unreadable `json:"unreadable,omitempty"`
@@ -143,12 +154,21 @@ type Unreadable struct {
 	Err  string `json:"error"`         // what is wrong
 }
 
-// Err summarises the failures of a pass as one error, or nil.
+// ErrUnreachable is wrapped by the error of a pass that found a host
+// unreachable; the scheduler retries such a crawl with backoff.
+var ErrUnreachable = errors.New("host unreachable")
+
+// Err summarises the failures of a pass as one error, or nil. It wraps
+// ErrUnreachable when a host did not answer.
 func (s *Summary) Err() error {
 	if len(s.Errors) == 0 {
 		return nil
 	}
-	return fmt.Errorf("source %s: %d failure(s); first: %s", s.Source, len(s.Errors), s.Errors[0])
+	err := fmt.Errorf("source %s: %d failure(s); first: %s", s.Source, len(s.Errors), s.Errors[0])
+	if len(s.Unreachable) > 0 {
+		err = fmt.Errorf("%w (%w: %s)", err, ErrUnreachable, strings.Join(s.Unreachable, ", "))
+	}
+	return err
 }
 
 // pass is the state of one Run.
@@ -488,39 +508,54 @@ func (p *pass) request(u, accept string) fetch.Request {
 
 // fetch runs one request. After a network-level failure the host is marked
 // down for the rest of the pass, so an unreachable source costs one log line
-// rather than one per URL.
+// rather than one per URL; its other URLs count as deferred. A page that
+// robots.txt disallows is skipped with a warning: not a failure.
 func (p *pass) fetch(ctx context.Context, req fetch.Request) (*fetch.Response, bool) {
 	host := hostOf(req.URL)
 	if p.down[host] {
-		p.sum.Failed++
+		p.sum.Deferred++
 		return nil, false
 	}
 	resp, err := p.Fetch.Do(ctx, req)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			err = fmt.Errorf("%w (no complete answer within the time cap; abandoned)", err)
-		}
-		p.fail(req.URL, err)
-		var ne net.Error
-		if errors.As(err, &ne) {
-			p.down[host] = true
-			p.Log.Warn("crawl: host unreachable or too slow; its other pages wait for the next crawl",
-				"source", p.src.ID, "host", host)
-		}
+	if err == nil {
+		return resp, true
+	}
+	if errors.Is(err, fetch.ErrDisallowed) {
+		p.sum.Disallowed++
+		p.Log.Warn("crawl: skipped a page that robots.txt disallows", "source", p.src.ID, "url", req.URL)
 		return nil, false
 	}
-	return resp, true
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		err = fmt.Errorf("%w (no complete answer within the time cap; abandoned)", err)
+	}
+	var ne net.Error
+	if ctx.Err() == nil && errors.As(err, &ne) {
+		p.down[host] = true
+		p.sum.Unreachable = append(p.sum.Unreachable, host)
+		p.record(req.URL, err)
+		p.Log.Error("crawl: host unreachable or too slow; its other pages wait for the next crawl",
+			"source", p.src.ID, "host", host, "url", req.URL, "err", err)
+		return nil, false
+	}
+	p.fail(req.URL, err)
+	return nil, false
 }
 
 // fail records and logs one failure, naming the source and the URL.
 func (p *pass) fail(u string, err error) {
+	msg := p.record(u, err)
+	p.Log.Error("crawl: "+msg, "source", p.src.ID, "url", u)
+}
+
+// record counts one failure and keeps its message, which names the URL.
+func (p *pass) record(u string, err error) string {
 	p.sum.Failed++
 	msg := err.Error()
 	if !strings.Contains(msg, u) {
 		msg = u + ": " + msg
 	}
 	p.sum.Errors = append(p.sum.Errors, msg)
-	p.Log.Error("crawl: "+msg, "source", p.src.ID, "url", u)
+	return msg
 }
 
 // unreadable records a snapshot file a reindex cannot use. It is logged

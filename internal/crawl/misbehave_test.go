@@ -2,6 +2,7 @@ package crawl_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -74,10 +75,13 @@ func TestMisbehavingServers(t *testing.T) {
 		// extra config keys; site.test/b/1 is the known edition unless set.
 		config string
 		// wanted outcome
-		editions, failed int
-		errHas           string     // in the summary's first error; "" = no error
-		logs             [][]string // each: parts of one log line
-		check            func(t *testing.T, site, other *host)
+		editions, failed     int
+		deferred, disallowed int        // see crawl.Summary
+		unreachable          bool       // the error wraps crawl.ErrUnreachable
+		errorLines           int        // ERROR lines logged; -1: not checked (default: failed)
+		errHas               string     // in the summary's first error; "" = no error
+		logs                 [][]string // each: parts of one log line
+		check                func(t *testing.T, site, other *host)
 	}{
 		{
 			name:     "429 with Retry-After",
@@ -109,7 +113,7 @@ func TestMisbehavingServers(t *testing.T) {
 			},
 			failed: 1,
 			errHas: "status 500",
-			logs:   [][]string{{`msg="fetch: giving up"`, "status=500", "attempts=2"}, {"level=ERROR", "status 500", "source=s"}},
+			logs:   [][]string{{"level=ERROR", "status 500", "gave up after 2 attempts", "source=s"}},
 		},
 		{
 			name: "hanging body",
@@ -118,13 +122,15 @@ func TestMisbehavingServers(t *testing.T) {
 				site.handle("/b/2", page)
 			},
 			config: `editions = ["http://site.test/b/1", "http://site.test/b/2"]`,
-			// The host counts as down after a time-out: /b/2 is not tried.
-			failed: 2,
-			errHas: "deadline exceeded",
+			// The host counts as down after a time-out: /b/2 is not tried,
+			// and the host costs one line.
+			failed:      1,
+			deferred:    1,
+			unreachable: true,
+			errHas:      "deadline exceeded",
 			logs: [][]string{
-				{`msg="fetch: giving up"`, "url=http://site.test/b/1"},
-				{"level=ERROR", "http://site.test/b/1", "deadline exceeded (no complete answer within the time cap; abandoned)"},
-				{"level=WARN", "host unreachable or too slow", "host=site.test"},
+				{"level=ERROR", "host unreachable or too slow", "host=site.test", "url=http://site.test/b/1",
+					"deadline exceeded", "(gave up after 2 attempts)", "(no complete answer within the time cap; abandoned)"},
 			},
 			check: func(t *testing.T, site, _ *host) {
 				if n := site.hitsOf("/b/2"); n != 0 {
@@ -133,11 +139,12 @@ func TestMisbehavingServers(t *testing.T) {
 			},
 		},
 		{
-			name:   "no answer at all",
-			setup:  func(site, _ *host) { site.handle("/b/1", silent) },
-			failed: 1,
-			errHas: "deadline exceeded",
-			logs:   [][]string{{"level=ERROR", "http://site.test/b/1", "deadline exceeded"}},
+			name:        "no answer at all",
+			setup:       func(site, _ *host) { site.handle("/b/1", silent) },
+			failed:      1,
+			unreachable: true,
+			errHas:      "deadline exceeded",
+			logs:        [][]string{{"level=ERROR", "http://site.test/b/1", "deadline exceeded"}},
 		},
 		{
 			name:   "50 MiB body",
@@ -231,10 +238,11 @@ func TestMisbehavingServers(t *testing.T) {
 				site.handle("/b/1", page)
 				site.handle("/b/2", page)
 			},
-			config: `feeds = ["http://site.test/feed.rss"]`,
-			failed: 2,
-			errHas: "disallowed by robots.txt",
-			logs:   [][]string{{"level=ERROR", "http://site.test/b/1", "disallowed by robots.txt"}, {"level=ERROR", "http://site.test/b/2", "disallowed by robots.txt"}},
+			// Skipped and reported, not a failure.
+			config:     `feeds = ["http://site.test/feed.rss"]`,
+			disallowed: 2,
+			logs: [][]string{{"level=WARN", "robots.txt disallows", "url=http://site.test/b/1"},
+				{"level=WARN", "robots.txt disallows", "url=http://site.test/b/2"}},
 			check: func(t *testing.T, site, _ *host) {
 				if n := site.hitsOf("/b/1") + site.hitsOf("/b/2"); n != 0 {
 					t.Errorf("disallowed pages were asked %d times", n)
@@ -279,6 +287,21 @@ func TestMisbehavingServers(t *testing.T) {
 			sum, err := c.Run(ctx, src, crawl.Options{})
 			if sum.Editions != tt.editions || sum.Failed != tt.failed || ix.count() != tt.editions {
 				t.Errorf("editions %d (index %d), failed %d; want %d, %d\nerrors: %q", sum.Editions, ix.count(), sum.Failed, tt.editions, tt.failed, sum.Errors)
+			}
+			if sum.Deferred != tt.deferred || sum.Disallowed != tt.disallowed || len(sum.Errors) != sum.Failed {
+				t.Errorf("deferred %d, disallowed %d, %d errors for %d failed; want %d, %d", sum.Deferred, sum.Disallowed,
+					len(sum.Errors), sum.Failed, tt.deferred, tt.disallowed)
+			}
+			if got := errors.Is(err, crawl.ErrUnreachable); got != tt.unreachable {
+				t.Errorf("errors.Is(err, ErrUnreachable) = %v, want %v (err %v)", got, tt.unreachable, err)
+			}
+			if want := tt.errorLines; want >= 0 {
+				if want == 0 {
+					want = tt.failed
+				}
+				if n := strings.Count(logs.String(), "level=ERROR"); n != want {
+					t.Errorf("%d ERROR lines, want %d:\n%s", n, want, logs.String())
+				}
 			}
 			switch {
 			case tt.errHas == "" && err != nil:

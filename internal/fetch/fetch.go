@@ -321,13 +321,20 @@ func (c *Client) attempts(ctx context.Context, method string, u *url.URL, req Re
 		}
 		retry, status := retryable(ctx, err)
 		if !retry || attempt >= c.opt.Retries {
-			if retry {
-				c.log.Warn("fetch: giving up", "url", u.String(), "status", status, "attempts", attempt+1, "err", err)
+			if retry && attempt > 0 {
+				// The caller logs the error once; it says how hard we tried.
+				err = fmt.Errorf("%w (gave up after %d attempts)", err, attempt+1)
 			}
 			return nil, nil, err
 		}
 		wait := c.backoff(attempt, status, hdr)
-		c.log.Info("fetch: retrying", "url", u.String(), "status", status, "attempt", attempt+1, "wait", wait, "err", err)
+		// A host that answers with an error status is worth a line; a host
+		// that does not answer at all is reported once, by the caller.
+		level := slog.LevelInfo
+		if status == 0 {
+			level = slog.LevelDebug
+		}
+		c.log.Log(ctx, level, "fetch: retrying", "url", u.String(), "status", status, "attempt", attempt+1, "wait", wait, "err", err)
 		if err := c.sleep(ctx, wait); err != nil {
 			return nil, nil, fmt.Errorf("fetch %s: %w", u, err)
 		}

@@ -159,23 +159,31 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// TestRetryAndGiveUpAreLogged: each retry of a host that answers with an
+// error status is an info line; giving up is not logged here (the caller
+// reports the error once) but the error says how many attempts were made.
 func TestRetryAndGiveUpAreLogged(t *testing.T) {
 	s := newSite(t, map[string]http.HandlerFunc{"/down": sequence([]int{500}, nil)})
 	var logs syncBuffer
 	c := fetch.New(fast(func(o *fetch.Options) {
 		o.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}))
-	if _, err := c.Do(t.Context(), fetch.Request{URL: s.URL + "/down", AllowPrivate: true}); err == nil {
-		t.Fatal("want an error")
+	_, err := c.Do(t.Context(), fetch.Request{URL: s.URL + "/down", AllowPrivate: true})
+	var se *fetch.StatusError
+	if err == nil || !errors.As(err, &se) || se.Code != 500 || !strings.Contains(err.Error(), "gave up after 3 attempts") {
+		t.Fatalf("err = %v, want a status 500 that gave up after 3 attempts", err)
 	}
 	out := logs.String()
-	for _, want := range []string{`"msg":"fetch: retrying"`, `"msg":"fetch: giving up"`, `"status":500`, `"url":"` + s.URL + `/down"`} {
+	for _, want := range []string{`"msg":"fetch: retrying"`, `"status":500`, `"url":"` + s.URL + `/down"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %s:\n%s", want, out)
 		}
 	}
 	if n := strings.Count(out, "fetch: retrying"); n != 2 {
 		t.Errorf("%d retries logged, want 2", n)
+	}
+	if strings.Contains(out, "WARN") || strings.Contains(out, "ERROR") {
+		t.Errorf("the client logged the failure itself:\n%s", out)
 	}
 }
 

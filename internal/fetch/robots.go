@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"time"
@@ -68,7 +69,13 @@ func (c *Client) fetchRobots(ctx context.Context, page *url.URL, req Request) (r
 		case errors.As(err, &se) && se.Code >= 400 && se.Code < 500:
 			return nil, robotsTTL, nil
 		case err != nil:
-			c.log.Warn("fetch: robots.txt unavailable, allowing all", "url", u.String(), "err", err)
+			// A host that does not answer at all fails the page's own
+			// request next, which the caller reports: one line, not two.
+			level := slog.LevelWarn
+			if se == nil {
+				level = slog.LevelDebug
+			}
+			c.log.Log(ctx, level, "fetch: robots.txt unavailable, allowing all", "url", u.String(), "err", err)
 			return nil, robotsErrorTTL, nil
 		case next != nil:
 			u = next

@@ -1,7 +1,9 @@
 // Package schedule runs each source's crawl on its cron schedule
 // (github.com/robfig/cron/v3) and on demand, never two crawls of one source
 // at once, and keeps the outcome of each source's last crawl and of the last
-// e-mail it received.
+// e-mail it received. A crawl that failed because a host did not answer
+// (crawl.ErrUnreachable) is tried again with backoff, not left until the next
+// scheduled run.
 //
 // It imports config and crawl (for the Summary type). The CLI and the server
 // import it; the stage packages must not.
@@ -17,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -57,6 +60,11 @@ type Status struct {
 	Schedule    string    `json:"schedule,omitempty"`
 	// LastMail is the last e-mail received for the source, if any.
 	LastMail *Mail `json:"last_mail,omitempty"`
+	// RetryAt is when a crawl that failed for lack of network is tried
+	// again; zero when no retry is pending.
+	RetryAt time.Time `json:"retry_at,omitzero"`
+	// Retries counts the crawls in a row that failed for lack of network.
+	Retries int `json:"retries,omitempty"`
 }
 
 // Outcomes of a received e-mail, as in Mail.Outcome.
@@ -82,6 +90,12 @@ type Mail struct {
 	Items     int       `json:"items"`
 }
 
+// Default backoff of the retries of a crawl that failed for lack of network.
+const (
+	DefaultRetryBase = time.Minute
+	DefaultRetryMax  = 30 * time.Minute
+)
+
 // Scheduler owns the cron runner and the per-source crawl state.
 type Scheduler struct {
 	crawl  CrawlFunc
@@ -99,6 +113,8 @@ type Scheduler struct {
 	onDone   func(crawl.Summary)
 	onFinish func(Status)
 	state    string // file keeping the last outcomes across restarts; "" = none
+
+	retryBase, retryMax time.Duration // 0 base: no retries
 }
 
 type entry struct {
@@ -107,6 +123,7 @@ type entry struct {
 	running bool
 	since   time.Time // start of the crawl under way
 	status  Status
+	retry   *time.Timer // pending retry, if any
 }
 
 // Options configure a Scheduler.
@@ -123,13 +140,30 @@ type Options struct {
 	// across restarts, so that the status page is not blank after one;
 	// "" keeps it in memory only.
 	StatePath string
+	// RetryBase is the wait before the first retry of a crawl that failed
+	// because a host did not answer; each further failure in a row doubles
+	// it, up to RetryMax. Zero means DefaultRetryBase, negative no retries.
+	RetryBase time.Duration
+	// RetryMax caps the wait between retries; zero means DefaultRetryMax.
+	RetryMax time.Duration
 }
 
 // New builds a scheduler for the sources; it validates every schedule.
 func New(sources []config.Source, fn CrawlFunc, log *slog.Logger, opt Options) (*Scheduler, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Scheduler{crawl: fn, log: log, jitter: opt.Jitter, onDone: opt.OnDone, onFinish: opt.OnFinish,
-		state: opt.StatePath, ctx: ctx, cancel: cancel, cron: cron.New(), sources: map[string]*entry{}}
+		state: opt.StatePath, ctx: ctx, cancel: cancel, cron: cron.New(), sources: map[string]*entry{},
+		retryBase: opt.RetryBase, retryMax: opt.RetryMax}
+	switch {
+	case s.retryBase == 0:
+		s.retryBase = DefaultRetryBase
+	case s.retryBase < 0:
+		s.retryBase = 0
+	}
+	if s.retryMax <= 0 {
+		s.retryMax = DefaultRetryMax
+	}
+	s.retryMax = max(s.retryMax, s.retryBase)
 	parser := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 	for i := range sources {
 		src := &sources[i]
@@ -239,6 +273,11 @@ func (s *Scheduler) Start() { s.cron.Start() }
 func (s *Scheduler) Stop(ctx context.Context) {
 	<-s.cron.Stop().Done()
 	s.cancel()
+	s.mu.Lock()
+	for _, e := range s.sources {
+		s.cancelRetry(e)
+	}
+	s.mu.Unlock()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
 	select {
@@ -280,6 +319,7 @@ func (s *Scheduler) Run(id string) error {
 	}
 	e.running = true
 	e.since = time.Now()
+	s.cancelRetry(e) // this crawl's outcome decides whether to retry
 	s.wg.Add(1)
 	s.mu.Unlock()
 	go func() {
@@ -320,12 +360,51 @@ func (s *Scheduler) runOne(e *entry) {
 	st := s.record(e, sum, outcome, err)
 	s.log.Info("schedule: crawl finished", "source", e.src.ID, "outcome", outcome, "fetched", sum.Fetched,
 		"editions", sum.Editions, "items", sum.Items, "duration", sum.Duration.Round(time.Millisecond))
+	if wait, ok := s.planRetry(e, err); ok {
+		st = s.Status()[slices.Index(s.order, e.src.ID)]
+		s.log.Info("schedule: a host did not answer; trying again later", "source", e.src.ID, "in", wait,
+			"at", st.RetryAt.Format(time.RFC3339), "retry", st.Retries)
+	}
 	if s.onDone != nil {
 		s.onDone(sum)
 	}
 	if s.onFinish != nil {
 		s.onFinish(st)
 	}
+}
+
+// planRetry arranges another crawl of e after a backoff when err says a
+// host did not answer, and forgets earlier retries otherwise. It reports
+// the wait when it planned one.
+func (s *Scheduler) planRetry(e *entry, err error) (time.Duration, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.retryBase <= 0 || !errors.Is(err, crawl.ErrUnreachable) || s.ctx.Err() != nil {
+		e.status.Retries = 0
+		return 0, false
+	}
+	wait := s.retryMax
+	if n := e.status.Retries; n < 30 {
+		wait = min(s.retryBase<<n, s.retryMax)
+	}
+	e.status.Retries++
+	e.status.RetryAt = time.Now().Add(wait)
+	id := e.src.ID
+	e.retry = time.AfterFunc(wait, func() {
+		if err := s.Run(id); err != nil && !errors.Is(err, ErrRunning) && s.ctx.Err() == nil {
+			s.log.Error("schedule: retry: "+err.Error(), "source", id)
+		}
+	})
+	return wait, true
+}
+
+// cancelRetry stops e's pending retry, if any. The caller holds s.mu.
+func (s *Scheduler) cancelRetry(e *entry) {
+	if e.retry != nil {
+		e.retry.Stop()
+		e.retry = nil
+	}
+	e.status.RetryAt = time.Time{}
 }
 
 // Record keeps the outcome of a crawl run outside the scheduler (by

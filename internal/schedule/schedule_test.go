@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -241,5 +242,77 @@ func TestRecordMail(t *testing.T) {
 	defer again.Stop(context.Background())
 	if got := again.Status()[0]; got.LastMail == nil || !got.LastMail.Received.Equal(m.Received) || got.LastMail.URL != m.URL {
 		t.Errorf("after restart: %+v", got.LastMail)
+	}
+}
+
+// TestRetryAfterUnreachable: a crawl that failed because a host did not
+// answer is tried again after the backoff, which doubles while the host
+// stays away; a success ends the retries, and a failure of another kind
+// plans none.
+func TestRetryAfterUnreachable(t *testing.T) {
+	unreachable := fmt.Errorf("source a: 1 failure(s) (%w: site.test)", crawl.ErrUnreachable)
+	results := make(chan error, 4)
+	results <- unreachable
+	results <- unreachable
+	results <- nil
+	var runs atomic.Int32
+	fn := func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+		runs.Add(1)
+		return crawl.Summary{Source: src.ID}, <-results
+	}
+	s, err := New(sources(t, "@daily"), fn, slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Options{RetryBase: 20 * time.Millisecond, RetryMax: 30 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop(context.Background())
+	if err := s.Run("a"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for runs.Load() < 3 || s.Status()[0].Running {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d crawls; status %+v", runs.Load(), s.Status()[0])
+		}
+		time.Sleep(time.Millisecond)
+	}
+	st := s.Status()[0]
+	if st.Outcome != OutcomeOK || st.Retries != 0 || !st.RetryAt.IsZero() || runs.Load() != 3 {
+		t.Errorf("after the host came back: %+v, %d crawls", st, runs.Load())
+	}
+	// Another kind of failure is not retried.
+	results <- errors.New("source a: 1 failure(s); first: status 404")
+	if err := s.Run("a"); err != nil {
+		t.Fatal(err)
+	}
+	st = waitIdle(t, s)
+	if st.Outcome != OutcomeFailed || st.Retries != 0 || !st.RetryAt.IsZero() {
+		t.Errorf("after a 404: %+v", st)
+	}
+}
+
+// TestRetryWaitsAndStops: the retry is planned for base later and shows in
+// the status; stopping the scheduler cancels it.
+func TestRetryWaitsAndStops(t *testing.T) {
+	var runs atomic.Int32
+	fn := func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+		runs.Add(1)
+		return crawl.Summary{Source: src.ID}, fmt.Errorf("x: %w", crawl.ErrUnreachable)
+	}
+	s, err := New(sources(t, "@daily"), fn, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{RetryBase: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := time.Now()
+	if err := s.Run("a"); err != nil {
+		t.Fatal(err)
+	}
+	st := waitIdle(t, s)
+	if st.Retries != 1 || st.RetryAt.Before(before.Add(time.Hour)) {
+		t.Errorf("status after a failure for lack of network: %+v", st)
+	}
+	s.Stop(context.Background())
+	if st := s.Status()[0]; !st.RetryAt.IsZero() || runs.Load() != 1 {
+		t.Errorf("after Stop: %+v, %d crawls", st, runs.Load())
 	}
 }

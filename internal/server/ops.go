@@ -21,6 +21,10 @@ type opsState struct {
 	// sums in constant time hides the token's length as well as its bytes.
 	tokenSum [sha256.Size]byte
 	hasToken bool
+	// localSum is the SHA-256 of the token serve leaves for the CLI in the
+	// data directory (see SetLocalToken).
+	localSum [sha256.Size]byte
+	hasLocal bool
 }
 
 // crawlRunner is what POST /api/crawl needs of the scheduler.
@@ -42,6 +46,17 @@ func (s *Server) opsRoutes() {
 	s.mux.HandleFunc("POST /api/crawl", s.handle(s.startCrawl))
 	s.mux.HandleFunc("GET /status", s.handle(s.statusPage))
 	s.mux.HandleFunc("GET /api/status", s.handle(s.statusAPI))
+}
+
+// SetLocalToken makes POST /api/crawl accept tok as a bearer token too,
+// even with no admin_token configured: serve writes tok to a file in the
+// data directory that only its user may read, so that `bulletin crawl` run
+// beside the server, which needs that directory anyway, can start crawls
+// through it. Call it before serving.
+func (s *Server) SetLocalToken(tok string) {
+	if tok != "" {
+		s.ops.localSum, s.ops.hasLocal = sha256.Sum256([]byte(tok)), true
+	}
 }
 
 // SetReady says whether the server is ready for traffic: the CLI marks it
@@ -73,10 +88,14 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) error {
 // startCrawl starts a crawl of ?source= now, for a caller with the admin
 // bearer token: 202 when started, 409 when one is already running.
 func (s *Server) startCrawl(w http.ResponseWriter, r *http.Request) error {
-	if !s.ops.hasToken {
-		return notFound("the crawl API is off: set admin_token in the config or BULLETIN_ADMIN_TOKEN")
+	off := notFound("the crawl API is off: set admin_token in the config or BULLETIN_ADMIN_TOKEN")
+	if !s.ops.hasToken && !s.ops.hasLocal {
+		return off
 	}
 	if !s.authorised(r) {
+		if !s.ops.hasToken {
+			return off
+		}
 		// Neither the token sent nor the one configured is logged.
 		s.log.Warn("server: crawl request with a missing or wrong bearer token", "client", s.clientIP(r))
 		w.Header().Set("WWW-Authenticate", `Bearer realm="bulletin"`)
@@ -113,5 +132,7 @@ func (s *Server) authorised(r *http.Request) bool {
 		return false
 	}
 	sum := sha256.Sum256([]byte(strings.TrimSpace(token)))
-	return subtle.ConstantTimeCompare(sum[:], s.ops.tokenSum[:]) == 1
+	admin := s.ops.hasToken && subtle.ConstantTimeCompare(sum[:], s.ops.tokenSum[:]) == 1
+	local := s.ops.hasLocal && subtle.ConstantTimeCompare(sum[:], s.ops.localSum[:]) == 1
+	return admin || local
 }

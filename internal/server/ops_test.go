@@ -148,7 +148,9 @@ func TestReadyz(t *testing.T) {
 func ptr[T any](v T) *T { return &v }
 
 func TestCrawlAPI(t *testing.T) {
+	const localToken = "local-token-for-the-cli-0123456789"
 	bearer := map[string]string{"Authorization": "Bearer " + opsToken}
+	localBearer := map[string]string{"Authorization": "Bearer " + localToken}
 	tests := []struct {
 		name    string
 		token   string // configured
@@ -171,10 +173,18 @@ func TestCrawlAPI(t *testing.T) {
 		{"scheme case-insensitive", opsToken, "POST", "/api/crawl?source=other", map[string]string{"Authorization": "bearer " + opsToken}, false, 202, `"source": "other"`, 1},
 		{"already running", opsToken, "POST", "/api/crawl?source=lga-cdt", bearer, true, 409, "already running", 0},
 		{"GET is not a crawl", opsToken, "GET", "/api/crawl?source=lga-cdt", bearer, false, 404, "error", 0},
+		// serve's token for the CLI (SetLocalToken) works with or without an admin token
+		{"local token alone", "", "POST", "/api/crawl?source=lga-cdt", localBearer, false, 202, `"status": "started"`, 1},
+		{"local token beside the admin token", opsToken, "POST", "/api/crawl?source=lga-cdt", localBearer, false, 202, `"status": "started"`, 1},
+		{"only a local token: still off to others", "", "POST", "/api/crawl?source=lga-cdt", bearer, false, 404, "crawl API is off", 0},
+		{"only a local token: still off without one", "", "POST", "/api/crawl?source=lga-cdt", nil, false, 404, "crawl API is off", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newOpsEnv(t, tt.token, "http://127.0.0.1:8080")
+			if strings.HasPrefix(tt.name, "local") || strings.HasPrefix(tt.name, "only a local") {
+				e.srv.SetLocalToken(localToken)
+			}
 			e.sched.running = tt.running
 			rec := e.do(tt.method, tt.target, tt.hdr)
 			if rec.Code != tt.code || !strings.Contains(rec.Body.String(), tt.body) {
@@ -207,11 +217,13 @@ func TestStatus(t *testing.T) {
 	}
 	started := time.Date(2024, 7, 1, 6, 30, 0, 0, time.UTC) // 07:30 in London (BST)
 	next := time.Date(2024, 7, 2, 6, 30, 0, 0, time.UTC)
+	retry := started.Add(4 * time.Minute)
 	e.sched.status = []schedule.Status{
 		{Source: "lga-cdt", Outcome: schedule.OutcomeFailed, LastErr: "source lga-cdt: 1 failure(s); first: <boom> & co",
-			Next: next, LastSuccess: started.Add(-24 * time.Hour),
+			Next: next, LastSuccess: started.Add(-24 * time.Hour), RetryAt: retry, Retries: 2,
 			Last: &crawl.Summary{Source: "lga-cdt", Started: started, Duration: 2500 * time.Millisecond, Discovered: 9, Fetched: 3,
-				Editions: 2, Items: 31, Failed: 1, Errors: []string{"<boom> & co"}}},
+				Editions: 2, Items: 31, Failed: 1, Deferred: 7, Disallowed: 4, Unreachable: []string{"content.govdelivery.com"},
+				Errors: []string{"<boom> & co"}}},
 		{Source: "other", Running: true, RunningSince: started},
 	}
 
@@ -232,7 +244,8 @@ func TestStatus(t *testing.T) {
 		t.Fatalf("source %+v", a)
 	}
 	if c := a.LastCrawl; !c.Started.Equal(started) || c.DurationSeconds != 2.5 || c.Outcome != "failed" || c.Editions != 2 ||
-		c.Items != 31 || c.Fetched != 3 || c.Failed != 1 || len(c.Errors) != 1 {
+		c.Items != 31 || c.Fetched != 3 || c.Failed != 1 || len(c.Errors) != 1 || c.Deferred != 7 || c.Disallowed != 4 ||
+		len(c.Unreachable) != 1 || !a.RetryAt.Equal(retry) || a.Retries != 2 {
 		t.Errorf("last crawl %+v", c)
 	}
 	if !b.Running || !b.RunningSince.Equal(started) || b.LastCrawl != nil {
@@ -256,11 +269,13 @@ func TestStatus(t *testing.T) {
 		"<td>2.5s</td>",
 		"<td>31</td>",
 		"Running since 1 Jul 2024 07:30 BST",
-		"Other &lt;Bulletin&gt;",                      // escaped
-		"&lt;boom&gt; &amp; co",                       // escaped
-		"1 editions, 2 articles",                      // index per source
-		`<time datetime="2024-07-02T06:30:00Z">2 Jul`, // next run
-		"not scheduled",                               // the source without a schedule
+		"Other &lt;Bulletin&gt;", // escaped
+		"&lt;boom&gt; &amp; co",  // escaped
+		"1 editions, 2 articles", // index per source
+		"<td>1 <span class=\"meta\">(and 7 not tried: host unreachable)</span></td>", // the failure, and the URLs it held up
+		"<td>4</td>", // refused by robots.txt
+		`Retry at <time datetime="2024-07-01T06:34:00Z">1 Jul 2024 07:34 BST</time>`, // the retry comes before the next run
+		"not scheduled", // the source without a schedule
 		"The server is ready",
 		`<html lang="en-GB">`,
 	} {

@@ -88,7 +88,8 @@ const homeLatest = 12
 type homeSource struct {
 	*config.Source
 	Editions []homeEdition
-	Total    int // editions held
+	Total    int    // editions held
+	Note     string // what the crawls did, when a reader should know (see crawlNote)
 	Alts     []alt
 	EdAlts   []alt
 	JSON     string // the source's editions as JSON
@@ -111,7 +112,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		hs := homeSource{Source: src, Total: total,
+		hs := homeSource{Source: src, Total: total, Note: s.crawlNote(src, total),
 			Alts:   s.feedAlts(src.Title, "/feeds/"+src.ID, ""),
 			EdAlts: s.feedAlts(src.Title+" editions", "/feeds/"+src.ID+"/editions", ""),
 			JSON:   s.URL("/api/editions?source=" + src.ID), Events: s.URL("/feeds/" + src.ID + "/events.ics")}

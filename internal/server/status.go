@@ -35,8 +35,12 @@ type SourceStatus struct {
 	LastCrawl    *CrawlStatus `json:"last_crawl,omitempty"`
 	LastSuccess  time.Time    `json:"last_success,omitzero"`
 	LastError    string       `json:"last_error,omitempty"`
-	Editions     int          `json:"editions"` // in the index
-	Items        int          `json:"items"`    // in the index
+	// RetryAt is when a crawl that failed for lack of network is tried
+	// again, Retries how many such failures came in a row.
+	RetryAt  time.Time `json:"retry_at,omitzero"`
+	Retries  int       `json:"retries,omitempty"`
+	Editions int       `json:"editions"` // in the index
+	Items    int       `json:"items"`    // in the index
 	// Mail are the source's addresses; LastMail the last e-mail received
 	// for it and what became of it.
 	Mail     []string       `json:"mail,omitempty"`
@@ -53,7 +57,10 @@ type CrawlStatus struct {
 	Editions        int       `json:"editions"` // editions (re)indexed
 	Items           int       `json:"items"`    // items in them
 	Skipped         int       `json:"skipped"`
-	Failed          int       `json:"failed"`
+	Disallowed      int       `json:"disallowed"` // pages robots.txt forbids: skipped, not failures
+	Failed          int       `json:"failed"`     // URLs that failed, one error each
+	Deferred        int       `json:"deferred"`   // URLs not tried: their host was unreachable
+	Unreachable     []string  `json:"unreachable,omitempty"`
 	Errors          []string  `json:"errors,omitempty"` // the first few
 }
 
@@ -91,10 +98,12 @@ func (s *Server) status(r *http.Request) (StatusResponse, error) {
 			ss.Running, ss.RunningSince, ss.Next = st.Running, st.RunningSince, st.Next
 			ss.LastSuccess, ss.LastError = st.LastSuccess, st.LastErr
 			ss.LastMail = st.LastMail
+			ss.RetryAt, ss.Retries = st.RetryAt, st.Retries
 			if l := st.Last; l != nil {
 				ss.LastCrawl = &CrawlStatus{Started: l.Started, DurationSeconds: l.Duration.Seconds(), Outcome: st.Outcome,
 					Discovered: l.Discovered, Fetched: l.Fetched, Editions: l.Editions, Items: l.Items,
-					Skipped: l.Skipped, Failed: l.Failed, Errors: l.Errors[:min(len(l.Errors), maxStatusErrors)]}
+					Skipped: l.Skipped, Disallowed: l.Disallowed, Failed: l.Failed, Deferred: l.Deferred,
+					Unreachable: l.Unreachable, Errors: l.Errors[:min(len(l.Errors), maxStatusErrors)]}
 			}
 		}
 		resp.Sources = append(resp.Sources, ss)
@@ -120,9 +129,11 @@ type statusRow struct {
 	Problem                       bool   // the last crawl failed
 	Started, StartedISO, Duration string
 	Editions, Items               int // added by the last crawl
-	Fetched, Failed               int
+	Fetched, Failed, Deferred     int
+	Disallowed                    int
 	LastSuccess, LastError        string
 	Next, NextISO                 string
+	Retry                         bool // Next is a retry after a failure for lack of network
 	IndexEditions, IndexItems     int
 	MailTo                        string   // the source's addresses
 	Mail                          *mailRow // the last e-mail received, if any
@@ -160,10 +171,14 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 		if !ss.Next.IsZero() {
 			row.Next, row.NextISO = clock(ss.Next, loc), ss.Next.UTC().Format(time.RFC3339)
 		}
+		if !ss.RetryAt.IsZero() && (ss.Next.IsZero() || ss.RetryAt.Before(ss.Next)) {
+			row.Next, row.NextISO, row.Retry = clock(ss.RetryAt, loc), ss.RetryAt.UTC().Format(time.RFC3339), true
+		}
 		if c := ss.LastCrawl; c != nil {
 			row.Started, row.StartedISO = clock(c.Started, loc), c.Started.UTC().Format(time.RFC3339)
 			row.Duration = (time.Duration(c.DurationSeconds * float64(time.Second))).Round(time.Millisecond).String()
 			row.Editions, row.Items, row.Fetched, row.Failed = c.Editions, c.Items, c.Fetched, c.Failed
+			row.Deferred, row.Disallowed = c.Deferred, c.Disallowed
 			row.State, row.Problem = outcomeText(c.Outcome), c.Outcome != schedule.OutcomeOK
 		}
 		if ss.Running {
