@@ -117,7 +117,8 @@ func TestCommandHelp(t *testing.T) {
 	_, block, _ := strings.Cut(usage, "Commands:\n")
 	block, _, _ = strings.Cut(block, "\n\n")
 	for _, l := range strings.Split(block, "\n") {
-		if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(l, "  ") && !strings.HasPrefix(f[0], "[") && f[0] != "help" {
+		// A command's line is indented by two spaces; its continuation lines by more.
+		if f := strings.Fields(l); len(f) > 0 && strings.HasPrefix(l, "  ") && l[2] != ' ' && f[0] != "help" {
 			cmds = append(cmds, f[0])
 		}
 	}

@@ -87,7 +87,8 @@ var commandHelp = map[string]string{
 Serve feeds, search and the API on the configured listen address; crawl each
 source on its schedule, at start-up when the index is empty, and again with
 backoff (retry_backoff, doubling up to 30 minutes) after a crawl that failed
-because a host did not answer. Stops gracefully on SIGINT or SIGTERM.`,
+because a host did not answer; receive bulletins by e-mail when smtp_listen
+is set. Stops gracefully on SIGINT or SIGTERM.`,
 	"crawl": `crawl [--source ID] [--refetch] [--max-new N]
 
 Crawl every source (or one) once and print a summary table; exit 1 if a
