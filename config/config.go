@@ -131,6 +131,12 @@ type Source struct {
 	// MailDKIM requires a valid DKIM signature of the From: address's
 	// domain (or a parent domain of it).
 	MailDKIM bool `toml:"mail_dkim"`
+	// SignOff are the source's own closing lines (regular expressions,
+	// matched case-insensitively against each line), never article text.
+	SignOff []string `toml:"sign_off"`
+	// Groups are the source's own group headings ("Monthly Highlights"),
+	// added to the parser's built-in ones.
+	Groups []string `toml:"groups"`
 
 	// Derived by validation.
 	MatchRE  *regexp.Regexp `toml:"-"`
@@ -400,6 +406,16 @@ func (c *Config) validate() error {
 				return bad(key+".list_pattern", "invalid regular expression: %v", err)
 			}
 			s.ListRE = re
+		}
+		for j, pat := range s.SignOff {
+			if _, err := regexp.Compile("(?i)" + pat); err != nil {
+				return bad(fmt.Sprintf("%s.sign_off[%d]", key, j), "invalid regular expression: %v", err)
+			}
+		}
+		for j, g := range s.Groups {
+			if strings.TrimSpace(g) == "" {
+				return bad(fmt.Sprintf("%s.groups[%d]", key, j), "empty group name")
+			}
 		}
 		if s.Match != "" {
 			re, err := regexp.Compile(s.Match)

@@ -95,9 +95,11 @@ type Progress struct {
 }
 
 // ParseOptions are the parser options for a source: its profile, its
-// selectors, and the built-in organisations extended by the config's.
+// selectors, its closing lines and group headings, and the built-in
+// organisations extended by the config's.
 func ParseOptions(src *config.Source, orgs []config.Org) parse.Options {
-	opt := parse.Options{Source: src.ID, Profile: src.Profile, Selectors: parse.Selectors(src.Selectors)}
+	opt := parse.Options{Source: src.ID, Profile: src.Profile, Selectors: parse.Selectors(src.Selectors),
+		SignOff: src.SignOff, Groups: src.Groups}
 	if len(orgs) > 0 {
 		all := parse.DefaultOrgs()
 		for _, o := range orgs {

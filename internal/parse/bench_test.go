@@ -32,10 +32,11 @@ func generatedPages(tb testing.TB, n int) (pages []page, size int64) {
 func BenchmarkParseGenerated(b *testing.B) {
 	pages, size := generatedPages(b, 20)
 	b.SetBytes(size)
+	opt := lgaOptions(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, p := range pages {
-			if _, err := parse.Parse(p.body, p.contentType, p.url, parse.Options{Source: "s"}); err != nil {
+			if _, err := parse.Parse(p.body, p.contentType, p.url, opt); err != nil {
 				b.Fatal(err)
 			}
 		}

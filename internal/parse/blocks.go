@@ -24,6 +24,7 @@ const (
 	kindDivider                  // hr, an empty table row, an empty bordered box
 	kindImage                    // inline content with images and no text
 	kindFooter                   // div#mail_footer: everything from here is footer
+	kindDate                     // a line that is only a date ("September 18, 2023")
 )
 
 // block is one unit of content in reading order.
@@ -33,6 +34,22 @@ type block struct {
 	text  string       // plain text; lines separated by "\n"
 	rank  int          // heading rank: 1 (h1) … 6; lower is more prominent
 	elem  string       // element that holds a para (p, td, div, …), for rendering
+	// weak marks a heading that is only bold text (no heading element, no
+	// larger type): it must pass the checks of demoteWeak to stay one.
+	weak bool
+	// lead is set on a paragraph, and on each item of a list, that opens
+	// with a bold run ending in a colon ("<strong>TITLE:</strong> text"):
+	// when that pattern repeats, each is an article (see articles).
+	lead  *lead
+	leads []*lead // a list's items, one per <li>, lead or not
+}
+
+// lead is a paragraph or list item split at its bold opening run.
+type lead struct {
+	title string       // the bold run, without the colon; "" when the item has none
+	head  []*html.Node // the bold run
+	rest  []*html.Node // what follows the colon
+	text  string       // text of rest
 }
 
 // lines returns the block's text lines.
@@ -98,7 +115,7 @@ func (w *walker) container(n *html.Node) {
 	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch {
-		case c.Type == html.ElementNode && (skipAtoms[c.DataAtom] || skipped(c)):
+		case c.Type == html.ElementNode && (skipAtoms[c.DataAtom] || skipped(c) || preheader(c) || footerBox(c)):
 			continue
 		case c.Type == html.ElementNode && attr(c, "id") == "mail_footer":
 			flush()
@@ -129,11 +146,14 @@ func (w *walker) element(n *html.Node) {
 		if text == "" {
 			return
 		}
+		if w.marker(text) {
+			return
+		}
 		w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: childNodes(n), text: oneLine(text),
 			rank: int(n.Data[1] - '0'), elem: n.Data})
 	case atom.Ul, atom.Ol:
 		if t := listText(n); t != "" {
-			w.blocks = append(w.blocks, &block{kind: kindList, nodes: []*html.Node{n}, text: t, elem: n.Data})
+			w.blocks = append(w.blocks, &block{kind: kindList, nodes: []*html.Node{n}, text: t, elem: n.Data, leads: listLeads(n)})
 		}
 	case atom.Table:
 		if isDataTable(n) {
@@ -149,6 +169,13 @@ func (w *walker) element(n *html.Node) {
 				w.divider()
 			}
 			return
+		}
+		if hasClass(n, "govd_header") {
+			// The block editor's heading style, on an element that is no h1–h6.
+			if text := oneLine(inlineText(childNodes(n))); text != "" && len([]rune(text)) <= maxHeadingRunes {
+				w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: childNodes(n), text: text, rank: 1, elem: "h1"})
+				return
+			}
 		}
 		w.container(n)
 	}
@@ -179,8 +206,14 @@ func (w *walker) row(tr *html.Node) {
 	var cells []*html.Node
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type == html.ElementNode && (c.DataAtom == atom.Td || c.DataAtom == atom.Th) && !skipped(c) {
+			if preheader(c) || footerBox(c) {
+				continue
+			}
 			cells = append(cells, c)
 		}
+	}
+	if len(cells) == 0 {
+		return
 	}
 	empty := true
 	for _, c := range cells {
@@ -221,8 +254,19 @@ func (w *walker) run(nodes []*html.Node, parent *html.Node) {
 		}
 		return
 	}
+	if w.marker(text) {
+		return
+	}
+	if isDateLine(text) {
+		w.blocks = append(w.blocks, &block{kind: kindDate, nodes: nodes, text: oneLine(text), elem: elem})
+		return
+	}
 	if rank, ok := headingRun(nodes, parent); ok {
-		w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: nodes, text: oneLine(text), rank: rank, elem: elem})
+		w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: nodes, text: oneLine(text), rank: rank, elem: elem, weak: rank == weakRank})
+		return
+	}
+	if l := splitLead(nodes, parent); l != nil {
+		w.blocks = append(w.blocks, &block{kind: kindPara, nodes: nodes, text: text, elem: elem, lead: l})
 		return
 	}
 	// A bold first line followed by a line break and ordinary text.
@@ -231,7 +275,7 @@ func (w *walker) run(nodes []*html.Node, parent *html.Node) {
 		if rank, ok := headingRun(head, parent); ok {
 			if rt := inlineText(rest); rt != "" {
 				w.blocks = append(w.blocks,
-					&block{kind: kindHeading, nodes: head, text: oneLine(inlineText(head)), rank: rank, elem: elem},
+					&block{kind: kindHeading, nodes: head, text: oneLine(inlineText(head)), rank: rank, elem: elem, weak: rank == weakRank},
 					&block{kind: kindPara, nodes: rest, text: rt, elem: elem})
 				return
 			}
@@ -256,6 +300,9 @@ func firstBreak(nodes []*html.Node) int {
 // Heading detection for runs of inline content.
 const maxHeadingRunes = 200
 
+// weakRank is the rank of a heading that is only bold text.
+const weakRank = 4
+
 // headingRun reports whether an inline run reads as a heading: short, and all
 // its text bold (strong, b, or font-weight) or set larger by inline CSS. The
 // rank says how prominent it is: 2 for ≥ 24px, 3 for ≥ 18px, 4 for bold.
@@ -264,6 +311,12 @@ func headingRun(nodes []*html.Node, parent *html.Node) (int, bool) {
 	if text == "" || len([]rune(text)) > maxHeadingRunes || strings.HasSuffix(text, ":") || !hasLetter(text) {
 		return 0, false
 	}
+	return emphasised(nodes, parent)
+}
+
+// emphasised reports whether all the text of an inline run is bold or set
+// larger, and how prominent the least prominent part is (see headingRun).
+func emphasised(nodes []*html.Node, parent *html.Node) (int, bool) {
 	// The style of the holding cell or paragraph applies to the whole run.
 	inherited := style{}
 	if parent != nil && parent.Type == html.ElementNode {

@@ -99,10 +99,11 @@ func FuzzExtract(f *testing.F) {
 
 func BenchmarkParse(b *testing.B) {
 	pages := fixturePages(b)
+	opt := lgaOptions(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, p := range pages {
-			if _, err := parse.Parse(p.body, p.contentType, p.url, parse.Options{Source: "s"}); err != nil {
+			if _, err := parse.Parse(p.body, p.contentType, p.url, opt); err != nil {
 				b.Fatal(err)
 			}
 		}

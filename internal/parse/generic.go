@@ -71,7 +71,7 @@ func (p *parser) generic(sel Selectors) error {
 	if d := p.doc.Find(dateSel).First(); d.Length() > 0 {
 		p.edition.Published = looseDate(d)
 	}
-	p.dateFromIssueLine()
+	p.fillDate()
 	return nil
 }
 
@@ -93,7 +93,7 @@ func (p *parser) itemsBySelector(body *goquery.Selection, sel Selectors) {
 		var titleNode = t.Get(0)
 		for _, b := range flatten(s.Get(0)) {
 			switch {
-			case b.kind == kindDivider || b.kind == kindImage || b.kind == kindFooter || boilerplate(b):
+			case b.kind == kindDivider || b.kind == kindImage || b.kind == kindFooter || p.boilerplate(b):
 				continue
 			case d.head == nil && (b.text == title || containsNode(b.nodes, titleNode)):
 				d.head = b

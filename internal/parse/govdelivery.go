@@ -10,6 +10,7 @@ import (
 	_ "time/tzdata" // Europe/London must load on hosts without zoneinfo
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 
 	"github.com/lga-digital/bulletin/internal/model"
 )
@@ -32,8 +33,23 @@ func (p *parser) govDelivery() error {
 	}
 	p.layout(flatten(body.Get(0)))
 	p.edition.Published = dateline(p.doc.Find("span.dateline").First().Text())
-	p.dateFromIssueLine()
+	p.fillDate()
 	return nil
+}
+
+// fillDate gives an edition without a dateline the best date it has: the
+// carrier's (a feed item's pubDate, an e-mail's Date), else a lone date line
+// in the body, else the first of the issue line's month.
+func (p *parser) fillDate() {
+	switch {
+	case !p.edition.Published.IsZero():
+	case !p.carrier.Published.IsZero():
+		p.edition.Published = p.carrier.Published.UTC()
+	case !p.bodyDate.IsZero():
+		p.edition.Published = p.bodyDate
+	default:
+		p.dateFromIssueLine()
+	}
 }
 
 // subject is the page subject: h1.bulletin_subject, else <title>.
@@ -107,31 +123,42 @@ var (
 	issueLineRe = regexp.MustCompile(`(?i)\b(` + monthNames + `)\s+(\d{4})\s+No\.?\s*(\d+)\b`)
 	monthYearRe = regexp.MustCompile(`(?i)\b(` + monthNames + `)\s+(\d{4})\b`)
 	monthOnlyRe = regexp.MustCompile(`(?i)^(` + monthNames + `)\s+(\d{4})$`)
-	ordinalRe   = regexp.MustCompile(`(?i)\bwelcome to (?:the|our|this) ([a-z]+(?:[- ][a-z]+)?) (?:edition|issue)\b`)
-	dearRe      = regexp.MustCompile(`(?i)^dear (colleague|colleagues|all|friends|subscriber)\b`)
-	mastheadRe  = regexp.MustCompile(`(?i)\b(bulletin|newsletter|update|briefing)\b`)
+	ordinalRe   = regexp.MustCompile(`(?i)\bwelcome to (?:the|our|this) (\d{1,4}(?:st|nd|rd|th)|[a-z]+(?:[- ][a-z]+){0,4}) (?:edition|issue)\b`)
+	// subjectNumberRe is an edition number at the end of a subject:
+	// "… Bulletin - 52", "… No. 52", "… Issue 52", "… #52".
+	subjectNumberRe = regexp.MustCompile(`(?i)(?:\s[-–—]\s*|\bno\.?\s*|\bnumber\s+|\bissue\s+|\bedition\s+|#)(\d{1,4})\s*$`)
+	// greetingRe opens a letter: "Dear colleague", "Hello everyone",
+	// "Happy Fall, Columbus!", "Good morning".
+	greetingRe = regexp.MustCompile(`(?i)^(?:dear\b|hello\b|hi\b|hey\b|greetings\b|season'?s greetings|good (?:morning|afternoon|evening|day)\b|happy [\p{L}' -]{2,30}[,!])`)
+	mastheadRe = regexp.MustCompile(`(?i)\b(bulletin|newsletter|update|briefing)\b`)
 
 	// boilerplate lines, wherever they are
-	preheaderRe = regexp.MustCompile(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail )?)?(as|in) a web ?page|view this (e-?mail|message) in (your|a) browser|e-?mail not displaying correctly)`)
+	preheaderRe = regexp.MustCompile(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail|message) )?(as|in) a web ?page|view (this (e-?mail|message) )?(in|on) (your|a|the) (web )?browser|view (it )?online|e-?mail not displaying correctly)`)
 	socialRe    = regexp.MustCompile(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`)
-	closingRe   = regexp.MustCompile(`(?i)^(cyber, digital (and|&) technology team\s*:|for more information,? visit our cyber and digital hub|head of programme\s*:|[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$)`)
-	footerRe    = regexp.MustCompile(`(?i)^(did someone forward you this e-?mail|subscriber services|powered by\b|update your subscriptions|this e-?mail was sent to|manage preferences|unsubscribe\b)`)
+	// closingRe is the closing contact line of a team ("Digital Team:
+	// digital@example.gov.uk"); a source's own closing lines come from
+	// Options.SignOff.
+	closingRe = regexp.MustCompile(`(?i)^[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$`)
+	footerRe  = regexp.MustCompile(`(?i)^(did someone forward you this e-?mail|subscriber services|powered by\b|update your subscriptions|this e-?mail was sent to|manage preferences|unsubscribe\b)`)
 
 	// the sign-off: a role line after a name
-	roleRe        = regexp.MustCompile(`(?i)^(head|director|deputy director|assistant director|chief executive|executive director|programme (manager|director|lead)|chair|chairman|chairwoman|policy adviser|senior adviser)\b`)
-	valedictionRe = regexp.MustCompile(`(?i)^(best wishes|kind regards|best regards|warm regards|warmest regards|many thanks|with thanks|thanks|thank you|regards|yours sincerely|yours faithfully|all the best)[,.!]?$`)
+	roleRe        = regexp.MustCompile(`(?i)^(head|director|deputy director|assistant director|chief executive|executive director|programme (manager|director|lead)|chair|chairman|chairwoman|policy adviser|senior adviser|mayor|councilmember|councillor|council member)\b`)
+	valedictionRe = regexp.MustCompile(`(?i)^(best wishes|with best wishes|kind regards|best regards|warm regards|warmest regards|warm wishes|many thanks|with thanks|thanks|thanks again|thank you|regards|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|warmly|cheers|all the best|best|take care|stay safe|with gratitude|in partnership)[,.!]?$`)
 )
 
-// groupNames are headings that gather articles ("Monthly Highlights") rather
-// than start one, when they stand directly above another heading.
-var groupNames = map[string]bool{
-	"monthly highlights": true, "highlights": true, "events": true, "upcoming events": true,
-	"events and webinars": true, "webinars": true, "news": true, "latest news": true, "other news": true,
-	"news and updates": true, "updates": true, "opportunities": true, "funding": true,
-	"funding opportunities": true, "resources": true, "research and resources": true,
-	"surveys": true, "consultations": true, "jobs": true, "vacancies": true, "training": true,
-	"in this issue": true, "and finally": true, "policy": true, "policy updates": true,
-	"programme updates": true, "sector news": true, "government news": true,
+// DefaultGroups are headings that gather articles ("Events", "News") rather
+// than start one, when they stand directly above another heading. A source
+// adds its own with Options.Groups.
+func DefaultGroups() []string {
+	return []string{"Highlights", "Events", "Upcoming events", "Events and webinars", "Webinars",
+		"News", "Latest news", "Other news", "News and updates", "Updates", "Opportunities", "Funding",
+		"Funding opportunities", "Resources", "Surveys", "Consultations", "Jobs", "Vacancies", "Training",
+		"In this issue", "And finally", "Policy", "Policy updates", "Announcements", "Reminders"}
+}
+
+// groupKey is the form group names are compared in.
+func groupKey(s string) string {
+	return strings.ToLower(strings.TrimRight(model.NormaliseTitle(s), " "))
 }
 
 // layout cuts the flattened body into header, editorial and items.
@@ -139,14 +166,38 @@ func (p *parser) layout(blocks []*block) {
 	blocks = cutFooter(blocks)
 	kept := blocks[:0:0]
 	for _, b := range blocks {
-		if b.kind == kindImage || boilerplate(b) {
+		switch {
+		case b.kind == kindImage || p.boilerplate(b):
+			continue
+		case b.kind == kindDate:
+			if p.bodyDate.IsZero() {
+				p.bodyDate = dateLineDay(b.text)
+			}
 			continue
 		}
 		kept = append(kept, b)
 	}
 	start := p.header(kept)
-	rest := p.editorial(kept[start:])
-	p.items = articles(rest)
+	body := demoteWeak(kept[start:])
+	if !p.hasArticles(body) {
+		// No article heading at all: the body is one article, titled by
+		// the subject (see result).
+		var d draft
+		for _, b := range body {
+			if b.kind != kindDivider {
+				d.blocks = append(d.blocks, b)
+			}
+		}
+		if len(d.blocks) > 0 {
+			p.items = []draft{d}
+		}
+		p.number()
+		return
+	}
+	letter, rest := p.letter(body)
+	intro, items := p.articles(rest)
+	p.setEditorial(append(letter, intro...))
+	p.items = items
 	p.number()
 }
 
@@ -164,17 +215,27 @@ func cutFooter(blocks []*block) []*block {
 }
 
 // boilerplate reports blocks that are never content: the preheader, social
-// links, and the closing contact lines.
-func boilerplate(b *block) bool {
+// links, and the closing contact lines (the built-in ones and the source's
+// Options.SignOff).
+func (p *parser) boilerplate(b *block) bool {
 	if b.kind != kindPara && b.kind != kindHeading {
 		return false
 	}
 	for _, l := range b.lines() {
-		if !(preheaderRe.MatchString(l) || socialRe.MatchString(l) || closingRe.MatchString(l)) {
+		if !(preheaderRe.MatchString(l) || socialRe.MatchString(l) || closingRe.MatchString(l) || p.signOffLine(l)) {
 			return false
 		}
 	}
 	return true
+}
+
+func (p *parser) signOffLine(l string) bool {
+	for _, re := range p.signOff {
+		if re.MatchString(l) {
+			return true
+		}
+	}
+	return false
 }
 
 // header finds where the header (banner, masthead, issue line, social icons)
@@ -183,7 +244,10 @@ func boilerplate(b *block) bool {
 func (p *parser) header(blocks []*block) int {
 	end := -1
 	for i, b := range blocks {
-		if b.kind == kindPara && dearRe.MatchString(b.text) {
+		if i >= 10 || b.kind == kindHeading && !b.weak {
+			break
+		}
+		if b.kind == kindPara && greetingRe.MatchString(b.text) {
 			end = i
 			break
 		}
@@ -230,17 +294,175 @@ func (p *parser) header(blocks []*block) int {
 	return end
 }
 
-// editorial takes the introduction from "Dear colleague" to the sign-off, if
-// blocks start with it, and returns the blocks after it.
-func (p *parser) editorial(blocks []*block) []*block {
-	if len(blocks) == 0 || blocks[0].kind != kindPara || !dearRe.MatchString(blocks[0].text) {
-		return blocks
+// demoteWeak turns back into paragraphs the bold lines that only look like
+// headings: a bold sentence inside an article ("Remember to enroll by
+// January 15."), a label line ("Name: …", "When: …"), an event's detail
+// line, a valediction, a closing line after the last article, and the one
+// bold line of a body that has no other heading.
+func demoteWeak(blocks []*block) []*block {
+	out := make([]*block, len(blocks))
+	copy(out, blocks)
+	demote := func(i int) {
+		b := out[i]
+		out[i] = &block{kind: kindPara, nodes: b.nodes, text: b.text, elem: "p"}
 	}
-	body, after := signOff(blocks)
+	lastHeading := -1
+	for i, b := range out {
+		if b.kind == kindHeading {
+			lastHeading = i
+		}
+	}
+	for i, b := range out {
+		if b.kind != kindHeading {
+			continue
+		}
+		if isLabelLine(b.text) || isDetailLine(b.text) && b.weak {
+			demote(i)
+			continue
+		}
+		if !b.weak {
+			continue
+		}
+		if sentence(b.text) || valedictionRe.MatchString(b.text) || i == lastHeading && closingOnly(out[i+1:]) {
+			demote(i)
+		}
+	}
+	strong, weak, firstContent, weakAt := 0, 0, -1, -1
+	for i, b := range out {
+		switch {
+		case b.kind == kindHeading && b.weak:
+			weak++
+			weakAt = i
+		case b.kind == kindHeading:
+			strong++
+		}
+		if firstContent < 0 && b.kind != kindDivider {
+			firstContent = i
+		}
+	}
+	if strong == 0 && weak == 1 && weakAt != firstContent {
+		demote(weakAt)
+	}
+	return out
+}
+
+// sentence reports a bold line that ends as a sentence does.
+func sentence(s string) bool {
+	s = strings.TrimSpace(s)
+	return (strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "...")) || strings.HasSuffix(s, ",") || strings.HasSuffix(s, ";")
+}
+
+// closingOnly reports blocks that are only a short sign-off: at most four
+// short lines ("The HealthCare.gov Team"), or nothing.
+func closingOnly(blocks []*block) bool {
+	lines := 0
+	for _, b := range blocks {
+		switch b.kind {
+		case kindDivider:
+			continue
+		case kindPara:
+			for _, l := range b.lines() {
+				if !isShortLine(l) {
+					return false
+				}
+				lines++
+			}
+		default:
+			return false
+		}
+	}
+	return lines <= 4
+}
+
+// hasArticles reports whether the body has an article heading, or
+// paragraphs or list items that open with a title (see articles).
+func (p *parser) hasArticles(blocks []*block) bool {
+	paras := leadParas(blocks)
+	for _, b := range blocks {
+		if b.kind == kindHeading || leadArticles(b, paras) {
+			return true
+		}
+	}
+	return false
+}
+
+// leadParas reports whether paragraphs that open with a bold title and a
+// colon repeat: at least two whose title is no label.
+func leadParas(blocks []*block) bool {
+	n := 0
+	for _, b := range blocks {
+		if b.kind == kindPara && b.lead != nil && !isLabel(b.lead.title) {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// leadArticles reports whether a block is made of articles that open with a
+// bold title and a colon: a list with two or more such items, or such a
+// paragraph when they repeat (paras).
+func leadArticles(b *block, paras bool) bool {
+	switch b.kind {
+	case kindPara:
+		return paras && b.lead != nil && !isLabel(b.lead.title)
+	case kindList:
+		n := 0
+		for _, l := range b.leads {
+			if l.title != "" && !isLabel(l.title) {
+				n++
+			}
+		}
+		return n >= 2
+	}
+	return false
+}
+
+// letter takes the letter that opens the body — from a greeting ("Dear
+// colleague", "Happy Fall, Columbus!") to the sign-off — and returns it and
+// the blocks after it. A greeting in a heading opens a letter only when a
+// valediction follows before the next heading.
+func (p *parser) letter(blocks []*block) (letter, rest []*block) {
+	i := 0
+	for i < len(blocks) && blocks[i].kind == kindDivider {
+		i++
+	}
+	if i == len(blocks) {
+		return nil, blocks
+	}
+	b := blocks[i]
+	switch {
+	case b.kind == kindPara && greetingRe.MatchString(b.text):
+	case b.kind == kindHeading && greetingRe.MatchString(b.text) && valedictionBefore(blocks[i+1:]):
+	default:
+		return nil, blocks
+	}
+	body, after := signOff(blocks[i:])
+	return body, blocks[i+after:]
+}
+
+// valedictionBefore reports a valediction line before the next heading.
+func valedictionBefore(blocks []*block) bool {
+	for _, b := range blocks {
+		if b.kind == kindHeading {
+			return false
+		}
+		if b.kind == kindPara {
+			for _, l := range b.lines() {
+				if valedictionRe.MatchString(l) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// setEditorial makes the edition's editorial of blocks.
+func (p *parser) setEditorial(blocks []*block) {
 	var texts []string
 	var b strings.Builder
-	for _, blk := range body {
-		if blk.kind == kindDivider {
+	for _, blk := range blocks {
+		if blk.kind == kindDivider || blk.text == "" {
 			continue
 		}
 		texts = append(texts, blk.text)
@@ -248,7 +470,6 @@ func (p *parser) editorial(blocks []*block) []*block {
 	}
 	p.edition.Editorial = strings.Join(texts, "\n\n")
 	p.edition.EditorialHTML = sanitizer().Sanitize(b.String())
-	return blocks[after:]
 }
 
 // signOff splits the editorial blocks (starting at "Dear colleague") into the
@@ -283,6 +504,7 @@ func signOff(blocks []*block) (body []*block, after int) {
 			if k > 1 {
 				// Lines before the name in the signature block are letter text.
 				lead := &block{kind: kindPara, text: strings.Join(lines[:k-1], "\n"), elem: "p"}
+				lead.nodes = []*html.Node{{Type: html.TextNode, Data: lead.text}}
 				if !valedictionRe.MatchString(lead.text) {
 					body = append(body, lead)
 				}
@@ -290,15 +512,27 @@ func signOff(blocks []*block) (body []*block, after int) {
 			return body, end
 		}
 	}
-	// No signature: end at the valediction and the short lines after it, or
-	// else at the first divider, or else at the first heading.
+	// No signature: end at the valediction and the short lines after it
+	// (in its block or in up to three blocks after it), or else at the
+	// first divider, or else at the first heading after the greeting.
 	for j, b := range blocks {
-		if b.kind == kindPara && valedictionRe.MatchString(b.lines()[len(b.lines())-1]) {
+		if b.kind != kindPara {
+			continue
+		}
+		lines := b.lines()
+		for k, l := range lines {
+			if !valedictionRe.MatchString(l) || len(lines)-k-1 > 3 {
+				continue
+			}
 			end := j + 1
-			for end < len(blocks) && end < j+4 && blocks[end].kind == kindPara && isShortLine(blocks[end].text) {
+			for end < len(blocks) && end < j+4 && blocks[end].kind == kindPara && isShortLine(blocks[end].text) && len(blocks[end].lines()) <= 3 {
 				end++
 			}
-			return trimValediction(blocks[:j+1]), end
+			body := blocks[:j:j]
+			if k > 0 {
+				body = append(body, textBlock(strings.Join(lines[:k], "\n")))
+			}
+			return trimValediction(body), end
 		}
 	}
 	for j, b := range blocks {
@@ -307,11 +541,16 @@ func signOff(blocks []*block) (body []*block, after int) {
 		}
 	}
 	for j, b := range blocks {
-		if b.kind == kindHeading {
+		if j > 0 && b.kind == kindHeading {
 			return blocks[:j], j
 		}
 	}
 	return blocks, len(blocks)
+}
+
+// textBlock is a paragraph of plain text cut out of another block.
+func textBlock(text string) *block {
+	return &block{kind: kindPara, text: text, elem: "p", nodes: []*html.Node{{Type: html.TextNode, Data: text}}}
 }
 
 // trimValediction drops a trailing "Best wishes," (a block, or the last line
@@ -329,10 +568,7 @@ func trimValediction(blocks []*block) []*block {
 				blocks = blocks[:len(blocks)-1]
 				continue
 			}
-			cp := *last
-			cp.text = strings.Join(lines[:len(lines)-1], "\n")
-			cp.nodes = nil
-			blocks = append(blocks[:len(blocks)-1:len(blocks)-1], &cp)
+			blocks = append(blocks[:len(blocks)-1:len(blocks)-1], textBlock(strings.Join(lines[:len(lines)-1], "\n")))
 		}
 		break
 	}
@@ -347,38 +583,96 @@ func isNameLine(b *block) bool {
 	return b.kind == kindPara && len(b.lines()) == 1 && isShortLine(b.text) && len(strings.Fields(b.text)) <= 5
 }
 
-// articles cuts blocks into items: a heading starts an item, a divider ends
-// it. A heading directly followed by another heading is a group heading
-// (Item.Section of the items below it) when it is more prominent than the
-// next heading or is a known group name ("Monthly Highlights", "Events");
-// otherwise it is an item with a title only — as "Invest 2035: Industrial
-// Strategy Green Paper" in edition 25, whose article is a linked heading.
-// Content before any heading, or between a divider and the next heading,
-// belongs to no article and is dropped.
-func articles(blocks []*block) []draft {
-	var items []draft
-	section := ""
+// group is a heading that gathers the articles under it.
+type group struct {
+	title  string
+	rank   int
+	byName bool // a known group name at the rank of its articles
+}
+
+// articles cuts blocks into an introduction (content before the first
+// article) and items. A heading starts an item; so does each paragraph or
+// list item that opens with a bold title and a colon ("<strong>TITLE:</strong>
+// text") when that pattern repeats and no article with text of its own is
+// open. A heading directly followed by another heading (or by such titled
+// paragraphs) is a group heading (Item.Section of the items below it) when
+// it is more prominent than what follows or is a known group name
+// ("Monthly Highlights", "Events"); otherwise it is an item with a title
+// only — as "Invest 2035: Industrial Strategy Green Paper" in edition 25,
+// whose article is a linked heading. A group ends at the next heading of
+// its own rank or above; a group known by name only (at the rank of its
+// articles) also ends at a divider. Content after a divider with no heading
+// stays in the article before it.
+func (p *parser) articles(blocks []*block) (intro []*block, items []draft) {
+	var g *group
+	section := func() string {
+		if g == nil {
+			return ""
+		}
+		return g.title
+	}
 	cur := -1
+	paras := leadParas(blocks)
 	for i, b := range blocks {
-		switch b.kind {
-		case kindHeading:
-			if next := nextContent(blocks, i+1); next != nil && next.kind == kindHeading &&
-				(b.rank < next.rank || groupNames[strings.ToLower(strings.TrimRight(model.NormaliseTitle(b.text), " "))]) {
-				section = b.text
-				cur = -1
+		switch {
+		case b.kind == kindHeading:
+			if next := nextContent(blocks, i+1); next != nil {
+				nextRank := 0
+				switch {
+				case next.kind == kindHeading:
+					nextRank = next.rank
+				case leadArticles(next, paras):
+					nextRank = weakRank + 1
+				}
+				if nextRank > 0 && (b.rank < nextRank || p.groups[groupKey(b.text)]) {
+					g = &group{title: b.text, rank: b.rank, byName: b.rank >= nextRank}
+					cur = -1
+					continue
+				}
+			}
+			if g != nil && (b.rank < g.rank || !g.byName && b.rank <= g.rank) {
+				g = nil
+			}
+			items = append(items, draft{title: b.text, section: section(), head: b})
+			cur = len(items) - 1
+		case b.kind == kindDivider:
+			if g != nil && g.byName {
+				g = nil
+			}
+		case leadArticles(b, paras) && (cur < 0 || items[cur].fromLead || len(items[cur].blocks) == 0):
+			ls := b.leads
+			if b.kind == kindPara {
+				ls = []*lead{b.lead}
+			}
+			for _, l := range ls {
+				rest := &block{kind: kindPara, nodes: l.rest, text: l.text, elem: "p"}
+				if l.title == "" || isLabel(l.title) {
+					if l.title != "" {
+						rest = &block{kind: kindPara, nodes: append(append([]*html.Node(nil), l.head...), l.rest...), text: l.title + ": " + l.text, elem: "p"}
+					}
+					if cur < 0 {
+						intro = append(intro, rest)
+					} else {
+						items[cur].blocks = append(items[cur].blocks, rest)
+					}
+					continue
+				}
+				head := &block{kind: kindHeading, nodes: l.head, text: l.title, rank: weakRank + 1, elem: "p"}
+				items = append(items, draft{title: l.title, section: section(), head: head, blocks: []*block{rest}, fromLead: true})
+				cur = len(items) - 1
+			}
+		default:
+			if cur < 0 && len(items) > 0 {
+				cur = len(items) - 1 // after a divider: the article before it
+			}
+			if cur < 0 {
+				intro = append(intro, b)
 				continue
 			}
-			items = append(items, draft{title: b.text, section: section, head: b})
-			cur = len(items) - 1
-		case kindDivider:
-			cur = -1
-		default:
-			if cur >= 0 {
-				items[cur].blocks = append(items[cur].blocks, b)
-			}
+			items[cur].blocks = append(items[cur].blocks, b)
 		}
 	}
-	return items
+	return intro, items
 }
 
 // nextContent returns the next block after dividers, or nil.
@@ -400,22 +694,60 @@ func (p *parser) number() {
 			return
 		}
 	}
-	if m := ordinalRe.FindStringSubmatch(p.edition.Editorial); m != nil {
-		p.edition.Number = ordinal(m[1])
+	texts := []string{p.edition.Editorial}
+	if len(p.items) > 0 {
+		for _, b := range p.items[0].blocks {
+			texts = append(texts, b.text)
+		}
+	}
+	for _, t := range texts {
+		if m := ordinalRe.FindStringSubmatch(t); m != nil {
+			if n := ordinal(m[1]); n > 0 {
+				p.edition.Number = n
+				return
+			}
+		}
 	}
 }
 
-var ordinalUnits = []string{"", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"}
-var ordinalTeens = []string{"tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
-	"sixteenth", "seventeenth", "eighteenth", "nineteenth"}
-var tensCardinal = []string{"", "", "twenty", "thirty", "forty", "fifty"}
-var tensOrdinal = []string{"", "", "twentieth", "thirtieth", "fortieth", "fiftieth"}
+// subjectNumber reads an edition number at the end of a subject ("… - 52",
+// "… No. 52"); 0 when there is none. A year is no number.
+func subjectNumber(subject string) int {
+	m := subjectNumberRe.FindStringSubmatch(subject)
+	if m == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(m[1])
+	if err != nil || n <= 0 || n >= 1900 && n <= 2100 {
+		return 0
+	}
+	return n
+}
 
-// ordinal returns the number of an English ordinal word from first to
-// fiftieth ("twenty-fifth", "twenty fifth"), or 0.
+var (
+	cardinalUnits = []string{"", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
+	ordinalUnits  = []string{"", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"}
+	ordinalTeens  = []string{"tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+		"sixteenth", "seventeenth", "eighteenth", "nineteenth"}
+	tensCardinal = []string{"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+	tensOrdinal  = []string{"", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth"}
+	ordinalDigits = regexp.MustCompile(`^(\d{1,4})(?:st|nd|rd|th)$`)
+)
+
+// maxOrdinal is the largest ordinal word read.
+const maxOrdinal = 999
+
+// ordinal returns the number of an English ordinal, in words from first to
+// nine hundred and ninety-ninth ("twenty-fifth", "one hundred and fifth") or
+// in digits ("52nd"), or 0.
 func ordinal(word string) int {
+	if m := ordinalDigits.FindStringSubmatch(strings.ToLower(word)); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
 	w := strings.ToLower(strings.Join(strings.FieldsFunc(word, func(r rune) bool { return r == '-' || r == ' ' }), " "))
-	for n := 1; n <= 50; n++ {
+	w = strings.ReplaceAll(w, " and ", " ")
+	for n := 1; n <= maxOrdinal; n++ {
 		if ordinalWord(n) == w {
 			return n
 		}
@@ -423,7 +755,16 @@ func ordinal(word string) int {
 	return 0
 }
 
+// ordinalWord spells n (1–999) as an ordinal, words joined by single spaces
+// and without "and": "one hundred fifth".
 func ordinalWord(n int) string {
+	if n >= 100 {
+		h := cardinalUnits[n/100] + " hundred"
+		if n%100 == 0 {
+			return h + "th"
+		}
+		return h + " " + ordinalWord(n%100)
+	}
 	switch {
 	case n < 10:
 		return ordinalUnits[n]

@@ -50,6 +50,15 @@ type Options struct {
 	// It fills the edition's title and date when the page itself (a body
 	// without page chrome) does not state them.
 	Carrier Carrier
+	// SignOff are a source's own closing lines, never article text:
+	// regular expressions (RE2 syntax) matched against each line of a
+	// paragraph, case-insensitively ("^head of programme\s*:"). A team's
+	// contact line ("Digital Team: team@example.org") is one already.
+	SignOff []string
+	// Groups are a source's own group headings ("Monthly Highlights"):
+	// headings that gather the articles under them rather than start one,
+	// even at the rank of those articles. They add to DefaultGroups.
+	Groups []string
 }
 
 // Carrier is the metadata a feed item or an e-mail carries beside a body.
@@ -110,7 +119,18 @@ func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error
 	if orgs == nil {
 		orgs = DefaultOrgs()
 	}
-	p := &parser{doc: doc, base: base, pageURL: pageURL, source: opt.Source, orgs: orgs, carrier: opt.Carrier}
+	p := &parser{doc: doc, base: base, pageURL: pageURL, source: opt.Source, orgs: orgs, carrier: opt.Carrier,
+		groups: map[string]bool{}}
+	for _, g := range append(DefaultGroups(), opt.Groups...) {
+		p.groups[groupKey(g)] = true
+	}
+	for _, pat := range opt.SignOff {
+		re, err := regexp.Compile("(?i)" + pat)
+		if err != nil {
+			return Result{}, fmt.Errorf("parse %s: sign-off pattern %q: %w", pageURL, pat, err)
+		}
+		p.signOff = append(p.signOff, re)
+	}
 	switch strings.ToLower(opt.Profile) {
 	case "", ProfileGovDelivery:
 		err = p.govDelivery()
@@ -191,8 +211,11 @@ type parser struct {
 	source  string
 	orgs    []Org
 	carrier Carrier
+	signOff []*regexp.Regexp
+	groups  map[string]bool // by groupKey
 
 	edition  model.Edition
+	bodyDate time.Time // a lone date line in the body
 	masthead string
 	items    []draft
 }
@@ -203,6 +226,8 @@ type draft struct {
 	section string
 	head    *block // the heading block, for links in the heading itself
 	blocks  []*block
+	// fromLead marks an article that opened with a bold title and a colon.
+	fromLead bool
 }
 
 func (p *parser) result() Result {
@@ -210,12 +235,18 @@ func (p *parser) result() Result {
 	ed.Source = p.source
 	ed.URL = p.pageURL
 	ed.ID = model.EditionID(p.source, p.pageURL)
-	ed.Title = clean(ed.Title)
-	if ed.Title == "" {
-		ed.Title = clean(p.carrier.Subject)
+	// The title: the page's subject, else the carrier's, else the
+	// masthead, else the first article's.
+	for _, t := range []string{ed.Title, oneLine(p.carrier.Subject), p.masthead} {
+		if ed.Title = clean(t); ed.Title != "" {
+			break
+		}
 	}
-	if ed.Published.IsZero() && !p.carrier.Published.IsZero() {
-		ed.Published = p.carrier.Published.UTC()
+	if ed.Title == "" && len(p.items) > 0 {
+		ed.Title = clean(p.items[0].title)
+	}
+	if ed.Number == 0 {
+		ed.Number = subjectNumber(ed.Title)
 	}
 	ed.IssueLine = clean(ed.IssueLine)
 	ed.Editorial = clean(ed.Editorial)
@@ -226,6 +257,15 @@ func (p *parser) result() Result {
 	anchors := map[string]int{}
 	for i, d := range p.items {
 		title := clean(d.title)
+		if title == "" {
+			// A body with no article heading: one article, titled by the
+			// edition (or, lacking one, by its first words).
+			title = ed.Title
+		}
+		r := p.render(d)
+		if title == "" {
+			title = firstWords(r.text, 12)
+		}
 		it := model.Item{
 			Source:        p.source,
 			EditionID:     ed.ID,
@@ -239,7 +279,6 @@ func (p *parser) result() Result {
 		}
 		it.ID = unique(ids, model.ItemID(ed.ID, title))
 		it.Anchor = unique(anchors, slug(title, i+1))
-		r := p.render(d)
 		it.Text, it.HTML, it.Links = r.text, r.html, r.links
 		x := Extract(title, it.Text, ed.Published, p.orgs)
 		it.Dates, it.Deadlines, it.Events, it.Orgs = x.Dates, x.Deadlines, x.Events, x.Orgs
@@ -248,6 +287,16 @@ func (p *parser) result() Result {
 	}
 	ed.ItemCount = len(items)
 	return Result{Edition: ed, Items: items, Masthead: clean(p.masthead)}
+}
+
+// firstWords returns the first line of text cut to at most n words.
+func firstWords(text string, n int) string {
+	line, _, _ := strings.Cut(text, "\n")
+	words := strings.Fields(line)
+	if len(words) > n {
+		return strings.Join(words[:n], " ") + " …"
+	}
+	return strings.Join(words, " ")
 }
 
 // unique returns key, or key with "-2", "-3", … when it was seen before.

@@ -17,7 +17,7 @@ import (
 
 func parseFixture(t *testing.T, p page) parse.Result {
 	t.Helper()
-	res, err := parse.Parse(p.body, p.contentType, p.url, parse.Options{Source: "lga-cdt"})
+	res, err := parse.Parse(p.body, p.contentType, p.url, lgaOptions(t))
 	if err != nil {
 		t.Fatalf("%s: %v", p.ID, err)
 	}
@@ -310,9 +310,9 @@ func TestMarkupVariants(t *testing.T) {
 			titles: []string{"Big"}, sections: []string{""}, texts: []string{"One."},
 		},
 		{
-			name:   "divider ends an item",
-			body:   `<h3>First</h3><p>One.</p><hr><p>Orphan.</p><h3>Second</h3><p>Two.</p>`,
-			titles: []string{"First", "Second"}, sections: []string{"", ""}, texts: []string{"One.", "Two."},
+			name:   "text after a divider stays in the article before it",
+			body:   `<h3>First</h3><p>One.</p><hr><p>After the rule.</p><h3>Second</h3><p>Two.</p>`,
+			titles: []string{"First", "Second"}, sections: []string{"", ""}, texts: []string{"One.\n\nAfter the rule.", "Two."},
 		},
 		{
 			name:   "group heading by rank",

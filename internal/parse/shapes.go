@@ -1,0 +1,245 @@
+package parse
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// The shapes of GovDelivery's template families that the walker must know
+// by name: preheaders and footers (boilerplate cells of the "Advanced
+// Designer", gd_ab and block-editor templates), end markers, lone date
+// lines, and paragraphs or list items that open with a bold title and a
+// colon.
+
+// preheader reports the preheader of a template: a cell or box named so
+// (td#preheader-left, td#preheader-right, .preheader), or text set in a
+// font too small to read (1–2px), which mail clients show only as the
+// inbox preview.
+func preheader(n *html.Node) bool {
+	id, class := strings.ToLower(attr(n, "id")), strings.ToLower(attr(n, "class"))
+	if strings.HasPrefix(id, "preheader") || strings.Contains(class, "preheader") {
+		return true
+	}
+	if m := fontSizeRe.FindStringSubmatch(attr(n, "style")); m != nil {
+		v, err := strconv.ParseFloat(m[1], 64)
+		if err == nil && (strings.EqualFold(m[2], "px") || strings.EqualFold(m[2], "pt")) && v <= 2 && !isEmptyBox(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// footerIDs name the footer cells and boxes of GovDelivery's templates:
+// legal text, addresses, subscription links.
+var footerIDs = map[string]bool{"gd_ab_footer": true, "main-footer": true, "tagline": true, "footer": true}
+
+// footerBox reports a template's footer (td#main-footer, table.main-footer,
+// td#gd_ab_footer, div#tagline): boilerplate, never article text.
+func footerBox(n *html.Node) bool {
+	if footerIDs[strings.ToLower(attr(n, "id"))] {
+		return true
+	}
+	return hasClass(n, "main-footer") || hasClass(n, "mobile-footer") || hasClass(n, "mobile-tagline")
+}
+
+// hasClass reports whether n has class c.
+func hasClass(n *html.Node, c string) bool {
+	for _, f := range strings.Fields(attr(n, "class")) {
+		if strings.EqualFold(f, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// endMarkerRe matches the lines that end a press release or an article:
+// "###", "# # #", "- END -", "-30-".
+var endMarkerRe = regexp.MustCompile(`(?i)^(?:#\s*#\s*#|\*\s*\*\s*\*|-+\s*end\s*-+|end|-\s*30\s*-)$`)
+
+// marker handles an end marker: a divider, not text. It reports whether
+// text was one.
+func (w *walker) marker(text string) bool {
+	if !endMarkerRe.MatchString(oneLine(text)) {
+		return false
+	}
+	w.divider()
+	return true
+}
+
+// dateLineRe is a whole line that is only a date with a year: "September 18,
+// 2023", "Monday, 18 September 2023", "18th September 2023".
+var dateLineRe = regexp.MustCompile(`^(?:` + weekdayPat + `,?\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+` + monthPat + `|` + monthPat + `\s+(\d{1,2})(?:st|nd|rd|th)?,?)\s+(\d{4})\.?$`)
+
+// isDateLine reports a line that is a date and nothing else.
+func isDateLine(text string) bool {
+	return !dateLineDay(text).IsZero()
+}
+
+// dateLineDay returns the day of a date line at midnight, London time, in
+// UTC; zero when text is no date line.
+func dateLineDay(text string) time.Time {
+	m := dateLineRe.FindStringSubmatch(oneLine(text))
+	if m == nil {
+		return time.Time{}
+	}
+	day, mon := m[1], m[2]
+	if day == "" {
+		mon, day = m[3], m[4]
+	}
+	d, _ := strconv.Atoi(day)
+	y, _ := strconv.Atoi(m[5])
+	mo := monthNumber(mon)
+	if mo == 0 || d < 1 || d > daysIn(mo, y) || y < 1900 {
+		return time.Time{}
+	}
+	return time.Date(y, mo, d, 0, 0, 0, 0, london()).UTC()
+}
+
+// labelRe is the vocabulary of label lines ("Name:", "When:", "Where:"):
+// a bold run that names a field of an article, never the article itself.
+var labelRe = regexp.MustCompile(`(?i)^(?:name|full name|title|job title|role|position|organi[sz]ation|department|team|company|when|where|what|who|why|how|date|dates|day|days|time|times|date and time|date & time|location|venue|place|address|cost|costs|price|fee|fees|tickets|contact|contacts|email|e-mail|phone|telephone|tel|mobile|website|web|link|links|about|about me|about us|bio|biography|note|notes|please note|important|important note|nb|n\.b\.|deadline|closing date|register|registration|agenda|speaker|speakers|host|hosts|hosted by|presenter|presenters|format|audience|who should attend|eligibility|how to apply|apply|more information|more info|further information|details|summary|background|source|category|topic|theme|ps|p\.s\.|tip|reminder|status|question|answer|q|a|update|fun fact|hobbies|favou?rite \w+|years of service|education|responsibilities)$`)
+
+// isLabel reports a label: a bold run such as "Name" or "When".
+func isLabel(s string) bool {
+	return labelRe.MatchString(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ":")))
+}
+
+// labelLineRe splits a "Label: value" line.
+var labelLineRe = regexp.MustCompile(`^([^:]{1,40}):\s*\S`)
+
+// isLabelLine reports a line of the form "Name: Mikhail" with a known label.
+func isLabelLine(s string) bool {
+	m := labelLineRe.FindStringSubmatch(s)
+	return m != nil && isLabel(m[1])
+}
+
+var (
+	clockRe   = regexp.MustCompile(`(?i)\b\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?|noon|midnight)?(?:\s*(?:-|–|—|to|until)\s*\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?)?`)
+	weekdayRe = regexp.MustCompile(`(?i)\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?`)
+	dayWordRe = regexp.MustCompile(`(?i)\b(?:` + monthNames + `|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?`)
+	wordRe    = regexp.MustCompile(`[\p{L}]{2,}`)
+)
+
+// isDetailLine reports an event's detail line — a date, a time, a weekday,
+// with at most two other words ("Tuesday, October 10 | 6–8 p.m."), which is
+// never an article's title.
+func isDetailLine(s string) bool {
+	if !dayWordRe.MatchString(s) && !weekdayRe.MatchString(s) && !clockRe.MatchString(s) {
+		return false
+	}
+	hasDigit := strings.ContainsAny(s, "0123456789")
+	rest := clockRe.ReplaceAllString(s, " ")
+	rest = weekdayRe.ReplaceAllString(rest, " ")
+	rest = dayWordRe.ReplaceAllString(rest, " ")
+	return hasDigit && len(wordRe.FindAllString(rest, -1)) <= 2
+}
+
+// splitLead splits an inline run that opens with a bold run ending in a
+// colon ("<strong>TITLE:</strong> text", "<b>TITLE</b>: text") followed by
+// text; nil when the run has no such opening.
+func splitLead(nodes []*html.Node, parent *html.Node) *lead {
+	// Leading white space and line breaks are skipped.
+	i := 0
+	for i < len(nodes) && isBlank(nodes[i]) {
+		i++
+	}
+	for k := i + 1; k <= len(nodes); k++ {
+		head := nodes[i:k]
+		if n := head[len(head)-1]; n.Type == html.TextNode {
+			// A text node may carry the colon after the bold run, and
+			// the start of the rest.
+			if k-1 == i {
+				return nil
+			}
+			if isBlank(n) {
+				continue
+			}
+			before, after, ok := strings.Cut(n.Data, ":")
+			if !ok || strings.TrimSpace(strings.ReplaceAll(before, "\u00a0", " ")) != "" {
+				return nil
+			}
+			return makeLead(nodes[i:k-1], parent, append([]*html.Node{{Type: html.TextNode, Data: after}}, nodes[k:]...))
+		}
+		if _, ok := emphasised(head, parent); !ok {
+			return nil
+		}
+		if strings.HasSuffix(strings.TrimSpace(inlineText(head)), ":") {
+			return makeLead(head, parent, nodes[k:])
+		}
+	}
+	return nil
+}
+
+func makeLead(head []*html.Node, parent *html.Node, rest []*html.Node) *lead {
+	title := oneLine(inlineText(head))
+	title = strings.TrimSpace(strings.TrimSuffix(title, ":"))
+	if title == "" || len([]rune(title)) > maxHeadingRunes || !hasLetter(title) || strings.Contains(title, "\n") {
+		return nil
+	}
+	if _, ok := emphasised(head, parent); !ok {
+		return nil
+	}
+	for len(rest) > 0 && isBlank(rest[0]) {
+		rest = rest[1:]
+	}
+	text := inlineText(rest)
+	if text == "" {
+		return nil
+	}
+	return &lead{title: title, head: head, rest: rest, text: text}
+}
+
+// isBlank reports white space and line breaks.
+func isBlank(n *html.Node) bool {
+	switch n.Type {
+	case html.TextNode:
+		return strings.TrimSpace(strings.ReplaceAll(n.Data, "\u00a0", " ")) == ""
+	case html.ElementNode:
+		return n.DataAtom == atom.Br
+	}
+	return true
+}
+
+// listLeads splits each item of a list at its bold opening run; nil when no
+// item has one.
+func listLeads(list *html.Node) []*lead {
+	var out []*lead
+	found := false
+	for li := list.FirstChild; li != nil; li = li.NextSibling {
+		if li.Type != html.ElementNode || li.DataAtom != atom.Li || hidden(li) {
+			continue
+		}
+		own := childNodes(li)
+		parent := li
+		// <li><p>…</p></li>: the paragraph holds the run.
+		var inner []*html.Node
+		for _, c := range own {
+			if !isBlank(c) {
+				inner = append(inner, c)
+			}
+		}
+		if len(inner) == 1 && inner[0].Type == html.ElementNode && (inner[0].DataAtom == atom.P || inner[0].DataAtom == atom.Div) {
+			parent = inner[0]
+			own = childNodes(inner[0])
+		}
+		l := splitLead(own, parent)
+		if l != nil {
+			found = true
+		} else {
+			if inlineText(childNodes(li)) == "" {
+				continue
+			}
+			l = &lead{rest: childNodes(li), text: inlineText(childNodes(li))}
+		}
+		out = append(out, l)
+	}
+	if !found {
+		return nil
+	}
+	return out
+}
