@@ -729,8 +729,8 @@ var (
 	ordinalUnits  = []string{"", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"}
 	ordinalTeens  = []string{"tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
 		"sixteenth", "seventeenth", "eighteenth", "nineteenth"}
-	tensCardinal = []string{"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
-	tensOrdinal  = []string{"", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth"}
+	tensCardinal  = []string{"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"}
+	tensOrdinal   = []string{"", "", "twentieth", "thirtieth", "fortieth", "fiftieth", "sixtieth", "seventieth", "eightieth", "ninetieth"}
 	ordinalDigits = regexp.MustCompile(`^(\d{1,4})(?:st|nd|rd|th)$`)
 )
 
