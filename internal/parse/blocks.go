@@ -37,6 +37,9 @@ type block struct {
 	// weak marks a heading that is only bold text (no heading element, no
 	// larger type): it must pass the checks of demoteWeak to stay one.
 	weak bool
+	// header marks content of a template's header cell (td#main-header,
+	// td#header-bg, td#gd_ab_header): masthead, never article text.
+	header bool
 	// lead is set on a paragraph, and on each item of a list, that opens
 	// with a bold run ending in a colon ("<strong>TITLE:</strong> text"):
 	// when that pattern repeats, each is an article (see articles).
@@ -177,7 +180,19 @@ func (w *walker) element(n *html.Node) {
 				return
 			}
 		}
-		w.container(n)
+		w.cell(n)
+	}
+}
+
+// cell walks the children of n, marking what a template's header cell
+// holds as header.
+func (w *walker) cell(n *html.Node) {
+	start := len(w.blocks)
+	w.container(n)
+	if headerIDs[strings.ToLower(attr(n, "id"))] {
+		for _, b := range w.blocks[start:] {
+			b.header = true
+		}
 	}
 }
 
@@ -229,7 +244,7 @@ func (w *walker) row(tr *html.Node) {
 		return
 	}
 	for _, c := range cells {
-		w.container(c)
+		w.cell(c)
 	}
 }
 

@@ -143,7 +143,7 @@ var (
 
 	// the sign-off: a role line after a name
 	roleRe        = regexp.MustCompile(`(?i)^(head|director|deputy director|assistant director|chief executive|executive director|programme (manager|director|lead)|chair|chairman|chairwoman|policy adviser|senior adviser|mayor|councilmember|councillor|council member)\b`)
-	valedictionRe = regexp.MustCompile(`(?i)^(best wishes|with best wishes|kind regards|best regards|warm regards|warmest regards|warm wishes|many thanks|with thanks|thanks|thanks again|thank you|regards|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|warmly|cheers|all the best|best|take care|stay safe|with gratitude|in partnership)[,.!]?$`)
+	valedictionRe = regexp.MustCompile(`(?i)^(best wishes|with best wishes|kind regards|best regards|warm regards|warmest regards|warm wishes|many thanks|with thanks|thanks|thanks again|thank you|regards|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|warmly|cheers|all the best|best|take care|stay safe|stay well|with gratitude|in partnership)[,.!]?$`)
 )
 
 // DefaultGroups are headings that gather articles ("Events", "News") rather
@@ -271,6 +271,10 @@ func (p *parser) header(blocks []*block) int {
 		if end < 0 {
 			end = 0
 		}
+	}
+	// A template's header cell is header, whatever it says.
+	for end < len(blocks) && blocks[end].header {
+		end++
 	}
 	var other string
 	for _, b := range blocks[:end] {
@@ -516,6 +520,9 @@ func signOff(blocks []*block) (body []*block, after int) {
 	// (in its block or in up to three blocks after it), or else at the
 	// first divider, or else at the first heading after the greeting.
 	for j, b := range blocks {
+		if j > 0 && b.kind == kindHeading {
+			break // a valediction further on closes an article, not the letter
+		}
 		if b.kind != kindPara {
 			continue
 		}

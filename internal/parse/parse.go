@@ -5,6 +5,13 @@
 // GovDelivery archives for e-mail bulletins: the e-mail as sent, in nested
 // layout tables with no per-article markup, so articles are found from the
 // headings and divider rows that separate them (see /work/shared/design.md §3).
+// It reads every GovDelivery template family — the "Advanced Designer"
+// main-table, legacy gd_ab, the yahoo main-table, the block editor (ABE),
+// gd_combo_table cells — whether the page is an archive page, a feed item's
+// body or an e-mail's HTML part: headings are h1–h4, govd_header, wholly
+// bold paragraphs and cells, or bold runs ending in a colon that open
+// repeated paragraphs or list items; a letter or introduction before the
+// first article is the editorial; a body without headings is one article.
 // The "generic" profile is driven by CSS selectors from the configuration.
 //
 // Parsing is a pure function of the page bytes and options; per-item

@@ -34,6 +34,10 @@ func preheader(n *html.Node) bool {
 	return false
 }
 
+// headerIDs name the header cells of GovDelivery's templates: banner and
+// masthead, no article.
+var headerIDs = map[string]bool{"main-header": true, "header-bg": true, "gd_ab_header": true, "header-left": true, "header-right": true}
+
 // footerIDs name the footer cells and boxes of GovDelivery's templates:
 // legal text, addresses, subscription links.
 var footerIDs = map[string]bool{"gd_ab_footer": true, "main-footer": true, "tagline": true, "footer": true}
