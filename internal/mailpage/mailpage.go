@@ -1,6 +1,6 @@
 // Package mailpage turns a locally saved bulletin — an .html page or an .eml
 // e-mail — into the page bytes, media type and canonical address the parser
-// and the snapshot store need.
+// and the snapshot store need, with an e-mail's Subject and Date headers.
 //
 // It imports nothing of this module but parse (to unwrap tracked links); only
 // crawl imports it.
@@ -20,9 +20,12 @@ import (
 	"net/mail"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html/charset"
 
 	"github.com/lga-digital/bulletin/internal/parse"
 )
@@ -41,6 +44,12 @@ type Page struct {
 	URL         string
 	ContentType string // with charset when the file declared one
 	Body        []byte
+	// Subject and Date are the e-mail's headers (RFC 2047 words decoded,
+	// the date read as net/mail reads it); empty and zero for a saved page
+	// or when the header is missing or unreadable. They are the carrier of
+	// a body that states no title or date of its own (parse.Carrier).
+	Subject string
+	Date    time.Time
 }
 
 // Read reads a saved page; name's extension (.eml, .html, .htm) says which
@@ -79,6 +88,10 @@ func fromMail(data []byte) (Page, error) {
 		return Page{}, fmt.Errorf("read e-mail: %w", err)
 	}
 	p := fromHTML(body, ctype)
+	p.Subject = decodeHeader(msg.Header.Get("Subject"))
+	if d, err := msg.Header.Date(); err == nil {
+		p.Date = d.UTC()
+	}
 	if strings.HasPrefix(p.URL, "urn:") {
 		if u := MessageURL(msg.Header.Get("Message-Id")); u != "" {
 			p.URL = u
@@ -95,6 +108,19 @@ func MessageURL(messageID string) string {
 		return ""
 	}
 	return "mid:" + url.PathEscape(id)
+}
+
+// wordDecoder decodes RFC 2047 encoded words in any charset the HTML
+// parser knows.
+var wordDecoder = &mime.WordDecoder{CharsetReader: charset.NewReaderLabel}
+
+// decodeHeader decodes the encoded words of a header and folds it to one
+// line; undecodable words stay as they are.
+func decodeHeader(v string) string {
+	if d, err := wordDecoder.DecodeHeader(v); err == nil {
+		v = d
+	}
+	return strings.Join(strings.Fields(strings.ToValidUTF8(v, "\uFFFD")), " ")
 }
 
 func findHTML(ctype, encoding string, r io.Reader, n *int) ([]byte, string, error) {
@@ -168,8 +194,14 @@ func (s *stripSpace) Read(p []byte) (int, error) {
 	}
 }
 
-// webpageLink returns the absolute target of the "View it as a webpage" link
-// of a bulletin e-mail, unwrapped from the mail tracker, or "".
+// webpageRe matches the text of an e-mail's link to its web copy: "View it
+// as a webpage", "View in browser", "View this email in your browser",
+// "View online".
+var webpageRe = regexp.MustCompile(`\bweb ?page\b|\bin (?:your |a |the )?(?:web )?browser\b|^view (?:it |this (?:e-?mail|message) )?online\b`)
+
+// webpageLink returns the absolute target of the "View it as a webpage" (or
+// "View in browser") link of a bulletin e-mail, unwrapped from the mail
+// tracker, or "".
 func webpageLink(body []byte) string {
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
@@ -178,7 +210,7 @@ func webpageLink(body []byte) string {
 	var found string
 	doc.Find("a[href]").EachWithBreak(func(_ int, a *goquery.Selection) bool {
 		text := strings.ToLower(strings.Join(strings.Fields(a.Text()), " "))
-		if !strings.Contains(text, "webpage") && !strings.Contains(text, "web page") && !strings.Contains(text, "in your browser") {
+		if !webpageRe.MatchString(text) {
 			return true
 		}
 		href, _ := a.Attr("href")

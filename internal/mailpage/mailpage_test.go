@@ -8,6 +8,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 )
 
 const editionURL = "https://content.govdelivery.com/accounts/UKLGA/bulletins/392f025"
@@ -100,4 +102,73 @@ func TestWebpageLinkUnwrapsTracker(t *testing.T) {
 	if got := webpageLink(body); got != editionURL {
 		t.Errorf("webpageLink = %q, want %q", got, editionURL)
 	}
+}
+
+func TestWebCopyLinks(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"View it as a webpage", editionURL},
+		{"View as a web page", editionURL},
+		{"View in browser", editionURL},
+		{"View this email in your browser", editionURL},
+		{"View online", editionURL},
+		{"Read the report", ""},
+		{"Browser support", ""},
+	}
+	for _, tt := range tests {
+		body := []byte(`<p><a href="` + editionURL + `"><span>` + tt.text + `</span></a></p>`)
+		if got := webpageLink(body); got != tt.want {
+			t.Errorf("%q: webpageLink = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestHeaders(t *testing.T) {
+	body := "Content-Type: text/html; charset=utf-8\r\n\r\n<p>x</p>"
+	tests := []struct {
+		name, head, subject string
+		date                time.Time
+	}{
+		{"plain", "Subject: Weekly roundup - 52\r\nDate: Fri, 27 Sep 2024 08:00:00 +0100\r\n",
+			"Weekly roundup - 52", time.Date(2024, 9, 27, 7, 0, 0, 0, time.UTC)},
+		{"encoded words and folding", "Subject: =?UTF-8?Q?Caf=C3=A9_news?=\r\n =?ISO-8859-1?B?qSBNYXBsZXdvb2Q=?=\r\nDate: 3 Jun 2024 09:30 -0400\r\n",
+			"Café news© Maplewood", time.Date(2024, 6, 3, 13, 30, 0, 0, time.UTC)},
+		{"bad date", "Subject: Hello\r\nDate: yesterday\r\n", "Hello", time.Time{}},
+		{"none", "", "", time.Time{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Read("m.eml", []byte(tt.head+body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Subject != tt.subject || !p.Date.Equal(tt.date) {
+				t.Errorf("subject %q date %v, want %q %v", p.Subject, p.Date, tt.subject, tt.date)
+			}
+		})
+	}
+	// A saved page has no headers.
+	if p, err := Read("p.html", []byte("<p>x</p>")); err != nil || p.Subject != "" || !p.Date.IsZero() {
+		t.Errorf("saved page: %+v %v", p, err)
+	}
+}
+
+func FuzzHeaders(f *testing.F) {
+	f.Add("=?UTF-8?Q?Caf=C3=A9?=", "Fri, 27 Sep 2024 08:00:00 +0100")
+	f.Add("=?x-unknown?B?////?= =?UTF-8?B?", "31 Feb 2024 99:99 +9999")
+	f.Add("\xff\xfe", "")
+	f.Fuzz(func(t *testing.T, subject, date string) {
+		if strings.ContainsAny(subject+date, "\r\n") {
+			return
+		}
+		p, err := Read("m.eml", []byte("Subject: "+subject+"\r\nDate: "+date+"\r\nContent-Type: text/html\r\n\r\n<p>x</p>"))
+		if err != nil {
+			return
+		}
+		if !utf8.ValidString(p.Subject) || strings.ContainsAny(p.Subject, "\r\n") {
+			t.Fatalf("subject %q", p.Subject)
+		}
+		if !p.Date.IsZero() && p.Date.Location() != time.UTC {
+			t.Fatalf("date %v not in UTC", p.Date)
+		}
+	})
 }

@@ -22,8 +22,10 @@ type Edition struct {
 	Title     string `json:"title"`            // the page subject
 	IssueLine string `json:"issue_line,omitempty"`
 	// Published is the send time in UTC. When the page has no dateline it is
-	// the first day of the issue line's month and DateFromIssueLine is set.
-	Published         time.Time `json:"published"`
+	// the carrier's date (feed item, e-mail), else a date line of the body,
+	// else the first day of the issue line's month and DateFromIssueLine is
+	// set; zero (absent from JSON) when nothing states a date.
+	Published         time.Time `json:"published,omitzero"`
 	DateFromIssueLine bool      `json:"date_from_issue_line,omitempty"`
 	Editorial         string    `json:"editorial,omitempty"`      // plain text
 	EditorialHTML     string    `json:"editorial_html,omitempty"` // sanitised
@@ -38,9 +40,9 @@ type Item struct {
 	EditionURL    string    `json:"edition_url"`
 	EditionNumber int       `json:"edition_number,omitempty"`
 	EditionTitle  string    `json:"edition_title"`
-	Published     time.Time `json:"published"` // the edition's send time, UTC
-	Position      int       `json:"position"`  // 1-based order within the edition
-	Anchor        string    `json:"anchor"`    // fragment that names the item on its edition page
+	Published     time.Time `json:"published,omitzero"` // the edition's send time, UTC; zero when unknown
+	Position      int       `json:"position"`           // 1-based order within the edition
+	Anchor        string    `json:"anchor"`             // fragment that names the item on its edition page
 	Section       string    `json:"section,omitempty"`
 	Title         string    `json:"title"`
 	Text          string    `json:"text"` // plain text, paragraphs separated by blank lines

@@ -1,8 +1,10 @@
 package model
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestEditionID(t *testing.T) {
@@ -62,5 +64,23 @@ func TestItemURL(t *testing.T) {
 	it.Anchor = ""
 	if it.URL() != "https://e.example/b/1" {
 		t.Errorf("URL = %q", it.URL())
+	}
+}
+
+// TestUnknownDateAbsent: an edition or item whose bulletin states no date
+// has no "published" in its JSON, never year 1.
+func TestUnknownDateAbsent(t *testing.T) {
+	for _, v := range []any{Edition{ID: "e"}, Item{ID: "i"}} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "published") || strings.Contains(string(b), "0001") {
+			t.Errorf("%s", b)
+		}
+	}
+	b, _ := json.Marshal(Item{Published: time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC)})
+	if !strings.Contains(string(b), `"published":"2024-05-01T09:00:00Z"`) {
+		t.Errorf("a known date is kept: %s", b)
 	}
 }

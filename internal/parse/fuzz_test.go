@@ -109,3 +109,43 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseCarrier parses bodies without page chrome with a carrier, as a
+// feed item's description or an e-mail's HTML part arrives: the template
+// families of testdata/pages, with any subject and date.
+func FuzzParseCarrier(f *testing.F) {
+	for _, c := range pageCases(f) {
+		f.Add(c.body, c.opt.Carrier.Subject, c.opt.Carrier.Published.Unix())
+	}
+	f.Add([]byte("<ul><li><b>A:</b> x</li><li><b>B</b>: y</li></ul><p>###</p>"), "Subject - 52", int64(0))
+	f.Add([]byte("<p>Hi,</p><p>Sincerely,<br>Me</p><h1 class=govd_header>T</h1><p>September 18, 2023</p>"), "", int64(-62135596800))
+	f.Fuzz(func(t *testing.T, page []byte, subject string, unix int64) {
+		if len(page) > 1<<20 {
+			return
+		}
+		var published time.Time
+		if unix != 0 {
+			published = time.Unix(unix%(400*365*86400), 0)
+		}
+		opt := parse.Options{Source: "s", Carrier: parse.Carrier{Subject: subject, Published: published}, Groups: []string{"x"}, SignOff: []string{"^the end$"}}
+		res, err := parse.Parse(page, "text/html", "https://content.govdelivery.com/accounts/X/bulletins/1", opt)
+		if err != nil {
+			return
+		}
+		checkStrings(t, res)
+		ed := res.Edition
+		if !ed.Published.IsZero() && ed.Published.Location() != time.UTC {
+			t.Fatalf("published %v not in UTC", ed.Published)
+		}
+		if ed.ItemCount != len(res.Items) {
+			t.Fatalf("ItemCount %d for %d items", ed.ItemCount, len(res.Items))
+		}
+		ids := map[string]bool{}
+		for i, it := range res.Items {
+			if it.Position != i+1 || ids[it.ID] || it.Title == "" && it.Text != "" {
+				t.Fatalf("item %d: position %d, id %q repeated %v, title %q", i, it.Position, it.ID, ids[it.ID], it.Title)
+			}
+			ids[it.ID] = true
+		}
+	})
+}

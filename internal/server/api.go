@@ -34,7 +34,7 @@ type SearchHit struct {
 	Title     string     `json:"title"`
 	URL       string     `json:"url"`
 	Section   string     `json:"section,omitempty"`
-	Published time.Time  `json:"published"`
+	Published time.Time  `json:"published,omitzero"` // absent when the bulletin states no date
 	Edition   EditionRef `json:"edition"`
 	Snippet   string     `json:"snippet"`
 	Score     float64    `json:"score"`
@@ -48,7 +48,7 @@ type EditionRef struct {
 	Number    int       `json:"number,omitempty"`
 	Title     string    `json:"title"`
 	URL       string    `json:"url"`
-	Published time.Time `json:"published"`
+	Published time.Time `json:"published,omitzero"`
 }
 
 // SearchEdition is one edition whose own text matches the query, with a

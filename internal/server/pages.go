@@ -34,12 +34,29 @@ func (s *Server) pageRoutes() {
 	s.mux.HandleFunc("GET /style.css", s.stylesheet)
 }
 
+// pageDate is a date as pages show it; "date unknown" for a bulletin that
+// states none (never year 1).
+func pageDate(t time.Time) string {
+	if t.IsZero() {
+		return "date unknown"
+	}
+	return t.Format("2 January 2006")
+}
+
+// isoDate is a date for a datetime attribute; "" when unknown.
+func isoDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"url":     s.URL,
 		"snippet": func(h string) template.HTML { return template.HTML(h) }, // index escapes all but <mark>
-		"date":    func(t time.Time) string { return t.Format("2 January 2006") },
-		"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
+		"date":    pageDate,
+		"isodate": isoDate,
 		"format":  feedFormat,
 	}
 }
