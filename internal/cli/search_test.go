@@ -19,6 +19,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/crawl"
 	bparse "github.com/lga-digital/bulletin/internal/parse"
 	"github.com/lga-digital/bulletin/internal/server"
 	"github.com/lga-digital/bulletin/internal/testsite"
@@ -53,7 +54,7 @@ lists = ["http://fixture.test/accounts/UKLGA/bulletins"]
 		}
 		rec := httptest.NewRecorder()
 		site.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://fixture.test"+f.Path, nil))
-		res, err := bparse.Parse(rec.Body.Bytes(), rec.Header().Get("Content-Type"), "http://fixture.test"+f.Path, bparse.Options{Source: "lga-cdt"})
+		res, err := bparse.Parse(rec.Body.Bytes(), rec.Header().Get("Content-Type"), "http://fixture.test"+f.Path, lgaParseOptions(t))
 		if err != nil {
 			t.Fatalf("parse %s: %v", f.Path, err)
 		}
@@ -177,4 +178,19 @@ func TestParseSearchArgs(t *testing.T) {
 	if _, err := parseSearchArgs(fs, []string{"--size", "many"}); err == nil {
 		t.Error("a bad flag value is accepted")
 	}
+}
+
+// lgaParseOptions are the parser options of the shipped config's LGA
+// source, as a crawl builds them.
+func lgaParseOptions(t *testing.T) bparse.Options {
+	t.Helper()
+	cfg, err := config.Shipped(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, ok := cfg.Source("lga-cdt")
+	if !ok {
+		t.Fatal("the shipped config has no lga-cdt source")
+	}
+	return crawl.ParseOptions(src, nil)
 }

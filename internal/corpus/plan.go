@@ -120,6 +120,10 @@ func (c *Corpus) plan(j int) plan {
 	default:
 		p.meta.Subject = fmt.Sprintf("LGA Cyber, Digital and Technology Bulletin - %d", n)
 	}
+	if st.subject != 2 && p.meta.Number == 0 {
+		// The parser reads a number that ends the subject ("… - 54").
+		p.meta.Number = n
+	}
 
 	sd := seeds()
 	// The editorial: a seed's, welcoming the nth edition when n has an

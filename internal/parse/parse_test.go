@@ -340,6 +340,41 @@ func TestMarkupVariants(t *testing.T) {
 			titles: []string{"First"}, sections: []string{""}, texts: []string{"a\nb\nc"},
 		},
 		{
+			name:   "a bold label line is no heading, and the heading above it no group",
+			body:   `<h2>Staff Spotlight</h2><p><strong>Name: Ada Byron</strong></p><p><strong>Title:</strong> Analyst</p><h2>Next</h2><p>Two.</p>`,
+			titles: []string{"Staff Spotlight", "Next"}, sections: []string{"", ""}, texts: []string{"Name: Ada Byron\n\nTitle: Analyst", "Two."},
+		},
+		{
+			name:   "a group ends at the next heading of its own level",
+			body:   `<h2>News</h2><h3>First</h3><p>One.</p><hr><h3>Second</h3><p>Two.</p><h2>Third</h2><p>Three.</p>`,
+			titles: []string{"First", "Second", "Third"}, sections: []string{"News", "News", ""}, texts: []string{"One.", "Two.", "Three."},
+		},
+		{
+			name:   "a group known by name ends at a divider",
+			body:   `<h3>Events</h3><h3>First</h3><p>One.</p><hr><h3>Second</h3><p>Two.</p>`,
+			titles: []string{"First", "Second"}, sections: []string{"Events", ""}, texts: []string{"One.", "Two."},
+		},
+		{
+			name:   "a bold closing sentence and the sign-off stay in the article",
+			body:   `<h3>First</h3><p>One.</p><p><strong>Remember to apply by Friday.</strong></p><p>The Grants Team</p>`,
+			titles: []string{"First"}, sections: []string{""}, texts: []string{"One.\n\nRemember to apply by Friday.\n\nThe Grants Team"},
+		},
+		{
+			name:   "list items that open with a bold title and a colon",
+			body:   `<ul><li><strong>FIRST NEWS:</strong> one.</li><li><b>SECOND NEWS</b>: two.</li><li><strong>THIRD NEWS: </strong><br>three.</li></ul>`,
+			titles: []string{"FIRST NEWS", "SECOND NEWS", "THIRD NEWS"}, sections: []string{"", "", ""}, texts: []string{"one.", "two.", "three."},
+		},
+		{
+			name:   "one such paragraph is text, not a title",
+			body:   `<h3>First</h3><p><strong>Venue hire:</strong> ask the office.</p>`,
+			titles: []string{"First"}, sections: []string{""}, texts: []string{"Venue hire: ask the office."},
+		},
+		{
+			name:   "end markers and date lines are no text",
+			body:   `<p>September 18, 2023</p><h3>First</h3><p>One.</p><p>###</p><h3>Second</h3><p>Two.</p><p>- END -</p>`,
+			titles: []string{"First", "Second"}, sections: []string{"", ""}, texts: []string{"One.", "Two."},
+		},
+		{
 			name:   "hidden and tracking content ignored",
 			body:   `<h3>First</h3><p style="display:none">secret</p><p>One.<img src="https://x/track?id=1" width="1" height="1"></p>`,
 			titles: []string{"First"}, sections: []string{""}, texts: []string{"One."},

@@ -62,7 +62,7 @@ func feedsTestIndex(t testing.TB) *index.Index {
 		u := "http://site.test" + fx.Path
 		rec := httptest.NewRecorder()
 		site.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, u, nil))
-		res, err := parse.Parse(rec.Body.Bytes(), rec.Header().Get("Content-Type"), u, parse.Options{Source: feedsTestSource})
+		res, err := parse.Parse(rec.Body.Bytes(), rec.Header().Get("Content-Type"), u, withSource(lgaParseOptions(t), feedsTestSource))
 		if err != nil {
 			t.Fatalf("parse %s: %v", u, err)
 		}
@@ -803,4 +803,9 @@ func TestFeedCacheConcurrent(t *testing.T) {
 		}
 	})
 	wg.Wait()
+}
+
+func withSource(opt parse.Options, source string) parse.Options {
+	opt.Source = source
+	return opt
 }

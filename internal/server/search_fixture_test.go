@@ -13,6 +13,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/parse"
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
@@ -72,7 +73,7 @@ lists = ["` + searchFixtureSite + testsite.ListPath + `"]
 		if rec.Code != http.StatusOK {
 			tb.Fatalf("fixture %s: status %d", f.Path, rec.Code)
 		}
-		res, err := parse.Parse(rec.Body.Bytes(), rec.Header().Get("Content-Type"), searchFixtureSite+f.Path, parse.Options{Source: "lga-cdt"})
+		res, err := parse.Parse(rec.Body.Bytes(), rec.Header().Get("Content-Type"), searchFixtureSite+f.Path, lgaParseOptions(tb))
 		if err != nil {
 			tb.Fatalf("parse fixture %s: %v", f.Path, err)
 		}
@@ -93,4 +94,20 @@ func (f *searchFixture) get(tb testing.TB, target string) *http.Response {
 	rec := httptest.NewRecorder()
 	f.srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
 	return rec.Result()
+}
+
+// lgaParseOptions are the parser options of the shipped config's LGA source,
+// as a crawl builds them (its closing lines and group headings are data
+// there): the fixtures are LGA editions.
+func lgaParseOptions(tb testing.TB) parse.Options {
+	tb.Helper()
+	cfg, err := config.Shipped(func(string) string { return "" })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	src, ok := cfg.Source("lga-cdt")
+	if !ok {
+		tb.Fatal("the shipped config has no lga-cdt source")
+	}
+	return crawl.ParseOptions(src, nil)
 }
