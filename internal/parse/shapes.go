@@ -125,7 +125,7 @@ func isLabelLine(s string) bool {
 var (
 	// clockRe is a time or a range of times: "6 p.m.", "9:30", "6–8pm",
 	// "10:00am-3:00pm"; a bare number is none.
-	clockRe = regexp.MustCompile(`(?i)\b\d{1,2}(?:(?:[:.]\d{2})\s*(?:a\.?m\.?|p\.?m\.?)?|\s*(?:a\.?m\.?|p\.?m\.?))(?:\s*(?:-|–|—|to|until)\s*\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?)?|\b\d{1,2}\s*(?:-|–|—|to)\s*\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b(?:noon|midnight)\b`)
+	clockRe   = regexp.MustCompile(`(?i)\b\d{1,2}(?:(?:[:.]\d{2})\s*(?:a\.?m\.?|p\.?m\.?)?|\s*(?:a\.?m\.?|p\.?m\.?))(?:\s*(?:-|–|—|to|until)\s*\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?)?|\b\d{1,2}\s*(?:-|–|—|to)\s*\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b(?:noon|midnight)\b`)
 	weekdayRe = regexp.MustCompile(`(?i)\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?`)
 	dayWordRe = regexp.MustCompile(`(?i)\b(?:` + monthNames + `|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?`)
 	wordRe    = regexp.MustCompile(`[\p{L}]{2,}`)
