@@ -193,6 +193,10 @@ func makeLead(head []*html.Node, parent *html.Node, rest []*html.Node) *lead {
 	for len(rest) > 0 && isBlank(rest[0]) {
 		rest = rest[1:]
 	}
+	if len(rest) > 0 && rest[0].Type == html.TextNode {
+		// The text starts after the colon's space.
+		rest = append([]*html.Node{{Type: html.TextNode, Data: strings.TrimLeft(rest[0].Data, " \t\r\n\u00a0")}}, rest[1:]...)
+	}
 	text := inlineText(rest)
 	if text == "" {
 		return nil
