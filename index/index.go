@@ -292,22 +292,7 @@ func (ix *Index) Editions(ctx context.Context, source string) ([]model.Edition, 
 // LatestEditions returns the n newest editions of a source ("" for all
 // sources) and how many the index holds, reading only those n.
 func (ix *Index) LatestEditions(ctx context.Context, source string, n int) ([]model.Edition, int, error) {
-	req := bleve.NewSearchRequestOptions(editionsQuery(source), max(n, 0), 0, false)
-	req.Fields = []string{fJSON}
-	req.SortBy(editionOrder)
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, 0, fmt.Errorf("latest editions of %q: %w", source, err)
-	}
-	eds := make([]model.Edition, 0, len(res.Hits))
-	for _, h := range res.Hits {
-		var ed model.Edition
-		if err := decodeHit(h, &ed); err != nil {
-			return nil, 0, err
-		}
-		eds = append(eds, ed)
-	}
-	return eds, int(res.Total), nil
+	return ix.EditionsPage(ctx, source, 0, n)
 }
 
 // editionOrder lists editions newest first.

@@ -309,7 +309,7 @@ func (a *app) runSearch(ctx context.Context, q, src, sort string, page, size int
 		}
 		resp, err := r.search(ctx, q, src, sort, page, size)
 		resp.Links = nil // as the index's own answer: the server alone knows its links
-		return resp, "through the running server at " + r.url + " (it holds the index)", err
+		return resp, "through the running server at " + r.url + ", which holds the index", err
 	}
 	if err != nil {
 		return server.SearchResponse{}, "", err

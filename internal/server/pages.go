@@ -99,13 +99,15 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, data any
 	return err
 }
 
-// homeLatest is how many editions of each source the home page lists.
-const homeLatest = 12
+// homePageSize is how many editions of each source a page of the home page
+// lists; ?page= reaches the older ones.
+const homePageSize = 25
 
 type homeSource struct {
 	*config.Source
 	Editions []homeEdition
 	Total    int    // editions held
+	Pager    pager  // the pages of the source's editions
 	Note     string // what the crawls did, when a reader should know (see crawlNote)
 	Alts     []alt
 	EdAlts   []alt
@@ -115,17 +117,27 @@ type homeSource struct {
 
 type homeEdition struct {
 	model.Edition
+	Link   string // bulletin's page of the edition
 	Search string // the search page for the edition's articles
 }
 
+// home lists every source with its feeds and every edition it holds, in
+// archive order, newest first, homePageSize a page.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	pageNo, err := intParam(r.URL.Query(), "page", 1, 0)
+	if err != nil {
+		return err
+	}
 	data := struct {
 		page
 		Sources []homeSource
 	}{page: page{Title: "Bulletins", Nav: "home"}}
+	if pageNo > 1 {
+		data.Title = "Bulletins, page " + strconv.Itoa(pageNo)
+	}
 	for i := range s.cfg.Sources {
 		src := &s.cfg.Sources[i]
-		eds, total, err := s.idx.LatestEditions(r.Context(), src.ID, homeLatest)
+		eds, total, err := s.idx.EditionsPage(r.Context(), src.ID, (pageNo-1)*homePageSize, homePageSize)
 		if err != nil {
 			return err
 		}
@@ -133,8 +145,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			Alts:   s.feedAlts(src.Title, "/feeds/"+src.ID, ""),
 			EdAlts: s.feedAlts(src.Title+" editions", "/feeds/"+src.ID+"/editions", ""),
 			JSON:   s.URL("/api/editions?source=" + src.ID), Events: s.URL("/feeds/" + src.ID + "/events.ics")}
+		hs.Pager = pagerOf(pageNo, (total+homePageSize-1)/homePageSize, func(n int) string {
+			if n == 1 {
+				return s.URL("/")
+			}
+			return s.URL("/?page=" + strconv.Itoa(n))
+		})
+		hs.Pager.Label = "Pages of the editions of " + src.Title
 		for _, ed := range eds {
-			he := homeEdition{Edition: ed}
+			he := homeEdition{Edition: ed, Link: s.URL("/editions/" + url.PathEscape(ed.ID))}
 			if ed.Number > 0 {
 				q := url.Values{"q": {"edition:" + strconv.Itoa(ed.Number) + " source:" + src.ID}}
 				he.Search = s.URL("/search?" + q.Encode())

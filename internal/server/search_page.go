@@ -74,6 +74,7 @@ type facetLink struct {
 
 // pager links the pages of a result.
 type pager struct {
+	Label       string // names the navigation for assistive technology
 	Page, Pages int
 	Prev, Next  string
 	Links       []pageLink
@@ -307,7 +308,7 @@ func activeFilterFor(filters []index.Filter, field, value string) (index.Filter,
 // pagerOf links the first and last pages, the two either side of the
 // current one, and the previous and next.
 func pagerOf(cur, pages int, href func(int) string) pager {
-	p := pager{Page: cur, Pages: pages}
+	p := pager{Label: "Result pages", Page: cur, Pages: pages}
 	if pages <= 1 && cur <= 1 {
 		return p
 	}

@@ -330,7 +330,7 @@ func TestHomePage(t *testing.T) {
 	if got := text(first.Eq(1)); got != "12 December 2024" {
 		t.Errorf("newest edition date %q", got)
 	}
-	if got := first.Eq(2).Find("a").AttrOr("href", ""); got != searchFixtureSite+"/accounts/UKLGA/bulletins/3c83877" {
+	if got := first.Eq(2).Find("a").AttrOr("href", ""); got != "http://bulletin.test/editions/lga-cdt-3c83877" {
 		t.Errorf("newest edition link %q", got)
 	}
 	if got := local(t, first.Eq(3).Find("a").AttrOr("href", "")); got != "/search?q=edition%3A27+source%3Alga-cdt" {
