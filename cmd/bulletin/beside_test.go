@@ -133,14 +133,16 @@ func TestSearchAndCrawlBesideServe(t *testing.T) {
 		!strings.Contains(errs, "crawling through it") {
 		t.Errorf("crawl beside serve: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
-	if out, errs, code = e.run("crawl", "--refetch"); code != 2 || !strings.Contains(errs, "--refetch") {
-		t.Errorf("crawl --refetch beside serve: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	// --refetch and --max-new reach the server's crawl: one edition page downloaded again.
+	out, errs, code = e.run("crawl", "--refetch", "--max-new", "1")
+	if lines := strings.Split(out, "\n"); code != 0 || len(lines) < 2 || len(strings.Fields(lines[1])) < 3 || strings.Fields(lines[1])[2] != "1" {
+		t.Errorf("crawl --refetch --max-new 1 beside serve: exit %d, want 1 page fetched\nstdout:\n%s\nstderr:\n%s", code, out, errs)
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(e.config), "data", "serve.json")); err != nil {
 		t.Errorf("serve left no address for the CLI: %v", err)
 	}
 	log := stop()
-	if !strings.Contains(log, "crawl started on request") {
+	if !strings.Contains(log, "crawl started on request") || !strings.Contains(log, "refetch=true max_new=1") {
 		t.Errorf("the server did not run the crawl:\n%s", log)
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(e.config), "data", "serve.json")); !os.IsNotExist(err) {

@@ -94,8 +94,8 @@ is set. Stops gracefully on SIGINT or SIGTERM.`,
 Crawl every source (or one) once and print a summary table; exit 1 if a
 source failed. Pages that robots.txt disallows are skipped with a warning.
 While serve runs, the crawl runs in the server (through POST /api/crawl,
-with the token serve leaves in data_dir/serve.json) and this command waits
-for it and prints its summary.`,
+with the token serve leaves in data_dir/serve.json, flags included) and
+this command waits for it and prints its summary.`,
 	"reindex": `reindex
 
 Rebuild the search index from the kept pages, with no network. Needs the

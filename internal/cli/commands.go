@@ -427,8 +427,9 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 	all, _ := sources(cfg, "")
 	crawlers := a.crawlers(all, st, idx, m.Fetched)
 	var srv *server.Server // set before the scheduler starts, so every OnDone sees it
-	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
-		return crawlers[src.ID].Run(ctx, src, crawl.Options{MaxNew: src.MaxNew})
+	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
+		opt.MaxNew = maxNew(opt.MaxNew, src)
+		return crawlers[src.ID].Run(ctx, src, opt)
 	}, a.log, withOps(cfg, m, schedule.Options{Jitter: 30 * time.Second, RetryBase: cfg.RetryBackoff.Duration,
 		OnDone: func(sum crawl.Summary) {
 			if sum.Editions > 0 { // the source changed: drop its cached feeds

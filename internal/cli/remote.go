@@ -178,15 +178,22 @@ func (r *remote) search(ctx context.Context, q, source, sort string, page, size 
 
 // crawl starts a crawl of each source through POST /api/crawl, waits for
 // every one to end and returns their summaries and outcomes, in order.
-func (r *remote) crawl(ctx context.Context, srcs []*config.Source, log func(string, ...any)) ([]crawl.Summary, []string, error) {
+func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt crawl.Options, log func(string, ...any)) ([]crawl.Summary, []string, error) {
 	for _, src := range srcs {
-		err := r.do(ctx, http.MethodPost, "/api/crawl?source="+url.QueryEscape(src.ID), nil)
+		q := url.Values{"source": {src.ID}}
+		if opt.Refetch {
+			q.Set("refetch", "1")
+		}
+		if opt.MaxNew > 0 {
+			q.Set("max_new", strconv.Itoa(opt.MaxNew))
+		}
+		err := r.do(ctx, http.MethodPost, "/api/crawl?"+q.Encode(), nil)
 		var ae *apiError
 		switch {
 		case err == nil:
 			log("crawl: started by the server", "source", src.ID)
 		case errors.As(err, &ae) && ae.Status == http.StatusConflict:
-			log("crawl: the server is crawling this source already; waiting for that crawl", "source", src.ID)
+			log("crawl: the server is crawling this source already; waiting for that crawl (without this command's options)", "source", src.ID)
 		case errors.As(err, &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusUnauthorized) && !strings.Contains(ae.Msg, "unknown source"):
 			return nil, nil, fmt.Errorf("the server at %s refused to crawl (%s): run this command as the user of `bulletin serve`, "+
 				"which leaves a token for it in %s, or set admin_token", r.url, ae.Msg, serveFileName)
@@ -240,12 +247,8 @@ func (a *app) crawlRemote(ctx context.Context, cfg *config.Config, srcs []*confi
 	if err != nil || r == nil {
 		return cmp.Or(err, locked)
 	}
-	if opt.Refetch || opt.MaxNew > 0 {
-		return &usageError{"the index is in use by `bulletin serve`: crawls through it take no --refetch or --max-new " +
-			"(stop the server for those, or drop the flags)"}
-	}
 	a.log.Info("crawl: the index is in use by `bulletin serve`; crawling through it (its log has the details)", "server", r.url)
-	sums, outcomes, err := r.crawl(ctx, srcs, a.log.Info)
+	sums, outcomes, err := r.crawl(ctx, srcs, opt, a.log.Info)
 	if err != nil {
 		return err
 	}

@@ -29,8 +29,9 @@ import (
 	"github.com/lga-digital/bulletin/internal/crawl"
 )
 
-// CrawlFunc crawls one source once.
-type CrawlFunc func(ctx context.Context, src *config.Source) (crawl.Summary, error)
+// CrawlFunc crawls one source once. opt is zero for scheduled crawls and
+// retries; RunWith passes a caller's options (refetch, a max_new).
+type CrawlFunc func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error)
 
 // ErrRunning is returned by Run when the source is already being crawled.
 var ErrRunning = errors.New("a crawl of this source is already running")
@@ -303,7 +304,10 @@ func (s *Scheduler) scheduled(id string) {
 
 // Run starts a crawl of the source in the background. It returns ErrRunning
 // when one is already under way.
-func (s *Scheduler) Run(id string) error {
+func (s *Scheduler) Run(id string) error { return s.RunWith(id, crawl.Options{}) }
+
+// RunWith is Run with options for the crawl (e.g. from POST /api/crawl).
+func (s *Scheduler) RunWith(id string, opt crawl.Options) error {
 	s.mu.Lock()
 	e, ok := s.sources[id]
 	if !ok {
@@ -324,14 +328,14 @@ func (s *Scheduler) Run(id string) error {
 	s.mu.Unlock()
 	go func() {
 		defer s.wg.Done()
-		s.runOne(e)
+		s.runOne(e, opt)
 	}()
 	return nil
 }
 
 // runOne crawls and records the outcome; a panic in the crawl is recovered
 // and logged, and the service goes on.
-func (s *Scheduler) runOne(e *entry) {
+func (s *Scheduler) runOne(e *entry, opt crawl.Options) {
 	// The crawl is over only once the hooks have run, so that whoever sees
 	// it over sees its effects (metrics, dropped caches) too.
 	defer func() {
@@ -352,7 +356,7 @@ func (s *Scheduler) runOne(e *entry) {
 				s.log.Error("schedule: crawl panicked", "source", e.src.ID, "panic", r, "stack", string(debug.Stack()))
 			}
 		}()
-		sum, err = s.crawl(s.ctx, e.src)
+		sum, err = s.crawl(s.ctx, e.src, opt)
 	}()
 	if err != nil && outcome == OutcomeOK {
 		outcome = OutcomeFailed

@@ -49,7 +49,7 @@ func waitIdle(t *testing.T, s *Scheduler) Status {
 func TestRunOneAtATime(t *testing.T) {
 	release := make(chan struct{})
 	var runs atomic.Int32
-	fn := func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+	fn := func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
 		runs.Add(1)
 		<-release
 		return crawl.Summary{Source: src.ID, Editions: 2}, nil
@@ -82,7 +82,7 @@ func TestRunOneAtATime(t *testing.T) {
 }
 
 func TestPanicRecovered(t *testing.T) {
-	fn := func(ctx context.Context, src *config.Source) (crawl.Summary, error) { panic("boom") }
+	fn := func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) { panic("boom") }
 	s, err := New(sources(t, ""), fn, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -109,13 +109,13 @@ func TestOutcomesAndHistory(t *testing.T) {
 		outcome string
 		lastErr string
 	}{
-		{"ok", func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+		{"ok", func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
 			return crawl.Summary{Source: src.ID, Editions: 3, Items: 40}, nil
 		}, OutcomeOK, ""},
-		{"failed", func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+		{"failed", func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
 			return crawl.Summary{Source: src.ID, Failed: 1}, errors.New("source a: 1 failure(s)")
 		}, OutcomeFailed, "source a: 1 failure(s)"},
-		{"panic", func(ctx context.Context, src *config.Source) (crawl.Summary, error) { panic("boom") }, OutcomePanic, "crawl panicked: boom"},
+		{"panic", func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) { panic("boom") }, OutcomePanic, "crawl panicked: boom"},
 	}
 	var lastOK time.Time
 	for _, tt := range tests {
@@ -256,7 +256,7 @@ func TestRetryAfterUnreachable(t *testing.T) {
 	results <- unreachable
 	results <- nil
 	var runs atomic.Int32
-	fn := func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+	fn := func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
 		runs.Add(1)
 		return crawl.Summary{Source: src.ID}, <-results
 	}
@@ -295,7 +295,7 @@ func TestRetryAfterUnreachable(t *testing.T) {
 // the status; stopping the scheduler cancels it.
 func TestRetryWaitsAndStops(t *testing.T) {
 	var runs atomic.Int32
-	fn := func(ctx context.Context, src *config.Source) (crawl.Summary, error) {
+	fn := func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
 		runs.Add(1)
 		return crawl.Summary{Source: src.ID}, fmt.Errorf("x: %w", crawl.ErrUnreachable)
 	}

@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync/atomic"
 
+	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/metrics"
 	"github.com/lga-digital/bulletin/internal/schedule"
 )
@@ -29,7 +31,7 @@ type opsState struct {
 
 // crawlRunner is what POST /api/crawl needs of the scheduler.
 type crawlRunner interface {
-	Run(id string) error
+	RunWith(id string, opt crawl.Options) error
 }
 
 // opsRoutes are the routes operators and orchestrators use.
@@ -108,11 +110,25 @@ func (s *Server) startCrawl(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := s.cfg.Source(id); !ok {
 		return notFound("unknown source: " + id)
 	}
+	// What `bulletin crawl --refetch --max-new N` asks of a running server.
+	var opt crawl.Options
+	switch v := r.URL.Query().Get("refetch"); v {
+	case "", "0", "false":
+	case "1", "true":
+		opt.Refetch = true
+	default:
+		return badRequest(fmt.Sprintf("refetch must be 1 or 0, got %q", v))
+	}
+	n, err := intParam(r.URL.Query(), "max_new", 0, 0)
+	if err != nil {
+		return err
+	}
+	opt.MaxNew = n
 	runner, ok := s.sched.(crawlRunner)
 	if !ok || s.sched == nil {
 		return &httpError{status: http.StatusServiceUnavailable, msg: "no scheduler to run crawls"}
 	}
-	switch err := runner.Run(id); {
+	switch err := runner.RunWith(id, opt); {
 	case errors.Is(err, schedule.ErrRunning):
 		return &httpError{status: http.StatusConflict, msg: "a crawl of " + id + " is already running"}
 	case errors.Is(err, schedule.ErrUnknownSource):
@@ -120,7 +136,7 @@ func (s *Server) startCrawl(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	s.log.Info("server: crawl started on request", "source", id, "client", s.clientIP(r))
+	s.log.Info("server: crawl started on request", "source", id, "refetch", opt.Refetch, "max_new", opt.MaxNew, "client", s.clientIP(r))
 	writeJSON(w, http.StatusAccepted, map[string]string{"status": "started", "source": id, "status_url": s.URL("/api/status")})
 	return nil
 }

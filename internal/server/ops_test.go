@@ -28,6 +28,7 @@ type opsScheduler struct {
 	mu      sync.Mutex
 	status  []schedule.Status
 	runs    []string
+	opts    []crawl.Options
 	running bool
 }
 
@@ -37,13 +38,14 @@ func (s *opsScheduler) Status() []schedule.Status {
 	return append([]schedule.Status(nil), s.status...)
 }
 
-func (s *opsScheduler) Run(id string) error {
+func (s *opsScheduler) RunWith(id string, opt crawl.Options) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.running {
 		return schedule.ErrRunning
 	}
 	s.runs = append(s.runs, id)
+	s.opts = append(s.opts, opt)
 	s.running = true
 	return nil
 }
@@ -178,6 +180,10 @@ func TestCrawlAPI(t *testing.T) {
 		{"local token beside the admin token", opsToken, "POST", "/api/crawl?source=lga-cdt", localBearer, false, 202, `"status": "started"`, 1},
 		{"only a local token: still off to others", "", "POST", "/api/crawl?source=lga-cdt", bearer, false, 404, "crawl API is off", 0},
 		{"only a local token: still off without one", "", "POST", "/api/crawl?source=lga-cdt", nil, false, 404, "crawl API is off", 0},
+		// bulletin crawl --refetch --max-new N beside the server
+		{"refetch and max_new", opsToken, "POST", "/api/crawl?source=lga-cdt&refetch=1&max_new=3", bearer, false, 202, `"status": "started"`, 1},
+		{"bad refetch", opsToken, "POST", "/api/crawl?source=lga-cdt&refetch=maybe", bearer, false, 400, "refetch must be 1 or 0", 0},
+		{"bad max_new", opsToken, "POST", "/api/crawl?source=lga-cdt&max_new=-1", bearer, false, 400, "max_new must be a positive integer", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -192,6 +198,9 @@ func TestCrawlAPI(t *testing.T) {
 			}
 			if got := len(e.sched.runs); got != tt.runs {
 				t.Errorf("%d crawls started, want %d", got, tt.runs)
+			}
+			if want := (crawl.Options{Refetch: true, MaxNew: 3}); tt.name == "refetch and max_new" && (len(e.sched.opts) != 1 || e.sched.opts[0] != want) {
+				t.Errorf("crawl options %+v, want %+v", e.sched.opts, want)
 			}
 			if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 				t.Errorf("Content-Type %q", ct)
