@@ -107,6 +107,14 @@ type Source struct {
 	Lists    []string `toml:"lists"`
 	Editions []string `toml:"editions"`
 	Match    string   `toml:"match"`
+	// GovDelivery is a GovDelivery account code ("UKLGA") or topic code
+	// ("UKLGA_123"); the feed and list URLs it implies are added to Feeds
+	// and Lists (see GovDeliveryURLs).
+	GovDelivery string `toml:"govdelivery"`
+	// GovDeliveryBase is the origin the GovDelivery URLs are built on;
+	// default https://content.govdelivery.com (another for a mirror or a
+	// fixture site).
+	GovDeliveryBase string `toml:"govdelivery_base"`
 	// AllowPrivate lets the crawler fetch private and loopback addresses
 	// (local fixture sites, tests).
 	AllowPrivate bool `toml:"allow_private"`
@@ -371,8 +379,27 @@ func (c *Config) validate() error {
 		if s.MaxNew < 0 {
 			return bad(key+".max_new", "want 0 (no limit) or more, got %d", s.MaxNew)
 		}
+		if s.GovDeliveryBase != "" && s.GovDelivery == "" {
+			return bad(key+".govdelivery_base", "set only with govdelivery")
+		}
+		if s.GovDelivery != "" {
+			if s.GovDeliveryBase == "" {
+				s.GovDeliveryBase = DefaultGovDeliveryBase
+			}
+			if err := checkURL(s.GovDeliveryBase); err != nil {
+				return bad(key+".govdelivery_base", "%v", err)
+			}
+			s.GovDeliveryBase = strings.TrimRight(s.GovDeliveryBase, "/")
+			feeds, lists, err := GovDeliveryURLs(s.GovDeliveryBase, s.GovDelivery, s.Match != "")
+			if err != nil {
+				return bad(key+".govdelivery", "%v", err)
+			}
+			s.GovDelivery = strings.ToUpper(strings.TrimSpace(s.GovDelivery))
+			s.Feeds = appendNew(s.Feeds, feeds...)
+			s.Lists = appendNew(s.Lists, lists...)
+		}
 		if len(s.Feeds)+len(s.Lists)+len(s.Editions)+len(s.Mail) == 0 {
-			return bad(key, "needs at least one of feeds, lists, editions or mail")
+			return bad(key, "needs at least one of govdelivery, feeds, lists, editions or mail")
 		}
 		if err := s.validateMail(key, mailTo, bad); err != nil {
 			return err
@@ -502,6 +529,51 @@ func (s *Source) AcceptsSender(addr string) bool {
 		}
 	}
 	return false
+}
+
+// DefaultGovDeliveryBase is where GovDelivery serves bulletin archives.
+const DefaultGovDeliveryBase = "https://content.govdelivery.com"
+
+// govDeliveryCodeRE is an account code ("UKLGA") or a topic code, which is
+// its account's code, an underscore and the topic's own part ("UKLGA_123").
+var govDeliveryCodeRE = regexp.MustCompile(`^([A-Z0-9]{2,32})(_[A-Z0-9_-]{1,64})?$`)
+
+// GovDeliveryURLs returns the feed and list URLs that a GovDelivery code
+// implies, on base (e.g. https://content.govdelivery.com). A code with an
+// underscore is a topic code, whose account is the part before the first
+// underscore; any other is an account code.
+//
+// An account gives its bulletins feed (…/accounts/ACCT/bulletins.rss) and
+// its archive list (…/accounts/ACCT/bulletins). A topic gives its topic feed
+// (…/accounts/ACCT/topics/CODE/feed.rss), whose items carry each bulletin's
+// whole body; the account's archive list, which holds every topic's
+// bulletins, is added only when withList is set (a source with a match
+// pattern, which keeps the topic's own bulletins and skips the others).
+func GovDeliveryURLs(base, code string, withList bool) (feeds, lists []string, err error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	m := govDeliveryCodeRE.FindStringSubmatch(code)
+	if m == nil {
+		return nil, nil, fmt.Errorf("want a GovDelivery account code (UKLGA) or topic code (UKLGA_123), got %q", code)
+	}
+	acct := base + "/accounts/" + url.PathEscape(m[1])
+	if m[2] == "" {
+		return []string{acct + "/bulletins.rss"}, []string{acct + "/bulletins"}, nil
+	}
+	feeds = []string{acct + "/topics/" + url.PathEscape(code) + "/feed.rss"}
+	if withList {
+		lists = []string{acct + "/bulletins"}
+	}
+	return feeds, lists, nil
+}
+
+// appendNew appends each of add not already in list.
+func appendNew(list []string, add ...string) []string {
+	for _, a := range add {
+		if !slices.Contains(list, a) {
+			list = append(list, a)
+		}
+	}
+	return list
 }
 
 // Source returns the source with the given id.

@@ -89,7 +89,7 @@ func TestErrors(t *testing.T) {
 		{"bad frame ancestor", "frame_ancestors = [\"intranet\"]" + src, "frame_ancestors[0]", "origin"},
 		{"frame ancestor with path", "frame_ancestors = [\"https://a.example/x\"]" + src, "frame_ancestors[0]", "origin"},
 		{"bad list pattern", src + "list_pattern = \"(\"\n", "source[s].list_pattern", "invalid regular expression"},
-		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of feeds, lists, editions or mail"},
+		{"nothing to crawl", "[[source]]\nid = \"s\"\ntitle = \"T\"\n", "source[s]", "at least one of govdelivery, feeds, lists, editions or mail"},
 		{"bad smtp_listen", "smtp_listen = \"2525\"" + src, "smtp_listen", "host:port"},
 		{"smtp_listen without mail", "smtp_listen = \"127.0.0.1:2525\"" + src, "smtp_listen", "no source has a mail address"},
 		{"bad smtp_max_size", "smtp_max_size = \"lots\"" + src, "smtp_max_size", "10MiB"},
@@ -102,6 +102,10 @@ func TestErrors(t *testing.T) {
 		{"bad mail_from", src + "mail = [\"b@example.org\"]\nmail_from = [\"not a domain\"]\n", "source[s].mail_from[0]", "address or a domain"},
 		{"mail_from without mail", src + "mail_from = [\"example.org\"]\n", "source[s].mail", "need the source's mail"},
 		{"mail_dkim without mail", src + "mail_dkim = true\n", "source[s].mail", "need the source's mail"},
+		{"bad govdelivery code", src + "govdelivery = \"UK LGA\"\n", "source[s].govdelivery", "account code (UKLGA) or topic code"},
+		{"govdelivery URL for a code", src + "govdelivery = \"https://content.govdelivery.com/accounts/UKLGA\"\n", "source[s].govdelivery", "account code"},
+		{"govdelivery_base alone", src + "govdelivery_base = \"http://127.0.0.1:1\"\n", "source[s].govdelivery_base", "only with govdelivery"},
+		{"bad govdelivery_base", src + "govdelivery = \"UKLGA\"\ngovdelivery_base = \"content.govdelivery.com\"\n", "source[s].govdelivery_base", "absolute"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,5 +256,50 @@ mail_dkim = true
 		if got, _ := size.MarshalText(); string(got) != want {
 			t.Errorf("%d → %q, want %q", size, got, want)
 		}
+	}
+}
+
+// TestGovDelivery: a source configured by a GovDelivery account or topic
+// code alone gets the feed and list URLs the code implies, beside any
+// explicit ones, and the hosts to crawl follow.
+func TestGovDelivery(t *testing.T) {
+	const base = "https://content.govdelivery.com/accounts/"
+	tests := []struct {
+		name, keys   string
+		feeds, lists []string
+	}{
+		{"account", `govdelivery = "UKLGA"`, []string{base + "UKLGA/bulletins.rss"}, []string{base + "UKLGA/bulletins"}},
+		{"account in lower case", `govdelivery = " uklga "`, []string{base + "UKLGA/bulletins.rss"}, []string{base + "UKLGA/bulletins"}},
+		{"topic", `govdelivery = "OHCCC_129"`, []string{base + "OHCCC/topics/OHCCC_129/feed.rss"}, nil},
+		{"topic with match: the account's list too", "govdelivery = \"OHCCC_129\"\nmatch = \"Highlights\"",
+			[]string{base + "OHCCC/topics/OHCCC_129/feed.rss"}, []string{base + "OHCCC/bulletins"}},
+		{"explicit URLs kept, none twice", "govdelivery = \"UKLGA\"\nfeeds = [\"https://example.org/f.rss\", \"" + base + "UKLGA/bulletins.rss\"]",
+			[]string{"https://example.org/f.rss", base + "UKLGA/bulletins.rss"}, []string{base + "UKLGA/bulletins"}},
+		{"another origin", "govdelivery = \"UKLGA\"\ngovdelivery_base = \"http://127.0.0.1:8081/\"",
+			[]string{"http://127.0.0.1:8081/accounts/UKLGA/bulletins.rss"}, []string{"http://127.0.0.1:8081/accounts/UKLGA/bulletins"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Parse([]byte("[[source]]\nid = \"s\"\ntitle = \"T\"\n"+tt.keys+"\n"), "test.toml", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := c.Sources[0]
+			if strings.Join(s.Feeds, " ") != strings.Join(tt.feeds, " ") || strings.Join(s.Lists, " ") != strings.Join(tt.lists, " ") {
+				t.Errorf("feeds %q lists %q, want %q %q", s.Feeds, s.Lists, tt.feeds, tt.lists)
+			}
+			if len(s.Hosts) == 0 {
+				t.Error("no hosts")
+			}
+			// The effective config, printed by `config check`, reads back the same.
+			again, err := Parse([]byte("[[source]]\nid = \"s\"\ntitle = \"T\"\ngovdelivery = \""+s.GovDelivery+"\"\ngovdelivery_base = \""+s.GovDeliveryBase+
+				"\"\nmatch = \""+s.Match+"\"\nfeeds = [\""+strings.Join(s.Feeds, "\", \"")+"\"]\n"), "again.toml", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := again.Sources[0].Feeds; strings.Join(got, " ") != strings.Join(s.Feeds, " ") {
+				t.Errorf("read back: feeds %q", got)
+			}
+		})
 	}
 }
