@@ -10,9 +10,12 @@ package crawl
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/url"
 	"slices"
@@ -49,8 +52,16 @@ const (
 	statusListComplete = "complete: every listed edition handled"
 )
 
-// maxListPages bounds how far a paginated list page is followed in one pass.
-const maxListPages = 50
+// maxListPages is a safety bound on the pages of one paginated list read in
+// one pass, far beyond any real archive (GovDelivery shows 20 bulletins a
+// page: 200,000 bulletins). A list is otherwise followed to its end; one
+// that loops stops at the first page seen before or adding no edition not
+// already listed.
+const maxListPages = 10000
+
+// feedBodyType is the media type of a body taken from a feed entry: the
+// feed parser hands it over as UTF-8 text, whatever the feed's encoding.
+const feedBodyType = "text/html; charset=utf-8"
 
 // Fetcher fetches one URL; *fetch.Client implements it.
 type Fetcher interface {
@@ -61,6 +72,9 @@ type Fetcher interface {
 type Index interface {
 	PutEdition(ctx context.Context, ed model.Edition, items []model.Item) error
 	Edition(ctx context.Context, id string) (model.Edition, bool, error)
+	// Editions lists the editions the index holds for a source, so that a
+	// pass can find those whose snapshot was lost.
+	Editions(ctx context.Context, source string) ([]model.Edition, error)
 }
 
 // Crawler holds the stages a pass wires together.
@@ -128,6 +142,8 @@ type Summary struct {
 	Duration   time.Duration `json:"duration"`
 	Discovered int           `json:"discovered"` // distinct edition URLs found
 	Fetched    int           `json:"fetched"`    // edition pages downloaded
+	FromFeed   int           `json:"from_feed"`  // editions taken whole from a feed entry, with no page request
+	Restored   int           `json:"restored"`   // indexed editions whose lost or damaged snapshot was taken again
 	Editions   int           `json:"editions"`   // editions (re)indexed
 	Items      int           `json:"items"`      // items in those editions
 	Skipped    int           `json:"skipped"`    // bulletins of another series
@@ -182,9 +198,12 @@ type pass struct {
 	down map[string]bool // hosts that failed at the network level this pass
 	// listsRead are the list start URLs whose pages were all read this pass.
 	listsRead []string
-	done      int // editions handled, for Progress
-	total     int
-	reindex   bool // a Reindex: failures name the snapshot file
+	// lost are the URLs of editions the index holds whose snapshot is
+	// missing or unreadable: they are taken again this pass.
+	lost    map[string]bool
+	done    int // editions handled, for Progress
+	total   int
+	reindex bool // a Reindex: failures name the snapshot file
 }
 
 // Run crawls one source once. It returns the summary and, when any URL
@@ -194,6 +213,7 @@ func (c *Crawler) Run(ctx context.Context, src *config.Source, opt Options) (Sum
 	p := &pass{Crawler: c, src: src, opt: opt, down: map[string]bool{},
 		sum: Summary{Source: src.ID, Started: time.Now()}}
 	p.report(StageDiscover, "")
+	p.lost = p.lostSnapshots(ctx)
 	cands := p.discover(ctx)
 	p.sum.Discovered = len(cands)
 	p.total = len(cands)
@@ -305,10 +325,17 @@ func (p *pass) discover(ctx context.Context) []discover.Candidate {
 		pattern = discover.GovDeliveryPattern()
 	}
 	for _, start := range p.src.Lists {
-		complete := p.listComplete(ctx, start)
-		seen := map[string]bool{}
+		// --refetch takes every edition again, so it walks the whole list.
+		complete := p.listComplete(ctx, start) && !p.opt.Refetch
+		seen := map[string]bool{}   // list pages read
+		listed := map[string]bool{} // editions they listed
 		read := false
-		for u, n := start, 0; u != "" && n < maxListPages && !seen[u]; n++ {
+		for u, n := start, 0; u != "" && !seen[u]; n++ {
+			if n == maxListPages {
+				p.Log.Warn("crawl: list is longer than the safety bound; not following it further",
+					"source", p.src.ID, "url", start, "pages", n)
+				break
+			}
 			seen[u] = true
 			p.report(StageDiscover, u)
 			body, ok := p.page(ctx, snapshot.KindList, u, acceptHTML)
@@ -328,7 +355,21 @@ func (p *pass) discover(ctx context.Context) []discover.Candidate {
 				read = true
 				break
 			}
-			if next != "" && n+1 < maxListPages {
+			fresh := 0
+			for _, c := range cands {
+				if !listed[c.URL] {
+					listed[c.URL] = true
+					fresh++
+				}
+			}
+			if n > 0 && fresh == 0 {
+				// A page repeating what earlier pages listed: the list loops.
+				p.Log.Debug("crawl: list page lists no edition not already seen; taking it for the end of the list",
+					"source", p.src.ID, "url", u, "page", n+1)
+				read = true
+				break
+			}
+			if next != "" {
 				p.Log.Debug("crawl: following the list to its next page", "source", p.src.ID, "url", u, "next", next)
 			}
 			u = next
@@ -341,11 +382,51 @@ func (p *pass) discover(ctx context.Context) []discover.Candidate {
 			p.listsRead = append(p.listsRead, start)
 		}
 	}
-	known := make([]discover.Candidate, 0, len(p.src.Editions))
+	known := make([]discover.Candidate, 0, len(p.src.Editions)+len(p.lost))
 	for _, u := range p.src.Editions {
-		known = append(known, discover.Candidate{URL: u, From: "known"})
+		known = append(known, discover.Candidate{URL: u, From: discover.FromKnown})
+	}
+	// Lost editions are taken again wherever they are, even when no feed or
+	// list page read this pass leads to them.
+	for _, u := range slices.Sorted(maps.Keys(p.lost)) {
+		known = append(known, discover.Candidate{URL: u, From: discover.FromKnown})
 	}
 	return discover.Merge(append(lists, known)...)
+}
+
+// lostSnapshots finds the editions the index holds for the source whose
+// snapshot is missing, unreadable or fails its checksum, and which can be
+// fetched again (an http(s) URL). Each is logged once.
+func (p *pass) lostSnapshots(ctx context.Context) map[string]bool {
+	eds, err := p.Index.Editions(ctx, p.src.ID)
+	if err != nil {
+		p.Log.Warn("crawl: cannot list the indexed editions to check their snapshots", "source", p.src.ID, "err", err)
+		return nil
+	}
+	lost := map[string]bool{}
+	for _, ed := range eds {
+		if ctx.Err() != nil {
+			return lost
+		}
+		m, ok, err := p.Store.Get(ctx, p.src.ID, ed.URL)
+		if err == nil && ok {
+			_, err = p.Store.Body(ctx, m)
+			if err == nil {
+				continue
+			}
+		} else if err == nil {
+			err = errors.New("no snapshot")
+		}
+		if u, perr := url.Parse(ed.URL); perr != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			p.Log.Warn("crawl: an indexed edition's snapshot is lost and it has no web address to fetch it from; import its file again",
+				"source", p.src.ID, "url", ed.URL, "err", err)
+			continue
+		}
+		p.Log.Warn("crawl: an indexed edition's snapshot is lost or damaged; taking it again",
+			"source", p.src.ID, "url", ed.URL, "err", err)
+		lost[ed.URL] = true
+	}
+	return lost
 }
 
 // listComplete reports whether the last pass handled every edition the list
@@ -426,14 +507,29 @@ func (p *pass) storedBody(ctx context.Context, m snapshot.Meta) ([]byte, bool) {
 }
 
 // edition brings one candidate edition into the index, downloading it only
-// when there is no snapshot yet (or Refetch is set).
+// when there is no sound snapshot yet (or Refetch is set). A candidate that
+// carries its whole body (a feed entry) is taken from it, with no request.
 func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
 	m, had, err := p.Store.Get(ctx, p.src.ID, cand.URL)
+	if errors.Is(err, snapshot.ErrCorrupt) {
+		// An unreadable meta file: take the edition again, which rewrites it.
+		p.Log.Warn("crawl: snapshot meta unreadable; taking the edition again", "source", p.src.ID, "url", cand.URL, "err", err)
+		if p.lost == nil {
+			p.lost = map[string]bool{}
+		}
+		p.lost[cand.URL] = true
+		had, err = false, nil
+	}
 	if err != nil {
 		p.fail(cand.URL, err)
 		return
 	}
-	if had && !p.opt.Refetch {
+	lost := p.lost[cand.URL]
+	if cand.Body != nil && had && m.Carrier != nil && m.SHA256 != sha256Hex(cand.Body) {
+		// The feed entry's body changed since it was taken: take it again.
+		had = false
+	}
+	if had && !p.opt.Refetch && !lost {
 		if m.Status == statusSkipped {
 			return
 		}
@@ -449,11 +545,18 @@ func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
 		}
 		return
 	}
+	if cand.Body != nil {
+		p.fromFeed(ctx, cand, lost)
+		return
+	}
 	resp, ok := p.fetch(ctx, p.request(cand.URL, acceptHTML))
 	if !ok {
 		return
 	}
 	p.sum.Fetched++
+	if lost {
+		p.sum.Restored++
+	}
 	m, err = p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: snapshot.KindEdition, URL: cand.URL,
 		ContentType: resp.ContentType, ETag: resp.ETag, LastModified: resp.LastModified,
 		FetchedAt: resp.FetchedAt, Status: statusFetched}, resp.Body)
@@ -464,10 +567,47 @@ func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
 	p.process(ctx, m, resp.Body)
 }
 
+// fromFeed keeps the body a feed entry carried as the edition's snapshot,
+// with the entry's title and date as its carrier, and indexes it.
+func (p *pass) fromFeed(ctx context.Context, cand discover.Candidate, lost bool) {
+	p.sum.FromFeed++
+	if lost {
+		p.sum.Restored++
+	}
+	m, err := p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: snapshot.KindEdition, URL: cand.URL,
+		ContentType: feedBodyType, FetchedAt: time.Now().UTC(), Status: statusFetched,
+		Carrier: &snapshot.Carrier{Subject: cand.Title, Published: cand.Published}}, cand.Body)
+	if err != nil {
+		p.fail(cand.URL, err)
+		return
+	}
+	p.process(ctx, m, cand.Body)
+}
+
+// setArchiveOrder gives the edition and its items their place in the
+// archive (see discover.ArchiveOrder), which orders editions of one month
+// whose only date is the month.
+func setArchiveOrder(res *parse.Result, pageURL string) {
+	order := discover.ArchiveOrder(pageURL)
+	res.Edition.Order = order
+	for i := range res.Items {
+		res.Items[i].EditionOrder = order
+	}
+}
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 // process parses a snapshot, checks that it belongs to the source and
 // indexes it, recording the outcome on the snapshot.
 func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
-	res, err := parse.Parse(body, m.ContentType, m.URL, ParseOptions(p.src, p.Orgs))
+	opt := ParseOptions(p.src, p.Orgs)
+	if m.Carrier != nil {
+		opt.Carrier = parse.Carrier{Subject: m.Carrier.Subject, Published: m.Carrier.Published}
+	}
+	res, err := parse.Parse(body, m.ContentType, m.URL, opt)
 	if err != nil {
 		if p.reindex {
 			p.unreadable(p.Store.BlobFile(m), m.URL, err)
@@ -477,7 +617,8 @@ func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
 		p.setStatus(ctx, m, statusParseError+err.Error())
 		return
 	}
-	if !p.src.Matches(res.Edition.Title, res.Masthead) {
+	setArchiveOrder(&res, m.URL)
+	if !p.src.Matches(res.Edition.Title, res.Masthead) && !p.src.Matches(opt.Carrier.Subject, "") {
 		p.sum.Skipped++
 		p.Log.Info("crawl: skipped a bulletin of another series", "source", p.src.ID, "url", m.URL, "subject", res.Edition.Title)
 		p.setStatus(ctx, m, statusSkipped)

@@ -38,6 +38,18 @@ func (ix *encIndex) Edition(_ context.Context, id string) (model.Edition, bool, 
 	return ed, ok, nil
 }
 
+func (ix *encIndex) Editions(_ context.Context, source string) ([]model.Edition, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var out []model.Edition
+	for _, ed := range ix.eds {
+		if ed.Source == source {
+			out = append(out, ed)
+		}
+	}
+	return out, nil
+}
+
 // lengths maps every document link of the indexed items to its length.
 func (ix *encIndex) lengths() map[string]int64 {
 	ix.mu.Lock()

@@ -50,6 +50,18 @@ func (ix *memIndex) Edition(_ context.Context, id string) (model.Edition, bool, 
 	return ed, ok, nil
 }
 
+func (ix *memIndex) Editions(_ context.Context, source string) ([]model.Edition, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var out []model.Edition
+	for _, ed := range ix.eds {
+		if ed.Source == source {
+			out = append(out, ed)
+		}
+	}
+	return out, nil
+}
+
 func (ix *memIndex) has(source, url string) bool {
 	_, ok, _ := ix.Edition(context.Background(), model.EditionID(source, url))
 	return ok

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,10 @@ type Candidate struct {
 	Title     string    // the feed entry's title or the link text; may be empty
 	Published time.Time // UTC; zero when unknown
 	From      string    // "feed", "list" or "known"
+	// Body is the whole bulletin as HTML when the feed entry carries it
+	// (see WholeBody), so that the edition needs no request for its page;
+	// nil otherwise.
+	Body []byte
 }
 
 // Where a candidate was found.
@@ -37,6 +42,27 @@ var govDelivery = regexp.MustCompile(`^/accounts/[^/]+/bulletins/[0-9a-z]+$`)
 // GovDeliveryPattern matches GovDelivery bulletin paths, such as
 // /accounts/UKLGA/bulletins/392f025.
 func GovDeliveryPattern() *regexp.Regexp { return govDelivery }
+
+// ArchiveOrder is a bulletin's place in its GovDelivery archive: the
+// bulletin id of a GovDelivery bulletin URL (/accounts/ACCT/bulletins/ID),
+// read as the hexadecimal number it is. GovDelivery hands out ids in
+// increasing order as bulletins are sent, so a larger id is a later
+// bulletin. It is 0 for any other URL.
+func ArchiveOrder(pageURL string) int64 {
+	u, err := url.Parse(pageURL)
+	if err != nil || !govDelivery.MatchString(u.Path) {
+		return 0
+	}
+	id := u.Path[strings.LastIndexByte(u.Path, '/')+1:]
+	if len(id) > 15 {
+		return 0
+	}
+	n, err := strconv.ParseInt(id, 16, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
 
 // Feed reads an RSS or Atom feed (github.com/mmcdole/gofeed) and returns its
 // entries' links resolved against base, in feed order, without duplicates.
@@ -75,6 +101,12 @@ func Feed(body []byte, base string) (cands []Candidate, err error) {
 			continue
 		}
 		c := Candidate{URL: u, Title: feedTitle(it.Title), From: FromFeed}
+		for _, b := range []string{it.Content, it.Description} {
+			if WholeBody(b) {
+				c.Body = []byte(b)
+				break
+			}
+		}
 		switch {
 		case it.PublishedParsed != nil:
 			c.Published = it.PublishedParsed.UTC()
@@ -84,6 +116,62 @@ func Feed(body []byte, base string) (cands []Candidate, err error) {
 		cands = append(cands, c)
 	}
 	return Merge(cands), nil
+}
+
+// Thresholds of WholeBody.
+const (
+	minBodyWords  = 40
+	minBodyBlocks = 3
+)
+
+// blockTags are the elements counted as blocks by WholeBody.
+var blockTags = map[string]bool{"p": true, "div": true, "table": true, "tr": true, "li": true, "blockquote": true,
+	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true}
+
+// truncated matches the end of a summary cut short ("…", "...", "[…]",
+// "Read more").
+var truncated = regexp.MustCompile(`(?i)(?:…|\.\.\.|\[…\]|\[\.\.\.\]|read more|continue reading)\s*$`)
+
+// WholeBody reports whether a feed entry's description (or content) is the
+// whole bulletin rather than a summary: HTML with at least 3 block elements
+// (paragraphs, table rows, list items, headings…) and at least 40 words of
+// text that does not end as a cut-short summary does ("…", "Read more").
+// GovDelivery's topic and account feeds carry each bulletin's e-mail body,
+// tables and all; a plain-text or one-paragraph teaser is a summary, and
+// its entry leads to the edition's page instead.
+func WholeBody(s string) bool {
+	if len(s) < minBodyWords*2 || !strings.Contains(s, "<") {
+		return false
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	blocks, words := 0, 0
+	var last string
+	skip := 0 // inside <script> or <style>
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return blocks >= minBodyBlocks && words >= minBodyWords && !truncated.MatchString(last)
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			switch tag := string(name); {
+			case tag == "script" || tag == "style":
+				skip++
+			case blockTags[tag]:
+				blocks++
+			}
+		case html.EndTagToken:
+			if name, _ := z.TagName(); (string(name) == "script" || string(name) == "style") && skip > 0 {
+				skip--
+			}
+		case html.TextToken:
+			if skip == 0 {
+				if t := strings.TrimSpace(string(z.Text())); t != "" {
+					words += len(strings.Fields(t))
+					last = t
+				}
+			}
+		}
+	}
 }
 
 // feedTitle is a feed entry's title as plain text. Feeds often carry HTML

@@ -1,6 +1,7 @@
 package discover_test
 
 import (
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -350,4 +351,64 @@ func dump(cs []discover.Candidate) string {
 		b.WriteString("  " + c.URL + " | " + c.Title + " | " + c.Published.Format(time.RFC3339) + " | " + c.From + "\n")
 	}
 	return b.String()
+}
+
+// TestFeedBodies: an entry whose description (or content:encoded) is the
+// whole bulletin carries it as Body; a teaser does not.
+func TestFeedBodies(t *testing.T) {
+	raw, err := os.ReadFile("testdata/topic-feed.rss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const acct = "https://content.govdelivery.com/accounts/HBCUK/bulletins/"
+	got, err := discover.Feed(raw, acct[:len(acct)-1]+".rss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		url, title string
+		published  time.Time
+		body       string // a phrase of the body; "" for none
+	}{
+		{acct + "3a0c1f2", "March 4, 2025 Council Meeting Highlights", date("2025-03-04T23:45:00Z"), "<strong>HARBOUR WALL REPAIRS:</strong>"},
+		{acct + "3a0b9e4", "Spring clean volunteers wanted", date("2025-02-28T14:00:00Z"), ""},
+		{acct + "3a0a771", "February 18, 2025 Council Meeting Highlights", date("2025-02-19T00:10:00Z"), `<h1 class="govd_header">Allotments</h1>`},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d candidates:\n%s", len(got), dump(got))
+	}
+	for i, w := range want {
+		c := got[i]
+		if c.URL != w.url || c.Title != w.title || !c.Published.Equal(w.published) {
+			t.Errorf("candidate %d = %s", i, dump(got[i:i+1]))
+		}
+		if (w.body == "") != (c.Body == nil) || !strings.Contains(string(c.Body), w.body) {
+			t.Errorf("candidate %d body = %.80q, want one holding %q", i, c.Body, w.body)
+		}
+	}
+}
+
+func TestWholeBody(t *testing.T) {
+	words := func(n int) string { return strings.Repeat("word ", n) }
+	tests := []struct {
+		name, s string
+		want    bool
+	}{
+		{"empty", "", false},
+		{"plain text", words(100), false},
+		{"one paragraph", "<p>" + words(100) + "</p>", false},
+		{"three paragraphs", "<p>" + words(20) + "</p><p>" + words(20) + "</p><p>" + words(20) + "</p>", true},
+		{"a table layout", "<table><tr><td><h1>Title</h1><p>" + words(50) + "</p></td></tr></table>", true},
+		{"too few words", "<table><tr><td><h1>A</h1><p>b c d</p></td></tr></table>", false},
+		{"cut short", "<p>" + words(20) + "</p><p>" + words(20) + "</p><p>" + words(20) + "…</p>", false},
+		{"read more", "<p>" + words(20) + "</p><p>" + words(20) + `</p><p><a href="/x">Read more</a></p>`, false},
+		{"script is not text", "<p>a</p><p>b</p><p>c</p><script>" + words(100) + "</script>", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := discover.WholeBody(tt.s); got != tt.want {
+				t.Errorf("WholeBody = %v, want %v", got, tt.want)
+			}
+		})
+	}
 }

@@ -2,6 +2,7 @@ package discover_test
 
 import (
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -37,7 +38,15 @@ func checkCandidates(t *testing.T, cands []discover.Candidate, from string) {
 	}
 }
 
+// FuzzFeed covers feeds whose entries carry whole bulletin bodies (the
+// topic feed of testdata) as well as plain ones: a body is only ever kept
+// when WholeBody accepts it.
 func FuzzFeed(f *testing.F) {
+	topic, err := os.ReadFile("testdata/topic-feed.rss")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(string(topic), feedURL)
 	for _, s := range []string{
 		govDeliveryRSS, atomFeed, "", "<rss", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><link href=\"x\"/></entry></feed>",
 		`{"version":"https://jsonfeed.org/version/1.1","items":[{"url":"/a"}]}`,
@@ -56,6 +65,11 @@ func FuzzFeed(f *testing.F) {
 			return
 		}
 		checkCandidates(t, cands, "feed")
+		for _, c := range cands {
+			if c.Body != nil && !discover.WholeBody(string(c.Body)) {
+				t.Fatalf("candidate %q carries a body WholeBody rejects: %.100q", c.URL, c.Body)
+			}
+		}
 	})
 }
 

@@ -9,7 +9,8 @@ import (
 
 // Merge merges candidate lists, deduplicating by normalised URL (see
 // NormaliseURL). Order is first appearance; the URL and From of the first
-// occurrence win, and Title and Published are the first non-empty ones seen.
+// occurrence win, and Title, Published and Body are the first non-empty ones
+// seen.
 func Merge(lists ...[]Candidate) []Candidate {
 	var out []Candidate
 	at := map[string]int{}
@@ -30,6 +31,9 @@ func Merge(lists ...[]Candidate) []Candidate {
 			}
 			if out[i].Published.IsZero() {
 				out[i].Published = c.Published
+			}
+			if out[i].Body == nil {
+				out[i].Body = c.Body
 			}
 		}
 	}

@@ -30,6 +30,11 @@ type Edition struct {
 	Editorial         string    `json:"editorial,omitempty"`      // plain text
 	EditorialHTML     string    `json:"editorial_html,omitempty"` // sanitised
 	ItemCount         int       `json:"item_count"`
+	// Order is the edition's place in its archive, larger for later
+	// editions (GovDelivery's bulletin id); 0 when unknown. Editions of one
+	// month are listed in this order, so that those dated by their issue
+	// line's month alone fall in place among the others.
+	Order int64 `json:"order,omitempty"`
 }
 
 // Item is one article of an edition.
@@ -40,9 +45,10 @@ type Item struct {
 	EditionURL    string    `json:"edition_url"`
 	EditionNumber int       `json:"edition_number,omitempty"`
 	EditionTitle  string    `json:"edition_title"`
-	Published     time.Time `json:"published,omitzero"` // the edition's send time, UTC; zero when unknown
-	Position      int       `json:"position"`           // 1-based order within the edition
-	Anchor        string    `json:"anchor"`             // fragment that names the item on its edition page
+	Published     time.Time `json:"published,omitzero"`      // the edition's send time, UTC; zero when unknown
+	EditionOrder  int64     `json:"edition_order,omitempty"` // the edition's Order
+	Position      int       `json:"position"`                // 1-based order within the edition
+	Anchor        string    `json:"anchor"`                  // fragment that names the item on its edition page
 	Section       string    `json:"section,omitempty"`
 	Title         string    `json:"title"`
 	Text          string    `json:"text"` // plain text, paragraphs separated by blank lines

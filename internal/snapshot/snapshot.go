@@ -52,6 +52,16 @@ type Meta struct {
 	// Status is free text set by the crawler, e.g. "indexed",
 	// "skipped: does not match", "parse error: …".
 	Status string `json:"status,omitempty"`
+	// Carrier is what came with a body that was not fetched as a page of
+	// its own (a feed item's title and date), kept so that a rebuild parses
+	// the body as the crawl did; nil for a fetched page.
+	Carrier *Carrier `json:"carrier,omitempty"`
+}
+
+// Carrier is the metadata a feed item carried beside a bulletin's body.
+type Carrier struct {
+	Subject   string    `json:"subject,omitempty"`
+	Published time.Time `json:"published,omitzero"`
 }
 
 // ErrCorrupt means a blob does not match its hash or a meta file is unreadable.
