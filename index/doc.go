@@ -62,7 +62,15 @@
 // # Results
 //
 // Relevance order breaks ties by newest first, then position in the edition;
-// the empty query and Sort "date" list newest first. Snippets are built here
+// the empty query and Sort "date" list newest first. Items of one date are
+// grouped by edition in the archive's order (model.Edition.Order, e.g.
+// GovDelivery's bulletin ids). Editions (Editions, LatestEditions) are
+// listed by month, newest first, and within a month in the archive's order,
+// so that an edition dated by its issue line's month alone falls in place
+// among the month's others instead of after them all; editions with no
+// archive order follow by date. An index built before the order fields
+// existed lacks them in its mapping and keeps the plain date order until
+// `bulletin reindex` rebuilds it. Snippets are built here
 // from the item's plain text: HTML-escaped, white space collapsed, the words
 // the query looks for (not the ones it excludes) wrapped in <mark>…</mark>.
 package index

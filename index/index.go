@@ -295,8 +295,28 @@ func (ix *Index) LatestEditions(ctx context.Context, source string, n int) ([]mo
 	return ix.EditionsPage(ctx, source, 0, n)
 }
 
-// editionOrder lists editions newest first.
-var editionOrder = []string{"-" + fPublished, "-" + fEditionNumber, "_id"}
+// editionOrder lists editions newest first: by month, then in the archive's
+// own order within a month (GovDelivery's ids, which agree with send times),
+// so that an edition dated by its issue line's month alone (the 1st) falls
+// in place among that month's editions; then by date and number, for
+// editions with no archive order.
+var editionOrder = []string{"-" + fMonth, "-" + fOrder, "-" + fPublished, "-" + fEditionNumber, "_id"}
+
+// monthKey is the month of an edition's send date as year*12 + month (UTC),
+// 0 when the date is unknown. The date of an edition known only by its
+// month is midnight London time on the 1st, which may fall on the previous
+// day in UTC; it is moved into its own month first.
+func monthKey(ed model.Edition) int {
+	t := ed.Published
+	if t.IsZero() {
+		return 0
+	}
+	if ed.DateFromIssueLine {
+		t = t.Add(12 * time.Hour)
+	}
+	t = t.UTC()
+	return t.Year()*12 + int(t.Month()) - 1
+}
 
 // editionsQuery matches the editions of a source ("" for all sources).
 func editionsQuery(source string) query.Query {
@@ -377,7 +397,7 @@ func itemDoc(it model.Item) (map[string]any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	d := commonDoc(typeItem, string(js), it.Source, it.EditionID, it.EditionNumber, it.Published)
+	d := commonDoc(typeItem, string(js), it.Source, it.EditionID, it.EditionNumber, it.EditionOrder, it.Published)
 	d[fTitle], d[fTitlePlain] = it.Title, it.Title
 	d[fText], d[fTextPlain] = it.Text, it.Text
 	d[fPosition] = it.Position
@@ -411,14 +431,17 @@ func editionDoc(ed model.Edition) (map[string]any, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	d := commonDoc(typeEdition, string(js), ed.Source, ed.ID, ed.Number, ed.Published)
+	d := commonDoc(typeEdition, string(js), ed.Source, ed.ID, ed.Number, ed.Order, ed.Published)
+	if m := monthKey(ed); m > 0 {
+		d[fMonth] = m
+	}
 	title := strings.TrimSpace(ed.Title + "\n" + ed.IssueLine)
 	d[fTitle], d[fTitlePlain] = title, title
 	d[fText], d[fTextPlain] = ed.Editorial, ed.Editorial
 	return d, string(js), nil
 }
 
-func commonDoc(typ, js, source, editionID string, number int, published time.Time) map[string]any {
+func commonDoc(typ, js, source, editionID string, number int, order int64, published time.Time) map[string]any {
 	d := map[string]any{
 		fType:          typ,
 		fJSON:          js,
@@ -428,6 +451,9 @@ func commonDoc(typ, js, source, editionID string, number int, published time.Tim
 	}
 	if number > 0 {
 		d[fEditionFacet] = strconv.Itoa(number)
+	}
+	if order > 0 {
+		d[fOrder] = order
 	}
 	if !published.IsZero() {
 		d[fPublished] = published.UTC()

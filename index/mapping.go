@@ -31,6 +31,8 @@ const (
 	fEditionFacet  = "edition_facet"  // edition number as text, for facets
 	fPosition      = "position"       // numeric, orders items within an edition
 	fPublished     = "published"      // datetime
+	fOrder         = "order"          // numeric: the edition's place in its archive (model.Edition.Order)
+	fMonth         = "month"          // numeric, editions only: year*12 + month of the send date
 	fYear          = "year"           // keyword, e.g. "2024"
 	fOrg           = "org"            // lower-cased keyword, multi-valued
 	fOrgFacet      = "org_name"       // as written, for facets
@@ -102,6 +104,7 @@ func newMapping() *mapping.IndexMappingImpl {
 		dm.AddFieldMappingsAt(fEditionFacet, kw(true))
 		dm.AddFieldMappingsAt(fPublished, published)
 		dm.AddFieldMappingsAt(fYear, kw(true))
+		dm.AddFieldMappingsAt(fOrder, num())
 	}
 	item := mapping.NewDocumentMapping()
 	common(item)
@@ -115,6 +118,7 @@ func newMapping() *mapping.IndexMappingImpl {
 
 	edition := mapping.NewDocumentMapping()
 	common(edition)
+	edition.AddFieldMappingsAt(fMonth, num())
 	im.AddDocumentMapping(typeEdition, edition)
 
 	im.DefaultMapping = mapping.NewDocumentDisabledMapping()

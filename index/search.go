@@ -120,12 +120,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		// sort values for every match (4× faster on broad queries); ties on
 		// the page are broken below, newest first.
 		if n == nil {
-			sortBy = []string{"-" + fPublished, fPosition, "_id"}
+			sortBy = []string{"-" + fPublished, "-" + fOrder, fPosition, "_id"}
 		} else {
 			sortBy, breakTies = []string{"-_score"}, true
 		}
 	case "date":
-		sortBy = []string{"-" + fPublished, fPosition, "-_score", "_id"}
+		sortBy = []string{"-" + fPublished, "-" + fOrder, fPosition, "-_score", "_id"}
 	default:
 		return nil, fmt.Errorf("%w: unknown sort %q (want relevance or date)", ErrInvalidRequest, req.Sort)
 	}
@@ -216,12 +216,16 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
-// byScoreThenNewest orders hits by score, then newest first, then page order.
+// byScoreThenNewest orders hits by score, then newest first (editions of
+// one date in their archive order), then page order.
 func byScoreThenNewest(a, b Hit) int {
 	if c := cmp.Compare(b.Score, a.Score); c != 0 {
 		return c
 	}
 	if c := b.Item.Published.Compare(a.Item.Published); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Item.EditionOrder, a.Item.EditionOrder); c != 0 {
 		return c
 	}
 	if c := cmp.Compare(a.Item.Position, b.Item.Position); c != 0 {

@@ -101,10 +101,10 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 
 func printSummaries(w interface{ Write([]byte) (int, error) }, sums []crawl.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tDISCOVERED\tFETCHED\tEDITIONS\tITEMS\tSKIPPED\tDISALLOWED\tFAILED\tDEFERRED\tTIME")
+	fmt.Fprintln(tw, "SOURCE\tDISCOVERED\tFETCHED\tFROM_FEED\tRESTORED\tEDITIONS\tITEMS\tSKIPPED\tDISALLOWED\tFAILED\tDEFERRED\tTIME")
 	for _, s := range sums {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", s.Source, s.Discovered, s.Fetched, s.Editions, s.Items,
-			s.Skipped, s.Disallowed, s.Failed, s.Deferred, s.Duration.Round(time.Millisecond))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", s.Source, s.Discovered, s.Fetched, s.FromFeed, s.Restored,
+			s.Editions, s.Items, s.Skipped, s.Disallowed, s.Failed, s.Deferred, s.Duration.Round(time.Millisecond))
 	}
 	tw.Flush()
 }

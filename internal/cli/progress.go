@@ -88,7 +88,7 @@ func (p *progressBar) fit(s string) string {
 // render is the text of the bar for pr, at most about width characters.
 func render(pr crawl.Progress, width int) string {
 	sum := pr.Summary
-	counts := fmt.Sprintf("%d new, %d failed", sum.Fetched, sum.Failed)
+	counts := fmt.Sprintf("%d new, %d failed", sum.Fetched+sum.FromFeed, sum.Failed)
 	switch pr.Stage {
 	case crawl.StageDiscover:
 		if pr.URL == "" {
