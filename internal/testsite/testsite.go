@@ -1,11 +1,14 @@
 // Package testsite serves a GovDelivery-like fixture site for tests: the
 // UKLGA account's bulletins.rss, its HTML list of bulletins, edition pages
 // built from the real text of two LGA Cyber, Digital and Technology
-// bulletins, one bulletin of another LGA series, and robots.txt.
+// bulletins, one bulletin of another LGA series, and robots.txt; and the
+// topic feed of an invented council (HBCUK) whose items carry their
+// bulletins' whole bodies (see TopicEditions).
 //
 // Files under site/ refer to their own origin as {{BASE}}; it is replaced
 // by the scheme and host of each request, so the pages link to whatever
-// server serves them. The pages are regenerated with gen/gen.py.
+// server serves them. The pages are regenerated with gen/gen.py, the topic feed with
+// gen/topic.py.
 package testsite
 
 import (
@@ -35,7 +38,8 @@ type Fixture struct {
 	// Published is the send time the page states, in UTC (for a page without
 	// a dateline, midnight London time on the first of the issue line's month).
 	Published time.Time
-	InFeed    bool     // listed in bulletins.rss (every fixture is on the HTML list page)
+	InFeed    bool     // listed in bulletins.rss (every fixture is on the HTML list page), or in the topic feed
+	FeedBody  bool     // the topic feed's item carries the whole bulletin, and the site has no page for it
 	Items     []string // expected item titles, in page order
 }
 
@@ -131,6 +135,14 @@ func lookup(p string) (name, ctype string, ok bool) {
 		return "site/accounts/UKLGA/bulletins.rss", "application/rss+xml; charset=utf-8", true
 	case p == ListPath || p == ListPath+"/":
 		return "site/accounts/UKLGA/bulletins.html", "text/html; charset=utf-8", true
+	case p == TopicFeedPath:
+		return "site" + TopicFeedPath, "application/rss+xml; charset=utf-8", true
+	case strings.HasPrefix(p, topicPagesPath):
+		id := strings.TrimPrefix(p, topicPagesPath)
+		if id == "" || strings.ContainsAny(id, "/.") {
+			return "", "", false
+		}
+		return "site" + topicPagesPath + id + ".html", "text/html; charset=utf-8", true
 	case strings.HasPrefix(p, pagesPath):
 		id := strings.TrimPrefix(p, pagesPath)
 		if id == "" || strings.ContainsAny(id, "/.") {
