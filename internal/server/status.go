@@ -54,8 +54,10 @@ type CrawlStatus struct {
 	Outcome         string    `json:"outcome"` // ok, failed or panic
 	Discovered      int       `json:"discovered"`
 	Fetched         int       `json:"fetched"`
-	Editions        int       `json:"editions"` // editions (re)indexed
-	Items           int       `json:"items"`    // items in them
+	FromFeed        int       `json:"from_feed"` // editions taken whole from feed entries
+	Restored        int       `json:"restored"`  // editions whose lost snapshot was taken again
+	Editions        int       `json:"editions"`  // editions (re)indexed
+	Items           int       `json:"items"`     // items in them
 	Skipped         int       `json:"skipped"`
 	Disallowed      int       `json:"disallowed"` // pages robots.txt forbids: skipped, not failures
 	Failed          int       `json:"failed"`     // URLs that failed, one error each
@@ -101,7 +103,7 @@ func (s *Server) status(r *http.Request) (StatusResponse, error) {
 			ss.RetryAt, ss.Retries = st.RetryAt, st.Retries
 			if l := st.Last; l != nil {
 				ss.LastCrawl = &CrawlStatus{Started: l.Started, DurationSeconds: l.Duration.Seconds(), Outcome: st.Outcome,
-					Discovered: l.Discovered, Fetched: l.Fetched, Editions: l.Editions, Items: l.Items,
+					Discovered: l.Discovered, Fetched: l.Fetched, FromFeed: l.FromFeed, Restored: l.Restored, Editions: l.Editions, Items: l.Items,
 					Skipped: l.Skipped, Disallowed: l.Disallowed, Failed: l.Failed, Deferred: l.Deferred,
 					Unreachable: l.Unreachable, Errors: l.Errors[:min(len(l.Errors), maxStatusErrors)]}
 			}
