@@ -35,6 +35,18 @@ func (ix *memIndex) Edition(_ context.Context, id string) (model.Edition, bool, 
 	return ed, ok, nil
 }
 
+func (ix *memIndex) Editions(_ context.Context, source string) ([]model.Edition, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	var out []model.Edition
+	for _, ed := range ix.eds {
+		if ed.Source == source {
+			out = append(out, ed)
+		}
+	}
+	return out, nil
+}
+
 // FuzzMessage: any message, to any source, through the sender checks,
 // DKIM verification and the crawler's Receive (MIME, parse, snapshot,
 // index), is accepted, kept as failed or refused — never a crash, never a
