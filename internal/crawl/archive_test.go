@@ -13,6 +13,7 @@ import (
 
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
 
@@ -214,4 +215,33 @@ func listPage(ids []string, next string) http.HandlerFunc {
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+// TestLostSnapshotNotFetchable: an indexed edition whose snapshot is lost
+// and which cannot be fetched from the source's hosts (an e-mail's mid:
+// address, a web copy elsewhere) is named in the log, not requested, and
+// fails nothing.
+func TestLostSnapshotNotFetchable(t *testing.T) {
+	w := newWorld(t, "site.test", "other.test")
+	site := w.hosts["site.test"]
+	site.handle("/feed.rss", rss())
+	var logs logBuffer
+	log := textLogger(&logs)
+	c, ix := newCrawler(t, fetch.New(fastFetch(w, log, nil)), log)
+	src := source(t, `feeds = ["http://site.test/feed.rss"]`)
+	for _, u := range []string{"mid:1234@mail.example", "http://other.test/accounts/A/bulletins/1"} {
+		ix.PutEdition(context.Background(), model.Edition{ID: model.EditionID("s", u), Source: "s", URL: u}, nil)
+	}
+	sum, err := c.Run(context.Background(), src, crawl.Options{})
+	if err != nil || sum.Failed != 0 || sum.Restored != 0 {
+		t.Errorf("pass: %+v, err %v", sum, err)
+	}
+	if w.hosts["other.test"].hitsOf("/accounts/A/bulletins/1") != 0 {
+		t.Error("a page off the source's hosts was requested")
+	}
+	for _, u := range []string{"mid:1234@mail.example", "http://other.test/accounts/A/bulletins/1"} {
+		if logs.line("not on the source's hosts; import its file again", "url="+u) == "" {
+			t.Errorf("no log line names %s", u)
+		}
+	}
 }

@@ -417,8 +417,11 @@ func (p *pass) lostSnapshots(ctx context.Context) map[string]bool {
 		} else if err == nil {
 			err = errors.New("no snapshot")
 		}
-		if u, perr := url.Parse(ed.URL); perr != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			p.Log.Warn("crawl: an indexed edition's snapshot is lost and it has no web address to fetch it from; import its file again",
+		if u, perr := url.Parse(ed.URL); perr != nil || (u.Scheme != "http" && u.Scheme != "https") ||
+			!slices.Contains(p.src.Hosts, strings.ToLower(u.Hostname())) {
+			// An imported or mailed edition whose web copy is not on the
+			// source's hosts (or that has none) cannot be fetched.
+			p.Log.Warn("crawl: an indexed edition's snapshot is lost and it is not on the source's hosts; import its file again",
 				"source", p.src.ID, "url", ed.URL, "err", err)
 			continue
 		}
