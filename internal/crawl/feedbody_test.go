@@ -136,7 +136,7 @@ func TestFeedBodies(t *testing.T) {
 
 	// Reindex from the snapshots alone gives the same editions.
 	re := &crawl.Crawler{Store: c.Store, Index: newMemIndex(), Log: log}
-	if _, err := re.Reindex(ctx, src); err != nil {
+	if _, err := re.Reindex(ctx, src, nil); err != nil {
 		t.Fatal(err)
 	}
 	check(re.Index.(*memIndex), "reindex")
