@@ -2,6 +2,7 @@ package discover_test
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -410,5 +411,31 @@ func TestWholeBody(t *testing.T) {
 				t.Errorf("WholeBody = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestWholeBodyRealPages: the bodies of real GovDelivery bulletins (the
+// reference pages kept beside the repository in shared/real-pages, found as
+// internal/parse's test finds them; two reached readers as topic feed items'
+// descriptions) count as whole bodies.
+func TestWholeBodyRealPages(t *testing.T) {
+	dir := os.Getenv("BULLETIN_REAL_PAGES")
+	for d, _ := filepath.Abs("."); dir == "" && d != filepath.Dir(d); d = filepath.Dir(d) {
+		if st, err := os.Stat(filepath.Join(d, "shared", "real-pages")); err == nil && st.IsDir() {
+			dir = filepath.Join(d, "shared", "real-pages")
+		}
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "*.html"))
+	if dir == "" || len(pages) == 0 {
+		t.Skip("no shared/real-pages above the repository")
+	}
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !discover.WholeBody(string(b)) {
+			t.Errorf("%s: not taken for a whole body", filepath.Base(p))
+		}
 	}
 }
