@@ -320,7 +320,7 @@ func (a *app) runSearch(ctx context.Context, q, src, sort string, page, size int
 	if err != nil {
 		return server.SearchResponse{}, "", err
 	}
-	return server.NewSearchResponse(req, res), "", nil
+	return server.NewSearchResponse(cfg.BaseURL, req, res), "", nil
 }
 
 // searchFailed reports a failed search once: as a JSON error object on

@@ -49,18 +49,16 @@ type atomEntry struct {
 // WriteAtom writes f as an Atom 1.0 document: feed and entry ids, updated
 // and published times, authors, links rel="self" and "alternate" (plus
 // f.Links, e.g. paging), categories, summaries, HTML content and
-// rel="enclosure" links. Atom requires an author and an updated time for
-// the feed: when f has no Author its Title stands in, and a feed with no
-// times at all is dated at the Unix epoch rather than at the request time.
+// rel="enclosure" links, and an entry's Via as rel="via". Atom requires an
+// author of every entry: f.Author is the feed's, an entry's Author its own;
+// an entry with neither gets the feed's generator ("bulletin") as its
+// author, never the feed's title. A feed with no times at all is dated at
+// the Unix epoch rather than at the request time.
 func WriteAtom(w io.Writer, f Feed) error {
 	f = f.sanitized()
 	updated := f.Updated
 	if updated.IsZero() {
 		updated = time.Unix(0, 0)
-	}
-	author := f.Author
-	if author == "" {
-		author = f.Title
 	}
 	doc := atomFeed{
 		NS:        nsAtom,
@@ -68,10 +66,12 @@ func WriteAtom(w io.Writer, f Feed) error {
 		ID:        f.ID,
 		Title:     atomText{Type: "text", Text: f.Title},
 		Updated:   atomDate(updated),
-		Author:    &atomPerson{Name: author},
 		Generator: generator,
 		Links:     feedLinks(f, "application/atom+xml"),
 		Entries:   make([]atomEntry, 0, len(f.Entries)),
+	}
+	if f.Author != "" {
+		doc.Author = &atomPerson{Name: f.Author}
 	}
 	if f.Description != "" {
 		doc.Subtitle = &atomText{Type: "text", Text: f.Description}
@@ -88,11 +88,17 @@ func WriteAtom(w io.Writer, f Feed) error {
 		if !e.Published.IsZero() {
 			ae.Published = atomDate(e.Published)
 		}
-		if e.Author != "" {
+		switch {
+		case e.Author != "":
 			ae.Author = &atomPerson{Name: e.Author}
+		case f.Author == "":
+			ae.Author = &atomPerson{Name: generator}
 		}
 		if e.URL != "" {
 			ae.Links = append(ae.Links, xmlLink{Href: e.URL, Rel: "alternate", Type: "text/html"})
+		}
+		if e.Via != "" {
+			ae.Links = append(ae.Links, xmlLink{Href: e.Via, Rel: "via", Type: "text/html", Title: e.ViaTitle})
 		}
 		for _, enc := range e.Enclosures {
 			ae.Links = append(ae.Links, xmlLink{Href: enc.URL, Rel: "enclosure", Type: enc.Type, Length: enc.Length})

@@ -64,7 +64,7 @@ func realisticFeed(tb testing.TB, n int) feed.Feed {
 			Links:      []model.Link{{URL: fmt.Sprintf("https://www.local.gov.uk/doc-%d.pdf", i), Length: 123456}},
 			Orgs:       []string{"NCSC", "DSIT"},
 		}
-		f.Entries = append(f.Entries, feed.FromItem(it, false))
+		f.Entries = append(f.Entries, feed.FromItem(feed.Site{Base: "https://bulletin.example"}, it, false))
 	}
 	return f
 }

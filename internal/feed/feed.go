@@ -59,16 +59,19 @@ type Entry struct {
 	// ID is the GUID, identical in all three formats. An ID that is not an
 	// absolute URI is written as "urn:bulletin:entry:" plus its escaped
 	// form; an empty ID falls back to URL.
-	ID          string
-	Title       string
-	URL         string
-	Summary     string // plain text
-	ContentHTML string // full sanitised HTML; empty for summary-only feeds
-	Published   time.Time
-	Updated     time.Time
-	Author      string
-	Categories  []string
-	Enclosures  []Enclosure
+	ID    string
+	Title string
+	URL   string // the page that shows the entry: bulletin's own item or edition page
+	// Via is the page the entry was taken from (the original edition), and
+	// ViaTitle its title: Atom rel="via", JSON Feed external_url, RSS source.
+	Via, ViaTitle string
+	Summary       string // plain text; paragraphs separated by blank lines, list items one a line
+	ContentHTML   string // full sanitised HTML; empty for summary-only feeds
+	Published     time.Time
+	Updated       time.Time
+	Author        string
+	Categories    []string
+	Enclosures    []Enclosure
 }
 
 // Enclosure is a document attached to an entry (RSS enclosure, Atom
@@ -274,6 +277,8 @@ func (f Feed) sanitized() Feed {
 			ID:          entryGUID(e),
 			Title:       clean(e.Title),
 			URL:         strings.TrimSpace(clean(e.URL)),
+			Via:         strings.TrimSpace(clean(e.Via)),
+			ViaTitle:    strings.TrimSpace(clean(e.ViaTitle)),
 			Summary:     clean(e.Summary),
 			ContentHTML: clean(e.ContentHTML),
 			Published:   e.published(),

@@ -51,6 +51,8 @@ func trickyFeed() feed.Feed {
 				ID:          "urn:bulletin:item:lga-3bf5353-0a1b2c3d4e",
 				Title:       "Cyber “Essentials” ]]> <script>alert('x')</script>\x00",
 				URL:         "https://content.govdelivery.com/accounts/UKLGA/bulletins/3bf5353#cyber-essentials",
+				Via:         "https://content.govdelivery.com/accounts/UKLGA/bulletins/3bf5353",
+				ViaTitle:    "Bulletin <19> & “more”",
 				Summary:     "Plain text with a \x0b control, emoji 🛡️ and invalid \xc3\x28 UTF-8; commas, semicolons\nand a newline.",
 				ContentHTML: "<p>Read the <a href=\"https://www.ncsc.gov.uk/?a=1&amp;b=2\">NCSC</a> guidance]]>now</p>\n<script>evil()</script><![CDATA[x]]>",
 				Published:   published1,
@@ -321,7 +323,8 @@ func TestRSSDetails(t *testing.T) {
 	if len(items[0].Enclosures) != 1 || items[0].Enclosures[0].Length != "123456" || items[0].Enclosures[0].Type != "application/pdf" {
 		t.Errorf("enclosures = %+v, want only the first", items[0].Enclosures)
 	}
-	if want := "Plain text with a  control, emoji 🛡️ and invalid ( UTF-8; commas, semicolons\nand a newline."; items[0].Description != want {
+	// The description is HTML: the plain-text summary escaped once as HTML.
+	if want := "<p>Plain text with a control, emoji 🛡️ and invalid ( UTF-8; commas, semicolons<br>and a newline.</p>"; items[0].Description != want {
 		t.Errorf("description = %q, want %q", items[0].Description, want)
 	}
 }
@@ -547,7 +550,8 @@ func TestEmptyFeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		// No entries, no times: a fixed date, never the time of the request.
-		if doc.Updated != "1970-01-01T00:00:00Z" || doc.Author != "Empty" || doc.ID != f.SelfURL {
+		// The feed's title is never made its author.
+		if doc.Updated != "1970-01-01T00:00:00Z" || doc.Author != "" || doc.ID != f.SelfURL {
 			t.Errorf("updated %q, author %q, id %q", doc.Updated, doc.Author, doc.ID)
 		}
 	})

@@ -13,21 +13,31 @@ import (
 
 // Calendar is an iCalendar feed of events and deadlines.
 type Calendar struct {
-	Name   string // calendar name (NAME, X-WR-CALNAME)
-	URL    string // where the calendar itself lives
+	Name string // calendar name (NAME, X-WR-CALNAME)
+	URL  string // where the calendar itself lives
+	// Stamp is when this calendar's content came to be: with METHOD:PUBLISH,
+	// RFC 5545 makes every DTSTAMP the time the iCalendar object was
+	// created. Zero means the newest Updated of its events (or their
+	// newest Start), so that the same events give the same bytes.
+	Stamp  time.Time
 	Events []CalEvent
 }
+
+// DefaultEventLength is the length given to a timed event whose end is not
+// known, rather than a zero-length event that calendars draw as a line.
+const DefaultEventLength = time.Hour
 
 // CalEvent is one VEVENT. For AllDay events only the dates of Start and End
 // count, in their own locations: Start is the first day and End the last
 // (inclusive; zero means a one-day event). Timed events are written in UTC;
-// a zero End leaves the end open. Events with a zero Start are skipped; an
-// empty UID is replaced by one derived from Summary and Start.
+// a zero End (or one not after Start) means Start plus DefaultEventLength.
+// Events with a zero Start are skipped; an empty UID is replaced by one
+// derived from Summary and Start.
 type CalEvent struct {
 	UID, Summary, Description, URL, Location string
 	Start, End                               time.Time
 	AllDay                                   bool
-	Updated                                  time.Time // DTSTAMP and LAST-MODIFIED; zero means Start
+	Updated                                  time.Time // LAST-MODIFIED; zero: none
 }
 
 // prodID identifies this software in PRODID.
@@ -106,10 +116,25 @@ const (
 )
 
 // WriteICal writes cal as an iCalendar (RFC 5545) document with CRLF line
-// endings, folded lines and escaped text. DTSTAMP is the event's Updated
-// time (not the time of writing), so that the same events give the same
-// bytes. An empty calendar is written without components.
+// endings, folded lines and escaped text. Every DTSTAMP is cal's Stamp (see
+// Calendar), not the time of writing, so that the same calendar gives the
+// same bytes. An empty calendar is written without components.
 func WriteICal(w io.Writer, cal Calendar) error {
+	stamp := cal.Stamp
+	if stamp.IsZero() {
+		for _, ev := range cal.Events {
+			if ev.Updated.After(stamp) {
+				stamp = ev.Updated
+			}
+		}
+	}
+	if stamp.IsZero() {
+		for _, ev := range cal.Events {
+			if ev.Start.After(stamp) {
+				stamp = ev.Start
+			}
+		}
+	}
 	var iw icalWriter
 	iw.line("BEGIN:VCALENDAR")
 	iw.line("VERSION:2.0")
@@ -126,10 +151,6 @@ func WriteICal(w io.Writer, cal Calendar) error {
 	for _, ev := range cal.Events {
 		if ev.Start.IsZero() {
 			continue
-		}
-		stamp := ev.Updated
-		if stamp.IsZero() {
-			stamp = ev.Start
 		}
 		uid := strings.TrimSpace(clean(ev.UID))
 		if uid == "" {
@@ -154,10 +175,12 @@ func WriteICal(w io.Writer, cal Calendar) error {
 			iw.line("DTEND;VALUE=DATE:" + last.AddDate(0, 0, 1).Format(icalDate)) // DTEND is exclusive
 			iw.line("TRANSP:TRANSPARENT")
 		} else {
-			iw.line("DTSTART:" + ev.Start.UTC().Format(icalDateTime))
-			if ev.End.After(ev.Start) {
-				iw.line("DTEND:" + ev.End.UTC().Format(icalDateTime))
+			end := ev.End
+			if !end.After(ev.Start) {
+				end = ev.Start.Add(DefaultEventLength)
 			}
+			iw.line("DTSTART:" + ev.Start.UTC().Format(icalDateTime))
+			iw.line("DTEND:" + end.UTC().Format(icalDateTime))
 		}
 		if !ev.Updated.IsZero() {
 			iw.line("LAST-MODIFIED:" + ev.Updated.UTC().Format(icalDateTime))

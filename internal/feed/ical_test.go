@@ -156,8 +156,12 @@ func TestICalRoundTrip(t *testing.T) {
 	if err != nil || !end.Equal(time.Date(2024, 4, 16, 17, 0, 0, 0, time.UTC)) {
 		t.Errorf("DTEND = %v (%v)", end, err)
 	}
-	if got := webinar.Props.Get("DTSTAMP").Value; got != "20240321T100500Z" {
-		t.Errorf("DTSTAMP = %q, want the event's Updated", got)
+	// METHOD:PUBLISH: every DTSTAMP is the calendar's creation, here the
+	// newest Updated of its events (never the clock).
+	for i, ev := range events {
+		if got := ev.Props.Get("DTSTAMP").Value; got != "20240321T100500Z" {
+			t.Errorf("event %d: DTSTAMP = %q, want the newest Updated", i, got)
+		}
 	}
 
 	deadline := events[1]
@@ -171,9 +175,34 @@ func TestICalRoundTrip(t *testing.T) {
 	if s, e := conf.Props.Get("DTSTART").Value, conf.Props.Get("DTEND").Value; s != "20240603" || e != "20240606" {
 		t.Errorf("multi-day DTSTART, DTEND = %s, %s; want 20240603, 20240606", s, e)
 	}
-	// No Updated: DTSTAMP falls back to the start, never to the clock.
-	if got := conf.Props.Get("DTSTAMP").Value; got != "20240602T230000Z" {
-		t.Errorf("DTSTAMP = %q", got)
+}
+
+func TestICalStampAndDefaultEnd(t *testing.T) {
+	start := time.Date(2024, 4, 16, 16, 0, 0, 0, time.UTC)
+	stamp := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name      string
+		cal       feed.Calendar
+		wantStamp string
+		wantEnd   string
+	}{
+		{"stated stamp, no end", feed.Calendar{Stamp: stamp, Events: []feed.CalEvent{{UID: "a", Summary: "a", Start: start}}}, "20240501T120000Z", "20240416T170000Z"},
+		{"no stamp, no updated: the newest start", feed.Calendar{Events: []feed.CalEvent{{UID: "a", Summary: "a", Start: start, End: start}}}, "20240416T160000Z", "20240416T170000Z"},
+		{"stated end", feed.Calendar{Events: []feed.CalEvent{{UID: "a", Summary: "a", Start: start, End: start.Add(30 * time.Minute), Updated: published1}}}, "20240321T100500Z", "20240416T163000Z"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cal, err := ical.NewDecoder(bytes.NewReader(renderICal(t, tc.cal))).Decode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev := cal.Events()[0]
+			if got := ev.Props.Get("DTSTAMP").Value; got != tc.wantStamp {
+				t.Errorf("DTSTAMP = %q, want %q", got, tc.wantStamp)
+			}
+			if got := ev.Props.Get("DTEND"); got == nil || got.Value != tc.wantEnd {
+				t.Errorf("DTEND = %+v, want %q", got, tc.wantEnd)
+			}
+		})
 	}
 }
 
@@ -233,7 +262,8 @@ func TestEventsFromItem(t *testing.T) {
 			{Date: "not a date"},
 		},
 	}
-	got := feed.EventsFromItem(it)
+	site := feed.Site{Base: "https://bulletin.example/base/"}
+	got := feed.EventsFromItem(site, it)
 	want := []feed.CalEvent{
 		{UID: "lga-392f025-1a2b3c4d5e-event-20240416@bulletin", Summary: "Leeds webinar", Location: "Online"},
 		{UID: "lga-392f025-1a2b3c4d5e-event-20240416-2@bulletin", Summary: it.Title, Location: "20 Cavendish Square, London"},
@@ -248,22 +278,26 @@ func TestEventsFromItem(t *testing.T) {
 		if g.UID != w.UID || g.Summary != w.Summary || g.Location != w.Location || g.AllDay != w.AllDay {
 			t.Errorf("event %d = {%q %q %q %v}, want {%q %q %q %v}", i, g.UID, g.Summary, g.Location, g.AllDay, w.UID, w.Summary, w.Location, w.AllDay)
 		}
-		if g.URL != it.URL() || !g.Updated.Equal(published1) {
+		if g.URL != "https://bulletin.example/base/items/lga-392f025-1a2b3c4d5e" || !g.Updated.Equal(published1) {
 			t.Errorf("event %d URL %q, updated %v", i, g.URL, g.Updated)
 		}
 	}
-	if d := got[3]; !d.Start.Equal(time.Date(2024, 3, 29, 0, 0, 0, 0, time.UTC)) || !strings.HasPrefix(d.Description, "by 29 March 2024\n\nThis webinar") {
+	if d := got[3]; !d.Start.Equal(time.Date(2024, 3, 29, 0, 0, 0, 0, time.UTC)) || !strings.HasPrefix(d.Description, "By 29 March 2024.\n\nThis webinar") {
 		t.Errorf("deadline start %v, description %q", d.Start, d.Description)
 	}
 	if !got[0].End.Equal(it.Events[0].End) || got[0].Description != it.Text {
 		t.Errorf("event 0 end %v, description %q", got[0].End, got[0].Description)
 	}
 	// Stable: the same item gives the same UIDs, whatever the order of calls.
-	again := feed.EventsFromItem(it)
+	again := feed.EventsFromItem(site, it)
 	for i := range got {
 		if got[i].UID != again[i].UID {
 			t.Errorf("UID %d changed: %q then %q", i, got[i].UID, again[i].UID)
 		}
+	}
+	// A zero Site links to the original edition.
+	if ev := feed.EventsFromItem(feed.Site{}, it)[0]; ev.URL != it.URL() {
+		t.Errorf("zero Site: URL %q, want %q", ev.URL, it.URL())
 	}
 	// And the events survive the writer and a parser.
 	out := renderICal(t, feed.Calendar{Name: "x", Events: got})

@@ -29,6 +29,7 @@ type jsonAuthor struct {
 type jsonItem struct {
 	ID            string           `json:"id"`
 	URL           string           `json:"url,omitempty"`
+	ExternalURL   string           `json:"external_url,omitempty"`
 	Title         string           `json:"title,omitempty"`
 	ContentHTML   string           `json:"content_html,omitempty"`
 	ContentText   *string          `json:"content_text,omitempty"` // present when there is no HTML
@@ -55,7 +56,8 @@ func jsonDate(t time.Time) string {
 
 // WriteJSON writes f as a JSON Feed 1.1 document. Items is always an array
 // (empty, never null); an entry without HTML carries its summary as
-// content_text, since every item needs one of the two; the "next" link of
+// content_text, since every item needs one of the two; an entry's Via is its
+// external_url; the "next" link of
 // f.Links becomes next_url, the only paging link JSON Feed knows.
 func WriteJSON(w io.Writer, f Feed) error {
 	f = f.sanitized()
@@ -80,6 +82,7 @@ func WriteJSON(w io.Writer, f Feed) error {
 		it := jsonItem{
 			ID:            e.ID,
 			URL:           e.URL,
+			ExternalURL:   e.Via,
 			Title:         e.Title,
 			ContentHTML:   e.ContentHTML,
 			Summary:       e.Summary,

@@ -38,6 +38,12 @@ type rssItem struct {
 	Enclosure   *rssEnclosure `xml:"enclosure"`
 	GUID        rssGUID       `xml:"guid"`
 	PubDate     string        `xml:"pubDate,omitempty"`
+	Source      *rssSource    `xml:"source"`
+}
+
+type rssSource struct {
+	URL   string `xml:"url,attr"`
+	Title string `xml:",chardata"`
 }
 
 type rssEnclosure struct {
@@ -54,9 +60,13 @@ type rssGUID struct {
 // WriteRSS writes f as an RSS 2.0 document with content:encoded, an
 // atom:link rel="self" (plus f.Links, e.g. paging), GUIDs marked
 // isPermaLink="false" unless they are http(s) URLs, RFC 1123 dates in GMT and
-// each entry's first enclosure (RSS allows only one). Authors, which are
-// names rather than the e-mail addresses RSS's author element wants, are
-// written as dc:creator.
+// each entry's first enclosure (RSS allows only one). Readers take an item's
+// description as HTML, so the plain-text summary is written as HTML
+// (TextHTML: escaped once as HTML, then once as XML), never as markup of its
+// own; titles are plain text, as RSS 2.0 and its readers have them. An
+// entry's Via is its source element (the page it was taken from). Authors,
+// which are names rather than the e-mail addresses RSS's author element
+// wants, are written as dc:creator.
 func WriteRSS(w io.Writer, f Feed) error {
 	f = f.sanitized()
 	doc := rssDoc{
@@ -84,12 +94,19 @@ func WriteRSS(w io.Writer, f Feed) error {
 		it := rssItem{
 			Title:       e.Title,
 			Link:        e.URL,
-			Description: e.Summary,
+			Description: TextHTML(e.Summary),
 			Content:     e.ContentHTML,
 			Creator:     e.Author,
 			Categories:  e.Categories,
 			GUID:        rssGUID{ID: e.ID, IsPermaLink: strconv.FormatBool(isHTTPURL(e.ID))},
 			PubDate:     rssDate(e.Published),
+		}
+		if e.Via != "" {
+			title := e.ViaTitle
+			if title == "" {
+				title = e.Via
+			}
+			it.Source = &rssSource{URL: e.Via, Title: title}
 		}
 		if len(e.Enclosures) > 0 {
 			enc := e.Enclosures[0]

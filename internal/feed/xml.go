@@ -77,6 +77,7 @@ type xmlLink struct {
 	Rel    string `xml:"rel,attr,omitempty"`
 	Type   string `xml:"type,attr,omitempty"`
 	Length int64  `xml:"length,attr,omitempty"`
+	Title  string `xml:"title,attr,omitempty"`
 }
 
 // feedLinks lists the feed-level links: self, alternate, then f.Links.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/feed"
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
@@ -32,7 +33,8 @@ type SearchResponse struct {
 type SearchHit struct {
 	ID        string     `json:"id"`
 	Title     string     `json:"title"`
-	URL       string     `json:"url"`
+	URL       string     `json:"url"`          // bulletin's page of the item
+	Original  string     `json:"original_url"` // the item on its original edition page
 	Section   string     `json:"section,omitempty"`
 	Published time.Time  `json:"published,omitzero"` // absent when the bulletin states no date
 	Edition   EditionRef `json:"edition"`
@@ -47,7 +49,8 @@ type EditionRef struct {
 	ID        string    `json:"id"`
 	Number    int       `json:"number,omitempty"`
 	Title     string    `json:"title"`
-	URL       string    `json:"url"`
+	URL       string    `json:"url"`          // bulletin's page of the edition
+	Original  string    `json:"original_url"` // the original edition page
 	Published time.Time `json:"published,omitzero"`
 }
 
@@ -62,8 +65,11 @@ type SearchEdition struct {
 	Score     float64 `json:"score"`
 }
 
-// NewSearchResponse converts the result of an index request to the API shape.
-func NewSearchResponse(req index.Request, res *index.Result) SearchResponse {
+// NewSearchResponse converts the result of an index request to the API
+// shape; links lead to bulletin's own item and edition pages under baseURL
+// (the server's base_url), the original pages being original_url.
+func NewSearchResponse(baseURL string, req index.Request, res *index.Result) SearchResponse {
+	site := feed.Site{Base: baseURL}
 	out := SearchResponse{Query: req.Query, Sort: req.Sort, Total: res.Total, Page: res.Page, Size: res.Size,
 		Hits: []SearchHit{}, Editions: []SearchEdition{}, Facets: res.Facets, Took: float64(res.Took.Microseconds()) / 1000}
 	if out.Sort == "" {
@@ -77,14 +83,15 @@ func NewSearchResponse(req index.Request, res *index.Result) SearchResponse {
 	}
 	for _, h := range res.Hits {
 		it := h.Item
-		out.Hits = append(out.Hits, SearchHit{ID: it.ID, Title: it.Title, URL: it.URL(), Section: it.Section,
+		out.Hits = append(out.Hits, SearchHit{ID: it.ID, Title: it.Title, URL: site.ItemURL(it.ID), Original: it.URL(), Section: it.Section,
 			Published: it.Published, Snippet: h.Snippet, Score: h.Score, Orgs: it.Orgs, Source: it.Source,
-			Edition: EditionRef{ID: it.EditionID, Number: it.EditionNumber, Title: it.EditionTitle, URL: it.EditionURL, Published: it.Published}})
+			Edition: EditionRef{ID: it.EditionID, Number: it.EditionNumber, Title: it.EditionTitle,
+				URL: site.EditionURL(it.EditionID), Original: it.EditionURL, Published: it.Published}})
 	}
 	for _, e := range res.Editions {
 		ed := e.Edition
 		out.Editions = append(out.Editions, SearchEdition{
-			EditionRef: EditionRef{ID: ed.ID, Number: ed.Number, Title: ed.Title, URL: ed.URL, Published: ed.Published},
+			EditionRef: EditionRef{ID: ed.ID, Number: ed.Number, Title: ed.Title, URL: site.EditionURL(ed.ID), Original: ed.URL, Published: ed.Published},
 			Source:     ed.Source, IssueLine: ed.IssueLine, ItemCount: ed.ItemCount, Snippet: e.Snippet, Score: e.Score})
 	}
 	return out
@@ -106,7 +113,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return searchError(err)
 	}
-	resp := NewSearchResponse(req, res)
+	resp := NewSearchResponse(s.cfg.BaseURL, req, res)
 	resp.Links = s.searchLinks(r.URL.Query(), resp)
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, resp)
@@ -144,7 +151,8 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, struct {
 		model.Item
-		URL string `json:"url"`
-	}{it, it.URL()})
+		URL      string `json:"url"`
+		Original string `json:"original_url"`
+	}{it, s.site.ItemURL(it.ID), it.URL()})
 	return nil
 }

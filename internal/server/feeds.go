@@ -129,7 +129,7 @@ func (s *Server) sourceFeed(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.serveCached(w, r, src.ID, func(ctx context.Context) (*rendered, error) {
 		f := feed.Feed{Title: src.Title, Description: "Articles of the " + src.Title + ", one entry per article.",
-			HomeURL: s.homeOf(src)}
+			HomeURL: s.homeOf(src), Author: src.Title}
 		return s.renderItemFeed(ctx, r, format, index.Request{Source: src.ID}, "", fq, f)
 	})
 }
@@ -167,7 +167,9 @@ func (s *Server) renderItemFeed(ctx context.Context, r *http.Request, format str
 		return nil, searchError(err)
 	}
 	for _, h := range res.Hits {
-		f.Entries = append(f.Entries, feed.FromItem(h.Item, fq.summaryOnly))
+		e := feed.FromItem(s.site, h.Item, fq.summaryOnly)
+		e.Author = s.sourceTitle(h.Item.Source)
+		f.Entries = append(f.Entries, e)
 	}
 	q := canonicalQuery(r)
 	f.SelfURL = s.selfURL(r, q)
@@ -255,14 +257,14 @@ func (s *Server) editionsFeed(w http.ResponseWriter, r *http.Request) error {
 		eds = pageOf(eds, fq.page, fq.limit)
 		q := canonicalQuery(r)
 		f := feed.Feed{Title: src.Title + " (editions)", Description: "Every edition of the " + src.Title + ", one entry per edition.",
-			HomeURL: s.homeOf(src), SelfURL: s.selfURL(r, q), Language: "en-GB"}
+			HomeURL: s.homeOf(src), SelfURL: s.selfURL(r, q), Language: "en-GB", Author: src.Title}
 		f.ID = f.SelfURL
 		for _, ed := range eds {
 			items, err := s.feeds.idx.EditionItems(ctx, ed.ID)
 			if err != nil {
 				return nil, err
 			}
-			f.Entries = append(f.Entries, feed.FromEdition(ed, items, fq.summaryOnly))
+			f.Entries = append(f.Entries, feed.FromEdition(s.site, ed, items, fq.summaryOnly))
 		}
 		if len(f.Entries) == 0 {
 			f.Updated = updated
@@ -323,6 +325,15 @@ func pageOf[T any](all []T, page, size int) []T {
 		return nil
 	}
 	return all[start:min(len(all), start+size)]
+}
+
+// sourceTitle is the title of a source, the author of its entries; "" for
+// a source no longer configured.
+func (s *Server) sourceTitle(id string) string {
+	if src, ok := s.cfg.Source(id); ok {
+		return src.Title
+	}
+	return ""
 }
 
 // homeOf is the page a source's feeds link to as their alternate.

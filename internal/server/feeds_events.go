@@ -41,7 +41,7 @@ func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request, source, name
 		var updated time.Time
 		err := s.scanItems(ctx, index.Request{Query: fq.q, Source: source}, func(res *index.Result) {
 			for _, h := range res.Hits {
-				evs := feed.EventsFromItem(h.Item)
+				evs := feed.EventsFromItem(s.site, h.Item)
 				if len(evs) > 0 && h.Item.Published.After(updated) {
 					updated = h.Item.Published
 				}

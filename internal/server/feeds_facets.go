@@ -135,7 +135,7 @@ func (s *Server) facetFeed(w http.ResponseWriter, r *http.Request, k facetKind) 
 		v := vals[i]
 		f := feed.Feed{Title: src.Title + ": " + v.Names[0],
 			Description: fmt.Sprintf("Articles of the %s in the %s %q, newest first.", src.Title, k.noun, v.Names[0]),
-			HomeURL:     s.homeOf(src)}
+			HomeURL:     s.homeOf(src), Author: src.Title}
 		if k == orgFacet {
 			f.Description = fmt.Sprintf("Articles of the %s that mention %s, newest first.", src.Title, v.Names[0])
 		}

@@ -453,7 +453,7 @@ func TestFeedPagingAndFilters(t *testing.T) {
 	}
 	var want []string
 	for _, h := range res.Hits {
-		want = append(want, feed.FromItem(h.Item, false).ID)
+		want = append(want, feed.FromItem(s.site, h.Item, false).ID)
 	}
 	got := feedGUIDs(t, s, "/feeds/lga-cdt.json?q=ofcom")
 	slices.Sort(want)
@@ -670,7 +670,7 @@ func TestFeedEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, h := range res.Hits {
-		for _, ev := range feed.EventsFromItem(h.Item) {
+		for _, ev := range feed.EventsFromItem(s.site, h.Item) {
 			want = append(want, ev.UID)
 		}
 	}

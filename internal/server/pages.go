@@ -53,11 +53,13 @@ func isoDate(t time.Time) string {
 
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"url":     s.URL,
-		"snippet": func(h string) template.HTML { return template.HTML(h) }, // index escapes all but <mark>
-		"date":    pageDate,
-		"isodate": isoDate,
-		"format":  feedFormat,
+		"url":        s.URL,
+		"itemURL":    s.site.ItemURL,
+		"editionURL": s.site.EditionURL,
+		"snippet":    func(h string) template.HTML { return template.HTML(h) }, // index escapes all but <mark>
+		"date":       pageDate,
+		"isodate":    isoDate,
+		"format":     feedFormat,
 	}
 }
 
@@ -153,7 +155,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		})
 		hs.Pager.Label = "Pages of the editions of " + src.Title
 		for _, ed := range eds {
-			he := homeEdition{Edition: ed, Link: s.URL("/editions/" + url.PathEscape(ed.ID))}
+			he := homeEdition{Edition: ed, Link: s.site.EditionURL(ed.ID)}
 			if ed.Number > 0 {
 				q := url.Values{"q": {"edition:" + strconv.Itoa(ed.Number) + " source:" + src.ID}}
 				he.Search = s.URL("/search?" + q.Encode())

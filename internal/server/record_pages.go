@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 
+	"github.com/lga-digital/bulletin/internal/feed"
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
 // recordRoutes are the HTML pages of one edition and one item: what a
 // search result or a feed entry is about, readable without leaving the site.
 func (s *Server) recordRoutes() {
-	s.mux.HandleFunc("GET /editions/{id}", s.handle(s.editionPage))
-	s.mux.HandleFunc("GET /items/{id}", s.handle(s.itemPage))
+	s.mux.HandleFunc("GET "+feed.EditionPagePath+"{id}", s.handle(s.editionPage))
+	s.mux.HandleFunc("GET "+feed.ItemPagePath+"{id}", s.handle(s.itemPage))
 }
 
 type editionView struct {
@@ -49,6 +51,9 @@ type itemView struct {
 	page
 	Item model.Item
 	HTML template.HTML
+	// Prev and Next are the articles before and after it in its edition
+	// (nil at either end).
+	Prev, Next *model.Item
 }
 
 func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
@@ -63,10 +68,35 @@ func (s *Server) itemPage(w http.ResponseWriter, r *http.Request) error {
 	v := itemView{page: page{Title: it.Title}, Item: it,
 		// The parser sanitised the item with an allow-list; links are absolute.
 		HTML: template.HTML(it.HTML)}
+	siblings, err := s.idx.EditionItems(r.Context(), it.EditionID)
+	if err != nil {
+		return err
+	}
+	v.Prev, v.Next = neighbours(siblings, it.ID)
 	if src, ok := s.cfg.Source(it.Source); ok {
 		v.Alts = s.feedAlts(src.Title, "/feeds/"+src.ID, "")
 	}
 	return s.render(w, http.StatusOK, "item.html", v)
+}
+
+// neighbours finds the items before and after id among the items of one
+// edition, in position order.
+func neighbours(items []model.Item, id string) (prev, next *model.Item) {
+	items = slices.Clone(items)
+	slices.SortStableFunc(items, func(a, b model.Item) int { return a.Position - b.Position })
+	for i := range items {
+		if items[i].ID != id {
+			continue
+		}
+		if i > 0 {
+			prev = &items[i-1]
+		}
+		if i+1 < len(items) {
+			next = &items[i+1]
+		}
+		break
+	}
+	return prev, next
 }
 
 // htmlNotFound answers a page request for a missing record with a page, not

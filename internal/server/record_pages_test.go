@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"io"
+	"maps"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -68,5 +70,43 @@ func TestRecordPages(t *testing.T) {
 	}
 	if resp := f.get(t, "/items/"+items[0].ID); resp.StatusCode != http.StatusOK {
 		t.Errorf("first item: %d", resp.StatusCode)
+	}
+}
+
+// TestItemNeighbours: an item's page links to the articles before and after
+// it in its edition, and every article of the edition is reached by walking
+// the "Next article" links from the first, in position order.
+func TestItemNeighbours(t *testing.T) {
+	f := newSearchFixture(t, "")
+	eds, err := f.idx.Editions(context.Background(), "lga-cdt")
+	if err != nil || len(eds) == 0 {
+		t.Fatalf("editions: %v %d", err, len(eds))
+	}
+	items, err := f.idx.EditionItems(context.Background(), eds[0].ID)
+	if err != nil || len(items) < 3 {
+		t.Fatalf("items: %v %d", err, len(items))
+	}
+	slices.SortFunc(items, func(a, b model.Item) int { return a.Position - b.Position })
+	relLink := regexp.MustCompile(`href="http://bulletin\.test/items/([^"]+)" rel="(prev|next)"`)
+	for i, it := range items {
+		resp := f.get(t, "/items/"+it.ID)
+		body, _ := io.ReadAll(resp.Body)
+		links := map[string]string{}
+		for _, m := range relLink.FindAllStringSubmatch(string(body), -1) {
+			links[m[2]] = m[1]
+		}
+		want := map[string]string{}
+		if i > 0 {
+			want["prev"] = items[i-1].ID
+		}
+		if i+1 < len(items) {
+			want["next"] = items[i+1].ID
+		}
+		if !maps.Equal(links, want) {
+			t.Errorf("item %d (%s): neighbour links %v, want %v", i+1, it.ID, links, want)
+		}
+		if !strings.Contains(string(body), `href="http://bulletin.test/editions/`+eds[0].ID+`"`) {
+			t.Errorf("item %d: no link to its edition's page", i+1)
+		}
 	}
 }

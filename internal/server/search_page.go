@@ -160,7 +160,7 @@ func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
 		status, err := problemOf(v, err)
 		return v, status, err
 	}
-	resp := NewSearchResponse(req, res)
+	resp := NewSearchResponse(s.cfg.BaseURL, req, res)
 	v.Result = &resp
 	if len(resp.Hits) > 0 {
 		v.First = (resp.Page-1)*resp.Size + 1

@@ -58,14 +58,14 @@ func TestSearchPageResults(t *testing.T) {
 	}
 	hits.Each(func(i int, li *goquery.Selection) {
 		title := li.Find("h3 a")
-		if title.AttrOr("href", "") == "" || text(title) == "" {
-			t.Errorf("hit %d: no title link", i)
+		if href := title.AttrOr("href", ""); !strings.HasPrefix(href, "http://bulletin.test/items/") || text(title) == "" {
+			t.Errorf("hit %d: title link %q, want the item's page", i, href)
 		}
 		meta := li.Find(".meta")
 		if !regexp.MustCompile(`^No\. \d+, \d{1,2} [A-Z][a-z]+ \d{4}`).MatchString(text(meta)) {
 			t.Errorf("hit %d: meta %q, want the edition number and date", i, text(meta))
 		}
-		if ed := meta.Find("a").AttrOr("href", ""); !strings.HasPrefix(ed, searchFixtureSite+"/accounts/UKLGA/bulletins/") {
+		if ed := meta.Find("a").AttrOr("href", ""); !strings.HasPrefix(ed, "http://bulletin.test/editions/lga-cdt-") {
 			t.Errorf("hit %d: edition link %q", i, ed)
 		}
 		if meta.Find("time[datetime]").Length() != 1 {

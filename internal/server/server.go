@@ -20,6 +20,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/feed"
 	"github.com/lga-digital/bulletin/internal/schedule"
 )
 
@@ -42,6 +43,7 @@ type Server struct {
 	base  *url.URL // cfg.BaseURL parsed; its path is the mount point
 	mux   *http.ServeMux
 	feeds *feedState // the feed handlers' index and rendered-feed cache
+	site  feed.Site  // bulletin's own item and edition pages, for links
 }
 
 // New builds a server. sched may be nil (no crawl status).
@@ -50,7 +52,7 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux(), site: feed.Site{Base: cfg.BaseURL}}
 	s.feeds = newFeedState(idx)
 	s.tmpl, err = template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
