@@ -50,8 +50,10 @@ func (s *Server) selfURL(r *http.Request, q url.Values) string {
 
 // serveCached answers from the feed cache, or renders the document, caches
 // it and answers. render runs only on a miss: a hit does not touch the index.
+// The document's Last-Modified is when its bytes last changed (changeLog),
+// never earlier than its newest entry.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, scope string, render func(ctx context.Context) (*rendered, error)) error {
-	key := r.URL.Path + "?" + canonicalQuery(r).Encode()
+	key := feedKey(r)
 	if doc, ok := s.feeds.get(key); ok {
 		s.serveRendered(w, r, doc)
 		return nil
@@ -62,6 +64,11 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, scope strin
 		return err
 	}
 	doc.scope = scope
+	if !doc.changeDated {
+		if since := s.changes.since(key, doc.etag, time.Now()); since.After(doc.modtime) {
+			doc.modtime = since
+		}
+	}
 	s.feeds.put(key, gen, doc)
 	s.serveRendered(w, r, doc)
 	return nil

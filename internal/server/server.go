@@ -44,6 +44,9 @@ type Server struct {
 	mux   *http.ServeMux
 	feeds *feedState // the feed handlers' index and rendered-feed cache
 	site  feed.Site  // bulletin's own item and edition pages, for links
+	// changes dates each feed document by when its bytes last changed
+	// (Last-Modified, calendars' DTSTAMP): see feeds_changes.go.
+	changes *changeLog
 }
 
 // New builds a server. sched may be nil (no crawl status).
@@ -52,7 +55,8 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux(), site: feed.Site{Base: cfg.BaseURL}}
+	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux(),
+		site: feed.Site{Base: cfg.BaseURL}, changes: newChangeLog()}
 	s.feeds = newFeedState(idx)
 	s.tmpl, err = template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
