@@ -47,6 +47,9 @@ type Server struct {
 	// changes dates each feed document by when its bytes last changed
 	// (Last-Modified, calendars' DTSTAMP): see feeds_changes.go.
 	changes *changeLog
+	// compressed is the routes behind the security headers, CORS and
+	// compression (compress.go): Handler's core.
+	compressed http.Handler
 }
 
 // New builds a server. sched may be nil (no crawl status).
@@ -63,6 +66,9 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 		return nil, err
 	}
 	s.routes()
+	if s.compressed, err = compress(s.secure(s.cors(s.withRoute(s.mux)))); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -83,7 +89,7 @@ func (s *Server) routes() {
 // Handler returns the server's root handler, mounted under the base URL's
 // path when it has one.
 func (s *Server) Handler() http.Handler {
-	var h http.Handler = s.secure(s.cors(s.withRoute(s.mux)))
+	h := s.compressed
 	if p := strings.TrimRight(s.base.Path, "/"); p != "" {
 		h = http.StripPrefix(p, h)
 	}
