@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
-command -v xsltproc >/dev/null 2>&1 || need_apt+=(xsltproc)
 command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
 # Debian's python3-feedparser lives in the system Python (/usr/bin/python3),
 # which may not be the python3 first on PATH.

@@ -17,8 +17,10 @@ type Calendar struct {
 	URL  string // where the calendar itself lives
 	// Stamp is when this calendar's content came to be: with METHOD:PUBLISH,
 	// RFC 5545 makes every DTSTAMP the time the iCalendar object was
-	// created. Zero means the newest Updated of its events (or their
-	// newest Start), so that the same events give the same bytes.
+	// created, one time for the whole object. Zero means the newest Updated
+	// of its events (the newest article it was made from; else their newest
+	// Start): the object as of its newest data, so that the same events
+	// give the same bytes whenever they are written.
 	Stamp  time.Time
 	Events []CalEvent
 }

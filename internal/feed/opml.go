@@ -42,7 +42,8 @@ type opmlOutline struct {
 
 // WriteOPML writes o as an OPML 2.0 document. Every outline gets the text
 // attribute OPML requires (Text, else Title, else a URL), and an outline
-// with an XMLURL but no Type is typed "rss".
+// with an XMLURL (a feed) but no Type is typed "rss" and one with no Title
+// takes its text as title, as OPML 2.0 and its validators expect of feeds.
 func WriteOPML(w io.Writer, o OPML) error {
 	doc := opmlDoc{Version: "2.0", Title: clean(o.Title), Body: opmlBody{Outlines: opmlOutlines(o.Outlines)}}
 	if err := writeXML(w, "", doc); err != nil {
@@ -68,8 +69,13 @@ func opmlOutlines(in []Outline) []opmlOutline {
 			}
 			x.Text = alt
 		}
-		if x.Type == "" && x.XMLURL != "" {
-			x.Type = "rss"
+		if x.XMLURL != "" {
+			if x.Type == "" {
+				x.Type = "rss"
+			}
+			if strings.TrimSpace(x.Title) == "" {
+				x.Title = x.Text
+			}
 		}
 		out = append(out, x)
 	}

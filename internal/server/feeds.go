@@ -17,7 +17,7 @@ import (
 )
 
 // feedRoutes registers every feed: per source, per edition, per section,
-// per organisation, per search, the calendars, the OPML list and the XSL
+// per organisation, per search, the calendars, the OPML list and the CSS
 // stylesheet that lets a browser show a feed as a page.
 func (s *Server) feedRoutes() {
 	s.mux.HandleFunc("GET /feeds/{file}", s.handle(s.sourceFeed))
@@ -27,24 +27,29 @@ func (s *Server) feedRoutes() {
 	s.mux.HandleFunc("GET /feeds/{source}/events.ics", s.handle(s.sourceEvents))
 	s.mux.HandleFunc("GET /events.ics", s.handle(s.allEvents))
 	s.mux.HandleFunc("GET /opml", s.handle(s.opml))
-	s.mux.HandleFunc("GET "+feedXSLPath, s.feedXSL)
 	s.mux.HandleFunc("GET "+feedCSSPath, s.feedCSS)
 	for ext := range formats {
 		s.mux.HandleFunc("GET /search."+ext, s.handle(s.searchFeed))
 	}
 }
 
-// formats maps a feed file extension to its writer and media type; xml
-// marks the formats a browser can show through the XSL stylesheet.
+// formats maps a feed file extension to its writer and media type, and to
+// the media type under which a browser shows the same bytes as a page
+// rather than downloading them: XML (laid out by the CSS stylesheet the
+// feed names) or JSON.
 var formats = map[string]struct {
-	write func(*bytes.Buffer, feed.Feed) error
-	typ   string
-	xml   bool
+	write    func(*bytes.Buffer, feed.Feed) error
+	typ      string
+	pageType string
 }{
-	"rss":  {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteRSS(b, f) }, feed.RSSType, true},
-	"atom": {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteAtom(b, f) }, feed.AtomType, true},
-	"json": {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteJSON(b, f) }, feed.JSONType, false},
+	"rss":  {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteRSS(b, f) }, feed.RSSType, xmlPageType},
+	"atom": {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteAtom(b, f) }, feed.AtomType, xmlPageType},
+	"json": {func(b *bytes.Buffer, f feed.Feed) error { return feed.WriteJSON(b, f) }, feed.JSONType, "application/json; charset=utf-8"},
 }
+
+// xmlPageType is the media type under which browsers render an XML
+// document with its xml-stylesheet (they download application/rss+xml).
+const xmlPageType = "application/xml; charset=utf-8"
 
 // splitExt splits "lga-cdt.rss" into "lga-cdt" and a known format.
 func splitExt(file string) (name, format string, err error) {
@@ -344,13 +349,13 @@ func (s *Server) homeOf(src *config.Source) string {
 	return s.URL("/")
 }
 
-// renderFeed renders a feed in a format, pointing RSS and Atom at the XSL
-// stylesheet. Last-Modified is the newest entry, from the data, never the
-// time of the request.
+// renderFeed renders a feed in a format, pointing RSS and Atom at the CSS
+// stylesheet. Its modtime is the newest entry; serveCached moves it to when
+// the document's bytes last changed, if later.
 func (s *Server) renderFeed(format string, f feed.Feed) (*rendered, error) {
 	ft := formats[format]
-	if ft.xml {
-		f.Stylesheet = s.URL(feedXSLPath)
+	if ft.pageType == xmlPageType {
+		f.Stylesheet = s.URL(feedCSSPath)
 	}
 	var buf bytes.Buffer
 	if err := ft.write(&buf, f); err != nil {
@@ -366,6 +371,6 @@ func (s *Server) renderFeed(format string, f feed.Feed) (*rendered, error) {
 		}
 	}
 	doc := newRendered(buf.Bytes(), ft.typ, updated)
-	doc.xml = ft.xml
+	doc.pageType = ft.pageType
 	return doc, nil
 }

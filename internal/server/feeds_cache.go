@@ -28,15 +28,12 @@ const (
 
 // rendered is one feed document as served: its bytes and validators.
 type rendered struct {
-	body    []byte
-	typ     string    // Content-Type
-	etag    string    // quoted strong ETag, a hash of body
-	modtime time.Time // Last-Modified: when the bytes last changed (see changeLog)
-	scope   string    // source id the document depends on; "" means every source
-	xml     bool      // RSS or Atom: may be served as application/xml to browsers
-	// changeDated: modtime is already the change time (a calendar, whose
-	// DTSTAMP holds it), so serveCached must not date it again.
-	changeDated bool
+	body     []byte
+	typ      string    // Content-Type
+	etag     string    // quoted strong ETag, a hash of body
+	modtime  time.Time // Last-Modified: when the bytes last changed (see changeLog)
+	scope    string    // source id the document depends on; "" means every source
+	pageType string    // Content-Type for a browser's navigation (see formats); "": typ
 }
 
 // feedState holds the feed handlers' index and their cache of rendered

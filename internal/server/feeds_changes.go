@@ -12,7 +12,7 @@ const changeLogEntries = 4096
 
 // changeLog remembers, for each feed document (by its cache key), the ETag
 // of its latest rendering and since when it has had that ETag. A feed's
-// Last-Modified is that time, so it moves whenever the document's bytes
+// Last-Modified is that time (or its newest entry's, if later), so it moves whenever the document's bytes
 // change, including when an entry older than every other one is added (a
 // back-filled archive, an imported e-mail): a client that sends only
 // If-Modified-Since never misses a new entry. The newest entry's date would

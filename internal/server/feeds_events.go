@@ -30,8 +30,7 @@ func (s *Server) sourceEvents(w http.ResponseWriter, r *http.Request) error {
 // the parser found in the articles of a source ("" = every source) that
 // match ?q=, from the newest maxScanHits articles. UIDs come from the item
 // ids (feed.EventsFromItem), so a calendar that subscribes sees each event
-// once however often it is fetched. Every DTSTAMP and the Last-Modified
-// header are the time since which the calendar has held these events.
+// once however often it is fetched.
 func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request, source, name string) error {
 	fq, err := parseFeedQuery(r)
 	if err != nil {
@@ -52,23 +51,13 @@ func (s *Server) eventsFeed(w http.ResponseWriter, r *http.Request, source, name
 		if err != nil {
 			return nil, err
 		}
-		// RFC 5545: with METHOD:PUBLISH, DTSTAMP is when the calendar was
-		// created, that is since when it has held these events. The
-		// change log tells from a rendering without that stamp.
+		// RFC 5545, METHOD:PUBLISH: every DTSTAMP is the object's creation,
+		// the newest article it holds (see feed.Calendar.Stamp), so that a
+		// restart or a reindex gives the same bytes.
 		var buf bytes.Buffer
 		if err := feed.WriteICal(&buf, cal); err != nil {
 			return nil, fmt.Errorf("render calendar %s: %w", cal.URL, err)
 		}
-		cal.Stamp = s.changes.since(feedKey(r), newRendered(buf.Bytes(), "", time.Time{}).etag, time.Now())
-		if cal.Stamp.Before(updated) {
-			cal.Stamp = updated.UTC().Truncate(time.Second)
-		}
-		buf.Reset()
-		if err := feed.WriteICal(&buf, cal); err != nil {
-			return nil, fmt.Errorf("render calendar %s: %w", cal.URL, err)
-		}
-		doc := newRendered(buf.Bytes(), feed.ICalType, cal.Stamp)
-		doc.changeDated = true
-		return doc, nil
+		return newRendered(buf.Bytes(), feed.ICalType, updated), nil
 	})
 }

@@ -64,10 +64,8 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, scope strin
 		return err
 	}
 	doc.scope = scope
-	if !doc.changeDated {
-		if since := s.changes.since(key, doc.etag, time.Now()); since.After(doc.modtime) {
-			doc.modtime = since
-		}
+	if since := s.changes.since(key, doc.etag, time.Now()); since.After(doc.modtime) {
+		doc.modtime = since
 	}
 	s.feeds.put(key, gen, doc)
 	s.serveRendered(w, r, doc)
@@ -86,12 +84,14 @@ func newRendered(body []byte, typ string, modtime time.Time) *rendered {
 func (s *Server) serveRendered(w http.ResponseWriter, r *http.Request, doc *rendered) {
 	h := w.Header()
 	typ, etag := doc.typ, doc.etag
-	if doc.xml {
-		// Browsers download application/rss+xml and application/atom+xml
-		// but render application/xml through the feed's xml-stylesheet.
+	if doc.pageType != "" {
+		// Browsers download application/rss+xml, application/atom+xml and
+		// application/feed+json but show application/xml (through the
+		// feed's xml-stylesheet) and application/json as pages. Only the
+		// media type differs: the bytes are the same for every client.
 		h.Add("Vary", "Accept")
 		if wantsPage(r.Header.Get("Accept")) {
-			typ, etag = "application/xml; charset=utf-8", strings.TrimSuffix(etag, `"`)+`-page"`
+			typ, etag = doc.pageType, strings.TrimSuffix(etag, `"`)+`-page"`
 		}
 	}
 	h.Set("Content-Type", typ)
@@ -150,7 +150,7 @@ func (s *Server) maxAge(scope string, now time.Time) time.Duration {
 
 // corsPrefixes are the paths intranet scripts may read from any origin:
 // feeds, calendars, the OPML list and the JSON API.
-var corsPrefixes = []string{"/feeds/", "/api/", "/search.rss", "/search.atom", "/search.json", "/events.ics", "/opml", "/feed.xsl", "/feed.css"}
+var corsPrefixes = []string{"/feeds/", "/api/", "/search.rss", "/search.atom", "/search.json", "/events.ics", "/opml", "/feed.css"}
 
 func corsPath(p string) bool {
 	return slices.ContainsFunc(corsPrefixes, func(pre string) bool { return strings.HasPrefix(p, pre) })

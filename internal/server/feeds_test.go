@@ -225,7 +225,6 @@ func TestFeedRoutes(t *testing.T) {
 		{"/events.ics", 200, feed.ICalType, ""},
 		{"/events.ics?q=workshop", 200, feed.ICalType, ""},
 		{"/opml", 200, feed.OPMLType, ""},
-		{"/feed.xsl", 200, "text/xsl; charset=utf-8", ""},
 		{"/feed.css", 200, "text/css; charset=utf-8", ""},
 		{"/search.rss?q=cyber", 200, feed.RSSType, ""},
 		{"/search.atom?q=cyber&source=lga-cdt", 200, feed.AtomType, ""},
@@ -655,13 +654,22 @@ func TestFeedInBrowser(t *testing.T) {
 		if !strings.Contains(page.Header().Get("Vary"), "Accept") {
 			t.Errorf("%s: Vary %q", ext, page.Header().Get("Vary"))
 		}
-		pi := `<?xml-stylesheet type="text/xsl" href="` + feedsTestBase + `/feed.xsl"?>`
-		if !bytes.Contains(page.Body.Bytes(), []byte(pi)) {
-			t.Errorf("%s: no %s", ext, pi)
+		pi := `<?xml-stylesheet type="text/css" href="` + feedsTestBase + `/feed.css"?>`
+		if !bytes.Contains(page.Body.Bytes(), []byte(pi)) || bytes.Contains(page.Body.Bytes(), []byte("xsl")) {
+			t.Errorf("%s: no %s, or XSL named", ext, pi)
 		}
 	}
-	if rec := do(t, s, http.MethodGet, "/feeds/lga-cdt.json", map[string]string{"Accept": browser}); rec.Header().Get("Content-Type") != feed.JSONType {
-		t.Errorf("JSON for a browser: %q", rec.Header().Get("Content-Type"))
+	if rec := do(t, s, http.MethodGet, "/feed.xsl", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("/feed.xsl: %d, want 404: no XSLT any more", rec.Code)
+	}
+	// JSON Feed: shown as JSON rather than downloaded, the same bytes.
+	reader := do(t, s, http.MethodGet, "/feeds/lga-cdt.json", nil)
+	page := do(t, s, http.MethodGet, "/feeds/lga-cdt.json", map[string]string{"Accept": browser})
+	if reader.Header().Get("Content-Type") != feed.JSONType || page.Header().Get("Content-Type") != "application/json; charset=utf-8" {
+		t.Errorf("JSON for a reader %q, for a browser %q", reader.Header().Get("Content-Type"), page.Header().Get("Content-Type"))
+	}
+	if !bytes.Equal(page.Body.Bytes(), reader.Body.Bytes()) || page.Header().Get("ETag") == reader.Header().Get("ETag") {
+		t.Errorf("JSON: the two variants must share bytes and differ in ETag")
 	}
 }
 

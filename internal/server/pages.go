@@ -32,6 +32,16 @@ func (s *Server) pageRoutes() {
 	s.mux.HandleFunc("GET /search", s.handle(s.searchPage))
 	s.mux.HandleFunc(embedPattern, s.handle(s.searchPage))
 	s.mux.HandleFunc("GET /style.css", s.stylesheet)
+	s.mux.HandleFunc("GET /favicon.ico", noIcon)
+}
+
+// noIcon answers a browser's request for /favicon.ico, which it makes for
+// documents that name no icon (a feed shown as a page), with "no content"
+// rather than a 404 that it would log as an error. HTML pages name an empty
+// icon themselves.
+func noIcon(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // pageDate is a date as pages show it; "date unknown" for a bulletin that
