@@ -16,7 +16,7 @@ import (
 type Extracted struct {
 	Dates     []model.Date  // every calendar date mentioned, first mention of each
 	Deadlines []model.Date  // dates introduced as a deadline ("by 29 March 2024")
-	Events    []model.Event // at most one: the item itself, when it announces a dated event
+	Events    []model.Event // the item itself, when it announces a dated event, or each day of a programme ("Day 1: 15 April")
 	Orgs      []string      // canonical names, in order of first mention
 	Contacts  []string      // e-mail addresses in the text, lowercased, deduplicated
 }
@@ -47,8 +47,9 @@ func Extract(title, text string, edition time.Time, orgs []Org) Extracted {
 			x.Deadlines = append(x.Deadlines, model.Date{Date: m.date, Text: m.cue + m.text})
 		}
 	}
-	if ev, ok := findEvent(title, all, mentions, edition); ok {
-		x.Events = []model.Event{ev}
+	x.Events = findDayEvents(title, all, mentions, edition)
+	if ev, ok := findEvent(title, all, mentions, edition); ok && !sameDay(x.Events, ev) {
+		x.Events = append([]model.Event{ev}, x.Events...)
 	}
 	x.Orgs = findOrgs(all, orgs)
 	x.Contacts = findEmails(all)
@@ -269,6 +270,125 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 	}
 	ev.Place = place
 	return ev, true
+}
+
+// dayLabelRe ends the text before a date that dates one day of a
+// programme: "Day 1:", "- Session 2 –", "Part 3 -", at the start of a line
+// or of a comma-separated part of it ("Day 1: 13 June, Day 2: 14 June").
+var dayLabelRe = regexp.MustCompile(`(?:^|[\s:(])((?:Day|Session|Part|Module|Week)\s+\d{1,2})\s*[:–—-]\s*$`)
+
+// dayLabel returns the label ("Day 1") of the day that the date at i dates,
+// and the text before the first label of its line ("Cyber 360:" in
+// "Cyber 360: Day 1: 13 June, Day 2: 14 June"), or "" when the date is not
+// one day of a programme.
+func dayLabel(s string, i int) (label, lead string) {
+	ls := lineStart(s, i)
+	seg := s[ls:i]
+	if c := strings.LastIndexAny(seg, ",;"); c >= 0 {
+		seg = seg[c+1:]
+	}
+	m := dayLabelRe.FindStringSubmatchIndex(seg)
+	if m == nil {
+		return "", ""
+	}
+	label = seg[m[2]:m[3]]
+	line := s[ls:i]
+	if first := dayWordRe.FindStringIndex(line); first != nil {
+		lead = strings.Trim(line[:first[0]], "-•*:–—( \t")
+	}
+	if strings.ContainsAny(lead, ",;") {
+		lead = ""
+	}
+	return label, lead
+}
+
+// dayWordRe finds the first day label of a line.
+var dayWordRe = regexp.MustCompile(`\b(?:Day|Session|Part|Module|Week)\s+\d{1,2}\s*[:–—-]`)
+
+// findDayEvents makes an event of each date that dates one day of a
+// programme ("Day 1: 15 April", "Session 2 – Tuesday 16 April, 10am-12pm",
+// "Day 1: 13 June, Day 2: 14 June"), a date a reader would put in a
+// calendar though no event word names it. The event is titled by what the
+// line says before its first day, else the line above the programme (when
+// it reads as a heading: short, not a sentence ending in ":" or "."), else
+// the item's title, followed by the day's label: "London Borough Cyber 360
+// (Virtual) – Day 1". Deadlines and days before the edition are not events.
+func findDayEvents(title, all string, mentions []mention, edition time.Time) []model.Event {
+	var out []model.Event
+	for _, m := range mentions {
+		label, name := dayLabel(all, m.start)
+		if label == "" || m.cue != "" || beforeEdition(m, edition) {
+			continue
+		}
+		if name == "" {
+			name = programmeName(all, lineStart(all, m.start))
+		}
+		if name == "" {
+			name = title
+		}
+		ev := model.Event{Title: strings.TrimSpace(name) + " – " + label}
+		y, mo, d := m.day.Date()
+		if a, b, hasEnd, ok := parseTimes(all[m.end:]); ok {
+			ev.Start = time.Date(y, mo, d, a/60, a%60, 0, 0, london()).UTC()
+			if hasEnd {
+				ev.End = time.Date(y, mo, d, b/60, b%60, 0, 0, london()).UTC()
+			}
+		} else {
+			ev.Start = time.Date(y, mo, d, 0, 0, 0, 0, london()).UTC()
+			ev.AllDay = true
+		}
+		ev.Online = onlineRe.MatchString(name + "\n" + lineAt(all, m.start))
+		out = append(out, ev)
+	}
+	return out
+}
+
+// programmeName is the heading of the programme whose line starts at ls:
+// the nearest line above that is not another day of it, when that line
+// reads as a heading (at most 100 characters, not ending in ":" or ".").
+func programmeName(all string, ls int) string {
+	for end := ls - 1; end > 0; {
+		start := lineStart(all, end)
+		line := strings.TrimSpace(all[start:end])
+		end = start - 1
+		if line == "" || isDayLine(line) {
+			continue
+		}
+		if utf8.RuneCountInString(line) > 100 || strings.HasSuffix(line, ":") || strings.HasSuffix(line, ".") {
+			return ""
+		}
+		return line
+	}
+	return ""
+}
+
+// isDayLine reports a line that dates a day of a programme.
+func isDayLine(line string) bool {
+	for _, m := range dateMatches(line) {
+		if l, _ := dayLabel(line, m[0]); l != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// beforeEdition reports a date before the edition's own day.
+func beforeEdition(m mention, edition time.Time) bool {
+	if edition.IsZero() {
+		return false
+	}
+	ed := edition.In(london())
+	return m.day.Before(time.Date(ed.Year(), ed.Month(), ed.Day(), 0, 0, 0, 0, time.UTC))
+}
+
+// sameDay reports whether one of evs starts on ev's day.
+func sameDay(evs []model.Event, ev model.Event) bool {
+	for _, e := range evs {
+		if e.Start.In(london()).Format("2006-01-02") == ev.Start.In(london()).Format("2006-01-02") {
+			return true
+		}
+	}
+	return false
 }
 
 // parseTimes reads a time or time range at the start of s (after a comma or

@@ -107,6 +107,29 @@ func TestExtractEvents(t *testing.T) {
 		{"deadline date is not the event date", "Survey", "Complete the survey by 22 November 2024.", ed25, nil},
 		{"no event word", "Microsoft MOU negotiations", "The current MOU, due to expire on 30 April, 9am.", ed19, nil},
 		{"event word without a date", "AI@Cam", "public dialogue workshops in Liverpool and Cambridge", ed25, nil},
+		{"days of a programme, titled by the heading above them", "LGA Bespoke Cyber Support – Volunteer Opportunity",
+			"Below are the details of the next Cyber 360:\n\nLondon Borough Cyber 360 (Virtual)\n\nDay 1: 15 April\nDay 2: 16 April\n\nIf you are interested, please email us.", ed19,
+			[]model.Event{
+				{Title: "London Borough Cyber 360 (Virtual) – Day 1", Start: utc("2024-04-14T23:00:00Z"), AllDay: true, Online: true},
+				{Title: "London Borough Cyber 360 (Virtual) – Day 2", Start: utc("2024-04-15T23:00:00Z"), AllDay: true, Online: true}}},
+		{"timed sessions under a sentence: the item's title", "Training for councillors",
+			"The sessions run as follows.\n- Session 1 – Tuesday 3 December 2024, 10am-12pm\n- Session 2 – Wednesday 4 December 2024, 2-4pm", ed25,
+			[]model.Event{
+				{Title: "Training for councillors – Session 1", Start: utc("2024-12-03T10:00:00Z"), End: utc("2024-12-03T12:00:00Z")},
+				{Title: "Training for councillors – Session 2", Start: utc("2024-12-04T14:00:00Z"), End: utc("2024-12-04T16:00:00Z")}}},
+		{"a day already past is no event", "Programme", "Day 1: 1 March 2024\nDay 2: 25 March 2024", ed19,
+			[]model.Event{{Title: "Programme – Day 2", Start: utc("2024-03-25T00:00:00Z"), AllDay: true}}},
+		{"a workshop with days: one event per day, none twice", "Data workshop",
+			"Workshop programme\nDay 1: 3 December 2024, 10am-4pm\nDay 2: 4 December 2024, 10am-4pm", ed25,
+			[]model.Event{
+				{Title: "Workshop programme – Day 1", Start: utc("2024-12-03T10:00:00Z"), End: utc("2024-12-03T16:00:00Z")},
+				{Title: "Workshop programme – Day 2", Start: utc("2024-12-04T10:00:00Z"), End: utc("2024-12-04T16:00:00Z")}}},
+		{"a day word in a sentence is not a programme", "Update", "Day 1 of the strike was 15 April.", ed19, nil},
+		{"days on one line, after the programme's name", "Volunteer opportunity",
+			"London Borough Cyber 360 (Virtual): Day 1: 13 June, Day 2: 14 June", ed19,
+			[]model.Event{
+				{Title: "London Borough Cyber 360 (Virtual) – Day 1", Start: utc("2024-06-12T23:00:00Z"), AllDay: true, Online: true},
+				{Title: "London Borough Cyber 360 (Virtual) – Day 2", Start: utc("2024-06-13T23:00:00Z"), AllDay: true, Online: true}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
