@@ -6,12 +6,16 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	ical "github.com/emersion/go-ical"
 	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // FuzzWriters puts arbitrary strings in every field of a feed, a calendar
@@ -180,4 +184,44 @@ func icalText(s string) string {
 	s = clean(s)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
+}
+
+// FuzzSummary: whatever the text, a summary is at most the asked length
+// (plus the ellipsis), and its HTML form (RSS description) parses to
+// paragraphs and line breaks only, whose text is the summary's words.
+func FuzzSummary(f *testing.F) {
+	f.Add("Day 1: 13 June\nDay 2: 14 June\n\ncyber@local.gov.uk", 40)
+	f.Add(`<img src=x onerror="alert(1)"> &lt;script&gt; ]]>`, 300)
+	f.Add("a\r\n\r\n\r\nb  c", 2)
+	f.Fuzz(func(t *testing.T, text string, n int) {
+		n = max(0, min(n, 1000))
+		s := Summarize(text, n)
+		if got := utf8.RuneCountInString(strings.TrimSuffix(s, "…")); got > n {
+			t.Fatalf("Summarize(%q, %d) has %d runes: %q", text, n, got, s)
+		}
+		s = clean(s) // as the writers do before TextHTML
+		nodes, err := html.ParseFragment(strings.NewReader(TextHTML(s)), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var words []string
+		var walk func(*html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode && (n.Data != "p" && n.Data != "br" || len(n.Attr) > 0) {
+				t.Fatalf("TextHTML(%q) holds <%s %v>", s, n.Data, n.Attr)
+			}
+			if n.Type == html.TextNode {
+				words = append(words, strings.Fields(n.Data)...)
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		for _, n := range nodes {
+			walk(n)
+		}
+		if want := strings.Fields(s); !slices.Equal(words, want) {
+			t.Fatalf("TextHTML(%q) reads %q, want %q", s, words, want)
+		}
+	})
 }
