@@ -34,15 +34,18 @@ func TestImport(t *testing.T) {
 		out := e.mustRun("search", "--json", "--size", "100", "Cyber 360")
 		var res struct {
 			Total int
-			Hits  []struct{ ID, URL string }
+			Hits  []struct {
+				ID       string
+				Original string `json:"original_url"`
+			}
 		}
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
 			t.Fatalf("search --json: %v\n%s", err, out)
 		}
 		for _, h := range res.Hits {
 			ids += h.ID + " "
-			if !strings.HasPrefix(h.URL, "https://content.govdelivery.com/accounts/UKLGA/bulletins/392f025#") {
-				t.Errorf("imported item URL %q is not the edition's web address", h.URL)
+			if !strings.HasPrefix(h.Original, "https://content.govdelivery.com/accounts/UKLGA/bulletins/392f025#") {
+				t.Errorf("imported item's original URL %q is not the edition's web address", h.Original)
 			}
 		}
 		return res.Total, ids
