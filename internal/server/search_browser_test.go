@@ -85,8 +85,11 @@ func browserContext(t *testing.T, exe string) context.Context {
 		chromedp.Flag("metrics-recording-only", true),
 		chromedp.Flag("password-store", "basic"),
 	)
-	// One deadline for the whole test, browser start included.
-	ctx, cancelTimeout := context.WithTimeout(alloc, 90*time.Second)
+	// One deadline for the whole test, browser start included. It is a
+	// backstop against a hung browser, not a measure: each step has its own
+	// deadline, and the accessibility test's two dozen axe runs need more
+	// than 90 s under -race on a loaded machine.
+	ctx, cancelTimeout := context.WithTimeout(alloc, 4*time.Minute)
 	ctx, cancelCtx := chromedp.NewContext(ctx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(func() {
 		cancelCtx()
