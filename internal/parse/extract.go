@@ -293,7 +293,7 @@ func dayLabel(s string, i int) (label, lead string) {
 	}
 	label = seg[m[2]:m[3]]
 	line := s[ls:i]
-	if first := dayWordRe.FindStringIndex(line); first != nil {
+	if first := programmeDayRe.FindStringIndex(line); first != nil {
 		lead = strings.Trim(line[:first[0]], "-•*:–—( \t")
 	}
 	if strings.ContainsAny(lead, ",;") {
@@ -302,8 +302,8 @@ func dayLabel(s string, i int) (label, lead string) {
 	return label, lead
 }
 
-// dayWordRe finds the first day label of a line.
-var dayWordRe = regexp.MustCompile(`\b(?:Day|Session|Part|Module|Week)\s+\d{1,2}\s*[:–—-]`)
+// programmeDayRe finds the first day label of a line.
+var programmeDayRe = regexp.MustCompile(`\b(?:Day|Session|Part|Module|Week)\s+\d{1,2}\s*[:–—-]`)
 
 // findDayEvents makes an event of each date that dates one day of a
 // programme ("Day 1: 15 April", "Session 2 – Tuesday 16 April, 10am-12pm",
