@@ -93,3 +93,59 @@ func countFiles(t *testing.T, dir string) int {
 	}
 	return n
 }
+
+// TestImportCarrier: an e-mail whose body has no page chrome (no subject
+// line, no dateline, as GovDelivery mails it) takes its title, number and
+// date from the Subject and Date headers, through import and reindex; the
+// "View in browser" link names the edition.
+func TestImportCarrier(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	e := newEnv(t)
+	const web = "https://content.govdelivery.com/accounts/UKLGA/bulletins/3d00a01"
+	body := `<table class="gd_tbl_wrap"><tr><td><table class="main-table" id="yahoo">` +
+		`<tr><td id="preheader-right"><a href="` + web + `">View in browser</a></td></tr>` +
+		`<tr><td id="main-body"><h2>Tabletop cyber drill for councils</h2><p>Councils can book a half-day drill with the team this winter.</p>` +
+		`<h2>Digital inclusion fund</h2><p>Bids open for the second round of the fund.</p></td></tr></table></td></tr></table>`
+	msg := "From: LGA <lga@public.govdelivery.com>\r\n" +
+		"Subject: =?UTF-8?Q?LGA_Cyber,_Digital_and_Technology_Bulletin_=E2=80=93_52?=\r\n" +
+		"Date: Thu, 12 Dec 2024 09:00:00 +0000\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		base64.StdEncoding.EncodeToString([]byte(body)) + "\r\n"
+	eml := filepath.Join(t.TempDir(), "bulletin-52.eml")
+	if err := os.WriteFile(eml, []byte(msg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		out := e.mustRun("search", "--json", "tabletop drill")
+		var res struct {
+			Hits []struct {
+				Title, URL string
+				Published  string
+				Edition    struct {
+					Number    int
+					Title     string
+					Published string
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatalf("search --json: %v\n%s", err, out)
+		}
+		if len(res.Hits) != 1 {
+			t.Fatalf("%s: %d hits, want the imported article:\n%s", when, len(res.Hits), out)
+		}
+		h := res.Hits[0]
+		if h.Title != "Tabletop cyber drill for councils" || !strings.HasPrefix(h.URL, web+"#") ||
+			h.Edition.Title != "LGA Cyber, Digital and Technology Bulletin – 52" || h.Edition.Number != 52 ||
+			h.Edition.Published != "2024-12-12T09:00:00Z" || h.Published != "2024-12-12T09:00:00Z" {
+			t.Errorf("%s: hit %+v", when, h)
+		}
+	}
+	e.mustRun("import", eml)
+	check("after import")
+	e.mustRun("reindex")
+	check("after reindex")
+}

@@ -103,7 +103,8 @@ index to itself: stop serve first.`,
 	"import": `import [--source ID] FILE...
 
 Add saved .html pages or .eml e-mails of a bulletin; importing a file again
-changes nothing.`,
+changes nothing. An e-mail's Subject and Date headers give the title and
+date of a body that states none.`,
 	"search": `search [--json] [--source ID] [--sort relevance|date] [--page N] [--size N] QUERY...
 
 Search; the same results as /api/search, as a table or as JSON. A word such

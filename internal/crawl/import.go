@@ -14,7 +14,8 @@ import (
 )
 
 // Import brings a locally saved bulletin (an .html page or an .eml e-mail)
-// into the source. It is kept as a snapshot, so that reindex keeps it, and
+// into the source; an e-mail's Subject and Date headers are the carrier of
+// its body (parse.Options.Carrier). It is kept as a snapshot, so that reindex keeps it, and
 // indexed like a crawled page. Importing the same file again changes nothing.
 func (c *Crawler) Import(ctx context.Context, src *config.Source, name string, data []byte) (Summary, error) {
 	p := &pass{Crawler: c, src: src, sum: Summary{Source: src.ID, Started: time.Now(), Discovered: 1}}
@@ -42,8 +43,14 @@ func (c *Crawler) Import(ctx context.Context, src *config.Source, name string, d
 			}
 		}
 	}
-	m, err := c.Store.Put(ctx, snapshot.Meta{Source: src.ID, Kind: snapshot.KindEdition, URL: page.URL,
-		ContentType: page.ContentType, FetchedAt: time.Now().UTC(), Status: "imported from " + name}, page.Body)
+	meta := snapshot.Meta{Source: src.ID, Kind: snapshot.KindEdition, URL: page.URL,
+		ContentType: page.ContentType, FetchedAt: time.Now().UTC(), Status: "imported from " + name}
+	if page.Subject != "" || !page.Date.IsZero() {
+		// The e-mail's Subject and Date: the title and date of a body that
+		// states none, kept with the snapshot so that reindex agrees.
+		meta.Carrier = &snapshot.Carrier{Subject: page.Subject, Published: page.Date}
+	}
+	m, err := c.Store.Put(ctx, meta, page.Body)
 	if err != nil {
 		p.fail(name, fmt.Errorf("keep %s: %w", page.URL, err))
 		return p.sum, p.sum.Err()
