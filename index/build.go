@@ -87,7 +87,7 @@ func build(n node) (query.Query, bool) {
 	case textNode:
 		return buildText(n)
 	case keywordNode:
-		field := map[string]string{"section": fSection, "org": fOrg, "source": fSource, "contact": fContact}[n.field]
+		field := keywordFields[n.field]
 		if n.prefix {
 			q := query.NewPrefixQuery(n.value)
 			q.SetField(field)
@@ -110,6 +110,9 @@ func build(n node) (query.Query, bool) {
 	}
 	return nil, false
 }
+
+// keywordFields maps the query language's keyword fields to index fields.
+var keywordFields = map[string]string{"section": fSection, "org": fOrg, "source": fSource, "contact": fContact}
 
 // constantScore matches what q matches with the same score for every
 // document: how rare a section, an organisation or a send time is says

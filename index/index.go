@@ -47,6 +47,9 @@ type Index struct {
 	closeErr  error
 	// facets caches facet counts until the next write.
 	facets facetCache
+	// background is the last error of Bleve's background work (see Err).
+	background backgroundErr
+	scorch     *scorch.Scorch
 }
 
 // Open opens the Bleve index in dir, creating it (with our mapping) when
@@ -55,7 +58,8 @@ type Index struct {
 // file when a file of the index is unreadable, truncated or overwritten
 // (see check): never by serving an older state of the index.
 func Open(dir string) (*Index, error) {
-	cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
+	cfg := map[string]any{"bolt_timeout": lockTimeout.String(),
+		"asyncErrorCallbackName": asyncErrorCallback, "eventCallbackName": eventCallback}
 	var (
 		bi  bleve.Index
 		err error
@@ -75,7 +79,7 @@ func Open(dir string) (*Index, error) {
 		bi, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, cfg)
 		if errors.Is(err, bleve.ErrorIndexPathExists) {
 			// Another process created it between our Stat and New.
-			bi, err = bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockTimeout.String()})
+			bi, err = bleve.OpenUsing(dir, cfg)
 		}
 	}
 	if errors.Is(err, bolterrors.ErrTimeout) {
@@ -84,13 +88,16 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	return &Index{bleve: bi, dir: dir}, nil
+	ix := &Index{bleve: bi, dir: dir}
+	ix.watch(filepath.Join(dir, storeDir))
+	return ix, nil
 }
 
 // Close releases the index; later calls return the first call's result.
 // The Index must not be used after Close.
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
+		defer ix.unwatch()
 		if err := ix.bleve.Close(); err != nil {
 			ix.closeErr = fmt.Errorf("close index %s: %w", ix.dir, err)
 		}

@@ -17,6 +17,15 @@ const MaxQueryLen = 1000
 // MaxQueryDepth is the deepest nesting of parentheses and NOT that ParseQuery accepts.
 const MaxQueryDepth = 20
 
+// Bounds on what one query may cost: how many prefix terms (word*,
+// section:ev*) it may hold, and how many indexed words its prefixes may
+// stand for together. Each word a prefix stands for is one more term Bleve
+// searches: "a* OR b* OR …" would otherwise search most of the dictionary.
+const (
+	MaxPrefixTerms = 10
+	MaxExpansion   = 1000
+)
+
 // SyntaxError is returned (directly or wrapped) for a query that does not
 // follow the query language.
 type SyntaxError struct {
@@ -248,6 +257,8 @@ type parser struct {
 	src  string
 	toks []token
 	i    int
+	// prefixes are the byte offsets of the prefix terms read so far.
+	prefixes []int
 }
 
 // parse parses s into an AST; it returns a nil node for an empty query.
@@ -271,7 +282,84 @@ func parse(s string) (node, error) {
 		// Only a ")" can stop the implicit AND of parseAnd here.
 		return nil, &SyntaxError{Pos: t.pos, Msg: `unexpected ")" without matching "("`}
 	}
+	if len(p.prefixes) > MaxPrefixTerms {
+		return nil, &SyntaxError{Pos: p.prefixes[MaxPrefixTerms], Msg: fmt.Sprintf(
+			"too many prefix searches (word*): at most %d in one query; use whole words or fewer prefixes", MaxPrefixTerms)}
+	}
 	return n, nil
+}
+
+// prefixTerm is one prefix of a query: the fields it is searched in.
+type prefixTerm struct {
+	text   string // as the query shows it, e.g. "procure*"
+	prefix string
+	fields []string
+}
+
+// prefixTerms lists the prefixes of a parsed query.
+func prefixTerms(n node) []prefixTerm {
+	var out []prefixTerm
+	var walk func(node)
+	walk = func(n node) {
+		switch n := n.(type) {
+		case andNode:
+			for _, k := range n.kids {
+				walk(k)
+			}
+		case orNode:
+			for _, k := range n.kids {
+				walk(k)
+			}
+		case notNode:
+			walk(n.kid)
+		case textNode:
+			if n.kind == textPrefix {
+				fields := []string{fTitlePlain, fTextPlain}
+				if n.titleOnly {
+					fields = fields[:1]
+				}
+				out = append(out, prefixTerm{text: n.String(), prefix: n.value, fields: fields})
+			}
+		case keywordNode:
+			if n.prefix {
+				out = append(out, prefixTerm{text: n.String(), prefix: n.value, fields: []string{keywordFields[n.field]}})
+			}
+		}
+	}
+	walk(n)
+	return out
+}
+
+// checkExpansion fails with an error wrapping ErrInvalidRequest when the
+// prefixes of n stand for more than MaxExpansion indexed words together,
+// reading at most that many entries of the index's dictionaries.
+func (ix *Index) checkExpansion(n node) error {
+	left := MaxExpansion
+	for _, pt := range prefixTerms(n) {
+		before := left
+		for _, f := range pt.fields {
+			d, err := ix.bleve.FieldDictPrefix(f, []byte(pt.prefix))
+			if err != nil {
+				return fmt.Errorf("expand %s: %w", pt.text, err)
+			}
+			for left >= 0 {
+				e, err := d.Next()
+				if err != nil || e == nil {
+					break
+				}
+				left--
+			}
+			d.Close()
+		}
+		if left < 0 {
+			if before == MaxExpansion {
+				return fmt.Errorf("%w: the prefix %s stands for more than %d words; make it longer", ErrInvalidRequest, pt.text, MaxExpansion)
+			}
+			return fmt.Errorf("%w: the query's prefixes stand for more than %d words together; use fewer or longer prefixes (%s is one too many)",
+				ErrInvalidRequest, MaxExpansion, pt.text)
+		}
+	}
+	return nil
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -410,10 +498,27 @@ func phraseNode(t token, titleOnly bool) (node, error) {
 // parseWord handles a bare word, a prefix and field:value.
 func (p *parser) parseWord(t token) (node, error) {
 	colon := strings.IndexByte(t.text, ':')
+	var n node
+	var err error
 	if colon > 0 && isFieldName(t.text[:colon]) {
-		return p.parseField(t, colon)
+		n, err = p.parseField(t, colon)
+	} else {
+		n, err = wordNode(t.text, t.pos, false)
 	}
-	return wordNode(t.text, t.pos, false)
+	if isPrefix(n) {
+		p.prefixes = append(p.prefixes, t.pos)
+	}
+	return n, err
+}
+
+func isPrefix(n node) bool {
+	switch n := n.(type) {
+	case textNode:
+		return n.kind == textPrefix
+	case keywordNode:
+		return n.prefix
+	}
+	return false
 }
 
 func isFieldName(s string) bool {
@@ -487,15 +592,41 @@ func (p *parser) parseField(t token, colon int) (node, error) {
 		if err != nil {
 			return nil, &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found %q", val)}
 		}
-		switch name {
-		case "after":
-			return dateNode{from: from}, nil
-		case "before":
-			return dateNode{to: from}, nil
+		outOfRange := &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("date %q is out of range: dates must be from %s to %s", val, MinDate.Format(time.DateOnly), MaxDate.AddDate(0, 0, -1).Format(time.DateOnly))}
+		switch {
+		case !from.Before(MaxDate):
+			return nil, outOfRange
+		case name == "after":
+			// Every dated item is after a date before the range.
+			return dateNode{from: maxTime(from, MinDate)}, nil
+		case name == "before":
+			// No item is before a date before the range (and the zero
+			// time 0001-01-01 must not read as "no bound").
+			return dateNode{to: maxTime(from, MinDate)}, nil
+		case from.Before(MinDate) || to.After(MaxDate):
+			return nil, outOfRange
 		}
 		return dateNode{from: from, to: to}, nil
 	}
 	return nil, unknown
+}
+
+// The dates a query or a search may name: whole years within what Bleve
+// can store (nanoseconds since 1970 in an int64, 1677-09-21 to 2262-04-11).
+// MaxDate is the first day after the range.
+var (
+	MinDate = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxDate = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// DateInRange reports whether t is within [MinDate, MaxDate).
+func DateInRange(t time.Time) bool { return !t.Before(MinDate) && t.Before(MaxDate) }
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // parsePeriod reads YYYY, YYYY-MM or YYYY-MM-DD as the UTC period [from, to).

@@ -63,6 +63,12 @@ func TestParse(t *testing.T) {
 		{"date:2024", "published:[2024-01-01,2025-01-01)"},
 		{"date:2024-02-29", "published:[2024-02-29,2024-03-01)"},
 		{`date:"2023"`, "published:[2023-01-01,2024-01-01)"},
+		// Out of range below: nothing is before it, everything dated after it.
+		{"before:0001-01-01", "published:[*,1678-01-01)"},
+		{"before:1600", "published:[*,1678-01-01)"},
+		{"after:0001", "published:[1678-01-01,*)"},
+		{"date:1678", "published:[1678-01-01,1679-01-01)"},
+		{"date:2261-12-31", "published:[2261-12-31,2262-01-01)"},
 		{"cyber -org:ncsc (section:events OR edition:25) after:2024", `(and cyber (not org:"ncsc") (or section:"events" edition:25) published:[2024-01-01,*))`},
 	}
 	for _, tt := range tests {
@@ -106,6 +112,12 @@ func TestParseErrors(t *testing.T) {
 		{")", 0, `expected a term, found ")"`},
 		{`""`, 0, "expected words inside the quotes"},
 		{`"  "`, 0, "expected words inside the quotes"},
+		{"after:3000-01-01", 6, `date "3000-01-01" is out of range: dates must be from 1678-01-01 to 2261-12-31`},
+		{"x before:2262", 9, `date "2262" is out of range: dates must be from 1678-01-01 to 2261-12-31`},
+		{"date:1600", 5, `date "1600" is out of range: dates must be from 1678-01-01 to 2261-12-31`},
+		{"date:9999-12", 5, `date "9999-12" is out of range: dates must be from 1678-01-01 to 2261-12-31`},
+		{"a* b* c* d* e* f* g* h* i* j* k*", 30, `too many prefix searches (word*): at most 10 in one query; use whole words or fewer prefixes`},
+		{"a* b* c* d* e* f* g* h* i* section:x* title:k*", 38, `too many prefix searches (word*): at most 10 in one query; use whole words or fewer prefixes`},
 		{"foo:bar", 0, `unknown field "foo" (known fields: after, before, contact, date, edition, org, section, source, title; put the word in quotes to search for it)`},
 		{"council https://example.org", 8, `unknown field "https" (known fields: after, before, contact, date, edition, org, section, source, title; put the word in quotes to search for it)`},
 		{"title:", 6, `expected a value after "title:"`},

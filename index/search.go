@@ -112,6 +112,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ix.checkExpansion(n); err != nil {
+		return nil, err
+	}
 	var sortBy []string
 	breakTies := false // relevance: Bleve sorts by score alone, ties are ordered here
 	switch req.Sort {

@@ -31,6 +31,7 @@ type Metrics struct {
 	httpDuration  *prometheus.HistogramVec
 	mailMessages  *prometheus.CounterVec
 	mailRefused   *prometheus.CounterVec
+	httpPanics    *prometheus.CounterVec
 }
 
 // New registers bulletin's metrics, and the Go runtime and process ones, in a
@@ -77,13 +78,17 @@ func New(indexDir string) *Metrics {
 			Name: "bulletin_mail_refused_total",
 			Help: "SMTP commands, messages and connections refused, by reason (relay, size, sender, dkim, limit, timeout, protocol, …).",
 		}, []string{"reason"}),
+		httpPanics: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bulletin_http_panics_total",
+			Help: "Handler panics recovered (each also counted as a 500 in bulletin_http_requests_total), by route pattern.",
+		}, []string{"route"}),
 	}
 	indexSize := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "bulletin_index_size_bytes",
 		Help: "Bytes on disk of the search index directory.",
 	}, func() float64 { return float64(DirSize(indexDir)) })
 	m.reg.MustRegister(m.fetches, m.crawlDuration, m.crawlLastOK, m.editions, m.items,
-		m.httpRequests, m.httpDuration, m.mailMessages, m.mailRefused, indexSize,
+		m.httpRequests, m.httpDuration, m.mailMessages, m.mailRefused, m.httpPanics, indexSize,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -131,6 +136,11 @@ func (m *Metrics) MailRefused(reason string) {
 func (m *Metrics) Served(route string, code int, d time.Duration) {
 	m.httpRequests.WithLabelValues(route, strconv.Itoa(code)).Inc()
 	m.httpDuration.WithLabelValues(route).Observe(d.Seconds())
+}
+
+// Panicked records a handler panic the server recovered, by route pattern.
+func (m *Metrics) Panicked(route string) {
+	m.httpPanics.WithLabelValues(route).Inc()
 }
 
 // DirSize is the total size of the regular files under dir; 0 when dir

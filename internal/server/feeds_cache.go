@@ -3,8 +3,12 @@ package server
 import (
 	"container/list"
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/model"
@@ -49,6 +53,20 @@ type feedState struct {
 	size    int                      // bytes of every cached body
 	gens    map[string]uint64        // source id → generation
 	allGen  uint64                   // bumped by every invalidation
+
+	// flight makes concurrent requests of one document share one render;
+	// renders are the renders in flight, with how many requests wait on each.
+	flight  singleflight.Group
+	renders map[string]*sharedRender
+}
+
+// sharedRender is one render that concurrent requests wait on. It runs
+// under a context of its own, cancelled when every request waiting on it
+// has gone away (so an abandoned render stops) or after RequestTimeout.
+type sharedRender struct {
+	ctx     context.Context
+	cancel  context.CancelFunc
+	waiters int
 }
 
 type cacheEntry struct {
@@ -57,7 +75,80 @@ type cacheEntry struct {
 }
 
 func newFeedState(idx feedIndex) *feedState {
-	return &feedState{idx: idx, entries: map[string]*list.Element{}, lru: list.New(), gens: map[string]uint64{}}
+	return &feedState{idx: idx, entries: map[string]*list.Element{}, lru: list.New(), gens: map[string]uint64{},
+		renders: map[string]*sharedRender{}}
+}
+
+// shared renders the document of key once for every request that asks for
+// it while it is being rendered, caches it, and returns it; a request whose
+// context ends stops waiting (and the render stops when none waits).
+func (c *feedState) shared(ctx context.Context, key, scope string, render func(ctx context.Context) (*rendered, error)) (*rendered, error) {
+	for range 3 {
+		doc, err := c.join(ctx, key, scope, render)
+		// A request that joined a render just as the last one before it
+		// left gets that render's cancellation: it starts another.
+		if errors.Is(err, context.Canceled) && ctx.Err() == nil {
+			continue
+		}
+		return doc, err
+	}
+	return nil, fmt.Errorf("render %s: cancelled three times", key)
+}
+
+func (c *feedState) join(ctx context.Context, key, scope string, render func(ctx context.Context) (*rendered, error)) (*rendered, error) {
+	c.mu.Lock()
+	sr := c.renders[key]
+	if sr == nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), RequestTimeout)
+		sr = &sharedRender{ctx: rctx, cancel: cancel}
+		c.renders[key] = sr
+	}
+	sr.waiters++
+	c.mu.Unlock()
+	defer c.leave(key, sr)
+
+	ch := c.flight.DoChan(key, func() (any, error) {
+		defer c.done(key, sr)
+		gen := c.generation(scope)
+		doc, err := render(sr.ctx)
+		if err != nil {
+			return nil, err
+		}
+		doc.scope = scope
+		c.put(key, gen, doc)
+		return doc, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, fmt.Errorf("render %s: %w", key, context.Cause(ctx))
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*rendered), nil
+	}
+}
+
+// leave drops a request from a render's waiters; the last one to leave
+// cancels it.
+func (c *feedState) leave(key string, sr *sharedRender) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if sr.waiters--; sr.waiters == 0 {
+		sr.cancel()
+		if c.renders[key] == sr {
+			delete(c.renders, key)
+		}
+	}
+}
+
+// done forgets a finished render, so that the next miss starts another.
+func (c *feedState) done(key string, sr *sharedRender) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.renders[key] == sr {
+		delete(c.renders, key)
+	}
 }
 
 // get returns the cached document for key.

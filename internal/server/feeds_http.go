@@ -49,7 +49,8 @@ func (s *Server) selfURL(r *http.Request, q url.Values) string {
 }
 
 // serveCached answers from the feed cache, or renders the document, caches
-// it and answers. render runs only on a miss: a hit does not touch the index.
+// it and answers. render runs only on a miss (a hit does not touch the
+// index), and once for all the concurrent requests of a document.
 // The document's Last-Modified is when its bytes last changed (changeLog),
 // never earlier than its newest entry.
 func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, scope string, render func(ctx context.Context) (*rendered, error)) error {
@@ -58,16 +59,19 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, scope strin
 		s.serveRendered(w, r, doc)
 		return nil
 	}
-	gen := s.feeds.generation(scope)
-	doc, err := render(r.Context())
+	doc, err := s.feeds.shared(r.Context(), key, scope, func(ctx context.Context) (*rendered, error) {
+		doc, err := render(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if since := s.changes.since(key, doc.etag, time.Now()); since.After(doc.modtime) {
+			doc.modtime = since
+		}
+		return doc, nil
+	})
 	if err != nil {
 		return err
 	}
-	doc.scope = scope
-	if since := s.changes.since(key, doc.etag, time.Now()); since.After(doc.modtime) {
-		doc.modtime = since
-	}
-	s.feeds.put(key, gen, doc)
 	s.serveRendered(w, r, doc)
 	return nil
 }

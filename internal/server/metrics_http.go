@@ -18,13 +18,17 @@ type routeKey struct{}
 // arbitrary paths cannot grow the metrics without bound.
 const unmatched = "unmatched"
 
-// withRoute records the pattern of the route the mux chose.
+// withRoute records the pattern of the route the mux chose, and recovers a
+// handler's panic (recoverPanic).
 func (s *Server) withRoute(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if slot, ok := r.Context().Value(routeKey{}).(*routeSlot); ok {
+				slot.pattern = r.Pattern
+			}
+		}()
+		defer s.recoverPanic(w, r)
 		mux.ServeHTTP(w, r)
-		if slot, ok := r.Context().Value(routeKey{}).(*routeSlot); ok {
-			slot.pattern = r.Pattern
-		}
 	})
 }
 

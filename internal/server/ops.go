@@ -70,9 +70,20 @@ func (s *Server) SetReady(ready bool) { s.ops.ready.Store(ready) }
 // /metrics; without it /metrics is a 404.
 func (s *Server) SetMetrics(m *metrics.Metrics) { s.ops.metrics.Store(m) }
 
+// readyBody is /readyz's answer when not ready: why, each reason apart.
+type readyBody struct {
+	Error   string   `json:"error"`
+	Reasons []string `json:"reasons"`
+}
+
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	reasons := s.Problems()
 	if !s.ops.ready.Load() {
-		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "not ready"})
+		reasons = append([]string{"starting or stopping"}, reasons...)
+	}
+	if len(reasons) > 0 {
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusServiceUnavailable, readyBody{Error: "not ready: " + strings.Join(reasons, "; "), Reasons: reasons})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})

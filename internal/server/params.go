@@ -45,6 +45,10 @@ func dateParam(q url.Values, name string, end bool) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, badRequest(fmt.Sprintf("%s must be a date like 2024-03-21, got %q", name, v))
 	}
+	if !index.DateInRange(t) {
+		return time.Time{}, badRequest(fmt.Sprintf("%s must be a date from %s to %s, got %q", name,
+			index.MinDate.Format(time.DateOnly), index.MaxDate.AddDate(0, 0, -1).Format(time.DateOnly), v))
+	}
 	if end {
 		t = t.Add(24*time.Hour - time.Nanosecond)
 	}

@@ -50,6 +50,8 @@ type Server struct {
 	// compressed is the routes behind the security headers, CORS and
 	// compression (compress.go): Handler's core.
 	compressed http.Handler
+	// health holds the problems that make /readyz 503: see health.go.
+	health *health
 }
 
 // New builds a server. sched may be nil (no crawl status).
@@ -59,7 +61,7 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 		return nil, err
 	}
 	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux(),
-		site: feed.Site{Base: cfg.BaseURL}, changes: newChangeLog()}
+		site: feed.Site{Base: cfg.BaseURL}, changes: newChangeLog(), health: newHealth()}
 	s.feeds = newFeedState(idx)
 	s.tmpl, err = template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
@@ -93,7 +95,18 @@ func (s *Server) Handler() http.Handler {
 	if p := strings.TrimRight(s.base.Path, "/"); p != "" {
 		h = http.StripPrefix(p, h)
 	}
-	return s.instrument(s.logRequests(h))
+	return s.instrument(s.logRequests(s.withDeadline(h)))
+}
+
+// withDeadline ends each request's context after RequestTimeout, so that a
+// search or a feed render stops rather than run on; the context also ends
+// when the client goes away.
+func (s *Server) withDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // URL returns the absolute URL of a path on this server (path starts with "/").
@@ -122,6 +135,17 @@ func (r *statusRecorder) WriteHeader(code int) {
 	r.ResponseWriter.WriteHeader(code)
 }
 
+// Bounds of every request: the time to send the request, to compute and
+// write the response (the handler's context ends at RequestTimeout, which
+// stops a search), and how long an idle keep-alive connection stays open.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 30 * time.Second
+	RequestTimeout    = 20 * time.Second
+	WriteTimeout      = 60 * time.Second
+	IdleTimeout       = 2 * time.Minute
+)
+
 // ListenAndServe binds the configured listen address and serves there
 // (see Serve).
 func (s *Server) ListenAndServe(ctx context.Context, grace time.Duration) error {
@@ -136,7 +160,8 @@ func (s *Server) ListenAndServe(ctx context.Context, grace time.Duration) error 
 // letting in-flight requests finish within grace. It logs once it is
 // listening, with the bound address, and when it shuts down.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout: ReadTimeout, WriteTimeout: WriteTimeout, IdleTimeout: IdleTimeout,
 		ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

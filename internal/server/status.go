@@ -19,6 +19,7 @@ const maxStatusErrors = 10
 type StatusResponse struct {
 	Generated time.Time      `json:"generated"`
 	Ready     bool           `json:"ready"`
+	Problems  []string       `json:"problems"` // why not ready, as /readyz says
 	Sources   []SourceStatus `json:"sources"`
 	Index     IndexStatus    `json:"index"`
 }
@@ -75,7 +76,9 @@ type IndexStatus struct {
 
 // status gathers the scheduler's and the index's view of every source.
 func (s *Server) status(r *http.Request) (StatusResponse, error) {
-	resp := StatusResponse{Generated: time.Now().UTC(), Ready: s.ops.ready.Load(), Sources: []SourceStatus{}}
+	problems := s.Problems()
+	resp := StatusResponse{Generated: time.Now().UTC(), Ready: s.ops.ready.Load() && len(problems) == 0,
+		Problems: problems, Sources: []SourceStatus{}}
 	stats, err := s.idx.Stats(r.Context())
 	if err != nil {
 		return resp, err
@@ -156,12 +159,13 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := struct {
 		page
-		Ready bool
-		Mail  bool // some source receives e-mail
-		Rows  []statusRow
-		Index IndexStatus
-		Size  string
-	}{page: page{Title: "Status"}, Ready: resp.Ready, Index: resp.Index, Size: byteSize(resp.Index.SizeBytes)}
+		Ready    bool
+		Problems []string
+		Mail     bool // some source receives e-mail
+		Rows     []statusRow
+		Index    IndexStatus
+		Size     string
+	}{page: page{Title: "Status"}, Ready: resp.Ready, Problems: resp.Problems, Index: resp.Index, Size: byteSize(resp.Index.SizeBytes)}
 	for i, ss := range resp.Sources {
 		loc := s.cfg.Sources[i].Location
 		row := statusRow{ID: ss.ID, Title: ss.Title, State: "No crawl yet",
