@@ -418,7 +418,11 @@ func (a *app) serve(ctx context.Context, args []string) error {
 // set, is told the address once the server is listening and its start-up
 // crawls have started.
 func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url string)) error {
-	st, idx, err := a.stores(cfg)
+	st, err := snapshot.Open(filepath.Join(cfg.DataDir, "snapshots"))
+	if err != nil {
+		return err
+	}
+	idx, damage, err := a.openServeIndex(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -462,13 +466,23 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 	}
 	sched.Start()
 	defer sched.Stop(context.Background())
-	// An empty index is filled at start-up, in the background.
-	if stats, err := idx.Stats(ctx); err == nil && stats.Items == 0 {
+	go srv.Watch(ctx)
+	crawlAll := func() {
 		for _, src := range cfg.Sources {
 			if err := sched.Run(src.ID); err != nil {
 				a.log.Warn("start-up crawl: "+err.Error(), "source", src.ID)
 			}
 		}
+	}
+	switch stats, err := idx.Stats(ctx); {
+	case damage != nil:
+		// A damaged index was moved aside: rebuild it from the kept
+		// pages in the background, unready until done.
+		srv.SetProblem(server.ProblemIndex, "rebuilding the index from the kept pages: "+damage.Error())
+		go a.rebuild(ctx, cfg, st, idx, srv, crawlAll)
+	case err == nil && stats.Items == 0:
+		// An empty index is filled at start-up, in the background.
+		crawlAll()
 	}
 	// Ready: the index is open and the schedule runs. Not ready as soon as
 	// shutting down begins, so that a load balancer stops sending requests.
@@ -485,4 +499,67 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 	sched.Stop(stopCtx)
 	a.log.Info("stopped: crawls ended, index closing")
 	return err
+}
+
+// openServeIndex opens the index for serve. A damaged index is moved aside
+// (to index.damaged) and a new one opened in its place, for serve to
+// rebuild from the kept pages; the damage is returned.
+func (a *app) openServeIndex(ctx context.Context, cfg *config.Config) (*index.Index, error, error) {
+	live := filepath.Join(cfg.DataDir, "index")
+	idx, err := index.Open(live)
+	if err == nil || !errors.Is(err, index.ErrDamaged) {
+		if err != nil {
+			err = a.explainOpen(ctx, cfg, err)
+		}
+		return idx, nil, err
+	}
+	damage := err
+	aside := live + ".damaged"
+	a.log.Error("serve: "+damage.Error()+"; moving it to "+aside+" and rebuilding it from the kept pages in the background",
+		"dir", live)
+	if err := os.RemoveAll(aside); err == nil {
+		err = os.Rename(live, aside)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w; could not move it aside (%v): stop serve, run `rm -rf %s` then `bulletin reindex`", damage, err, live)
+	}
+	idx, err = index.Open(live)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w; a new index could not be created (%v): stop serve, run `rm -rf %s` then `bulletin reindex`", damage, err, live)
+	}
+	return idx, damage, nil
+}
+
+// rebuild refills the (new, empty) index from the kept pages of every
+// source while serve runs, then makes the server ready again and removes
+// the damaged index; an edition whose kept page is unreadable is logged,
+// and a crawl of its source follows to fetch it again.
+func (a *app) rebuild(ctx context.Context, cfg *config.Config, st *snapshot.Store, idx *index.Index, srv *server.Server, crawlAll func()) {
+	unreadable := 0
+	for i := range cfg.Sources {
+		src := &cfg.Sources[i]
+		c := &crawl.Crawler{Store: st, Index: idx, Log: a.log, Orgs: cfg.Orgs}
+		sum, err := c.Reindex(ctx, src, nil)
+		unreadable += len(sum.Unreadable)
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("serve: rebuild: "+err.Error(), "source", src.ID)
+		}
+		if sum.Editions > 0 {
+			srv.InvalidateSource(src.ID)
+		}
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	stats, err := idx.Stats(ctx)
+	if err != nil {
+		srv.SetProblem(server.ProblemIndex, fmt.Sprintf("rebuilding the index failed (%v): stop serve and run `bulletin reindex`", err))
+		return
+	}
+	a.log.Info("serve: index rebuilt from the kept pages", "editions", stats.Editions, "items", stats.Items, "unreadable", unreadable)
+	os.RemoveAll(filepath.Join(cfg.DataDir, "index.damaged"))
+	srv.ClearProblem(server.ProblemIndex)
+	if unreadable > 0 || stats.Items == 0 {
+		crawlAll() // fetch again what the kept pages could not give
+	}
 }

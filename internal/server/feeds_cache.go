@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -107,8 +108,16 @@ func (c *feedState) join(ctx context.Context, key, scope string, render func(ctx
 	c.mu.Unlock()
 	defer c.leave(key, sr)
 
-	ch := c.flight.DoChan(key, func() (any, error) {
+	ch := c.flight.DoChan(key, func() (val any, err error) {
 		defer c.done(key, sr)
+		defer func() {
+			// singleflight would crash the process with a panic of a
+			// DoChan function: each waiting request re-panics it instead,
+			// for the server's recovery.
+			if v := recover(); v != nil {
+				val, err = nil, &renderPanic{value: v, stack: debug.Stack()}
+			}
+		}()
 		gen := c.generation(scope)
 		doc, err := render(sr.ctx)
 		if err != nil {
@@ -122,6 +131,10 @@ func (c *feedState) join(ctx context.Context, key, scope string, render func(ctx
 	case <-ctx.Done():
 		return nil, fmt.Errorf("render %s: %w", key, context.Cause(ctx))
 	case res := <-ch:
+		var rp *renderPanic
+		if errors.As(res.Err, &rp) {
+			panic(rp)
+		}
 		if res.Err != nil {
 			return nil, res.Err
 		}
@@ -231,3 +244,12 @@ func (s *Server) InvalidateSource(id string) {
 	s.feeds.invalidate(id)
 	s.log.Debug("feeds: cache invalidated", "source", id)
 }
+
+// renderPanic is a panic of a shared render, carried to every request that
+// waited on it with the stack where it happened.
+type renderPanic struct {
+	value any
+	stack []byte
+}
+
+func (p *renderPanic) Error() string { return fmt.Sprint(p.value) }

@@ -218,6 +218,9 @@ func (s *Server) recoverPanic(w http.ResponseWriter, r *http.Request) {
 		panic(v)
 	}
 	stack := debug.Stack()
+	if rp, ok := v.(*renderPanic); ok { // from a shared render, with its own stack
+		v, stack = rp.value, rp.stack
+	}
 	route := r.Pattern
 	if route == "" {
 		route = unmatched
