@@ -91,13 +91,21 @@ delay = "1ms"
 // uses the copy; it returns the config path and the copy.
 func (fx *damageFixture) copyData(t *testing.T) (cfg, data string) {
 	t.Helper()
+	cfg, data, _ = fx.copyServe(t)
+	return cfg, data
+}
+
+// copyServe is copyData, and the address the config's serve listens on.
+func (fx *damageFixture) copyServe(t *testing.T) (cfg, data, addr string) {
+	t.Helper()
 	dir := t.TempDir()
 	data = filepath.Join(dir, "data")
 	if out, err := exec.Command("cp", "-a", fx.data, data).CombinedOutput(); err != nil {
 		t.Fatalf("copy data: %v\n%s", err, out)
 	}
-	cfg = writeSynConfig(t, dir, data, fx.site.URL, freeAddr(t))
-	return cfg, data
+	addr = freeAddr(t)
+	cfg = writeSynConfig(t, dir, data, fx.site.URL, addr)
+	return cfg, data, addr
 }
 
 // editionMeta returns the meta file and the blob of the snapshot of an

@@ -517,7 +517,8 @@ func (a *app) openServeIndex(ctx context.Context, cfg *config.Config) (*index.In
 	aside := live + ".damaged"
 	a.log.Error("serve: "+damage.Error()+"; moving it to "+aside+" and rebuilding it from the kept pages in the background",
 		"dir", live)
-	if err := os.RemoveAll(aside); err == nil {
+	err = os.RemoveAll(aside)
+	if err == nil {
 		err = os.Rename(live, aside)
 	}
 	if err != nil {
