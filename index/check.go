@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"hash/fnv"
 	"io"
 	"os"
 	"path/filepath"
@@ -90,6 +91,12 @@ func check(dir string) error {
 // writer's exclusive one up to lockTimeout), checks its pages, and returns
 // the segment files of the newest snapshot, the one Bleve loads.
 func liveSegments(path string) (names []string, err error) {
+	// bbolt maps the file and reads pages up to the high-water mark its
+	// meta page states: a file cut shorter than that is a fatal SIGBUS,
+	// which no recover catches, so the size is checked first.
+	if err := checkBoltSize(path); err != nil {
+		return nil, err
+	}
 	defer func() {
 		// bbolt panics on some corruptions (an invalid freelist page, say).
 		if r := recover(); r != nil {
@@ -194,4 +201,62 @@ func CurrentFiles(dir string) ([]string, error) {
 		files = append(files, filepath.Join(dir, storeDir, s))
 	}
 	return files, nil
+}
+
+// bbolt's meta page, after the 16-byte page header: magic, version, page
+// size, flags, root bucket (root page, sequence), freelist page, high-water
+// mark (pgid), txid, then an FNV-64a checksum of the fields before it.
+const (
+	boltMagic      = 0xED0CDAED
+	boltVersion    = 2
+	boltMetaOffset = 16
+	boltMetaSize   = 56 // up to the checksum
+)
+
+// checkBoltSize fails when no meta page of the bolt file at path is valid,
+// or when the file is shorter than the pages the newest valid meta counts.
+func checkBoltSize(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	type meta struct{ pageSize, pgid, txid uint64 }
+	read := func(off int64) (meta, bool) {
+		b := make([]byte, boltMetaSize+8)
+		if _, err := f.ReadAt(b, off+boltMetaOffset); err != nil {
+			return meta{}, false
+		}
+		le := binary.LittleEndian
+		h := fnv.New64a()
+		h.Write(b[:boltMetaSize])
+		if le.Uint32(b[0:]) != boltMagic || le.Uint32(b[4:]) != boltVersion || h.Sum64() != le.Uint64(b[boltMetaSize:]) {
+			return meta{}, false
+		}
+		return meta{pageSize: uint64(le.Uint32(b[8:])), pgid: le.Uint64(b[40:]), txid: le.Uint64(b[48:])}, true
+	}
+	m0, ok0 := read(0)
+	var m1 meta
+	ok1 := false
+	if ok0 {
+		m1, ok1 = read(int64(m0.pageSize))
+	} else {
+		// The first meta page is damaged: the second is at the OS page size.
+		m1, ok1 = read(int64(os.Getpagesize()))
+	}
+	m := m0
+	switch {
+	case !ok0 && !ok1:
+		return errors.New("corrupt bolt file: invalid database (no valid meta page)")
+	case !ok0 || (ok1 && m1.txid > m0.txid):
+		m = m1
+	}
+	if need := m.pgid * m.pageSize; uint64(fi.Size()) < need {
+		return fmt.Errorf("corrupt bolt file: truncated to %d bytes, its pages need %d", fi.Size(), need)
+	}
+	return nil
 }

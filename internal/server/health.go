@@ -31,6 +31,9 @@ const (
 	healthEvery   = 2 * time.Second
 	failureSettle = 6 * time.Second
 	minFreeBytes  = 1 << 20
+	// probeBelowBytes: with less free than this, a test write confirms
+	// that writes succeed (quotas and reserved blocks fool free-space counts).
+	probeBelowBytes = 64 << 20
 )
 
 // health is the server's readiness beyond the CLI's ready flag: the
@@ -131,18 +134,18 @@ func (s *Server) Watch(ctx context.Context) {
 }
 
 func (s *Server) checkHealth(ctx context.Context) {
-	diskErr := checkDisk(s.cfg.DataDir)
+	s.health.mu.Lock()
+	_, diskMarked := s.health.problems[ProblemDisk]
+	indexFromFails := s.health.fromFails[ProblemIndex]
+	quiet := time.Since(s.health.lastFail) > failureSettle
+	s.health.mu.Unlock()
+	diskErr := checkDisk(s.cfg.DataDir, diskMarked)
 	if diskErr == nil {
 		diskErr = s.idx.Err()
 		if !isNoSpace(diskErr) {
 			diskErr = nil
 		}
 	}
-	s.health.mu.Lock()
-	_, diskMarked := s.health.problems[ProblemDisk]
-	indexFromFails := s.health.fromFails[ProblemIndex]
-	quiet := time.Since(s.health.lastFail) > failureSettle
-	s.health.mu.Unlock()
 	switch {
 	case diskErr != nil && !diskMarked:
 		s.log.Error("server: "+diskErr.Error(), "dir", s.cfg.DataDir)
@@ -175,12 +178,17 @@ func (s *Server) probeIndex(ctx context.Context) (err error) {
 }
 
 // checkDisk fails when the file system of dir is full: less than
-// minFreeBytes free, or a small write failing.
-func checkDisk(dir string) error {
+// minFreeBytes free, or, when space is short or was found missing before
+// (suspect), a small write failing.
+func checkDisk(dir string, suspect bool) error {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err == nil {
-		if free := int64(st.Bavail) * int64(st.Bsize); free < minFreeBytes {
+		free := int64(st.Bavail) * int64(st.Bsize)
+		if free < minFreeBytes {
 			return fmt.Errorf("no space left on device: %d bytes free on the file system of %s", free, dir)
+		}
+		if free > probeBelowBytes && !suspect {
+			return nil // plenty: no need to write
 		}
 	}
 	f, err := os.CreateTemp(dir, ".space-probe-")
