@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -20,19 +21,37 @@ import (
 type served struct {
 	t    *testing.T
 	cmd  *exec.Cmd
-	logs *bytes.Buffer
+	logs *lockedBuffer
 	base string
+}
+
+// lockedBuffer is a log buffer the test reads while the process writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func startServed(t *testing.T, bin, cfg, addr string) *served {
 	t.Helper()
 	cmd := exec.Command(bin, "--config", cfg, "serve")
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
+	logs := &lockedBuffer{}
+	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &served{t: t, cmd: cmd, logs: &logs, base: "http://" + addr}
+	s := &served{t: t, cmd: cmd, logs: logs, base: "http://" + addr}
 	t.Cleanup(s.stop)
 	waitFor(t, "serve to answer /healthz", func() bool { code, _ := httpDo(t, "GET", s.base+"/healthz", ""); return code == 200 })
 	return s
