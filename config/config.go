@@ -600,6 +600,13 @@ func (s *Source) CronSpec() string {
 	return "CRON_TZ=" + s.Timezone + " " + s.Schedule
 }
 
+// CronSchedule parses the schedule in the source's time zone, with the one
+// cron parser the config check also uses, so that what passes the check is
+// what the scheduler runs.
+func (s *Source) CronSchedule() (cron.Schedule, error) {
+	return cronParser.Parse(s.CronSpec())
+}
+
 func checkURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/metrics"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 	"github.com/lga-digital/bulletin/internal/server"
 	"github.com/lga-digital/bulletin/internal/snapshot"
@@ -58,7 +59,7 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 	}
 	st, idx, err := a.stores(cfg)
 	if errors.Is(err, index.ErrLocked) {
-		return a.crawlRemote(ctx, cfg, srcs, crawl.Options{Refetch: *refetch, MaxNew: *maxNewFlag}, err)
+		return a.crawlRemote(ctx, cfg, srcs, run.Options{Refetch: *refetch, MaxNew: *maxNewFlag}, err)
 	}
 	if err != nil {
 		return err
@@ -72,19 +73,16 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 	}
 	crawlers := a.crawlers(srcs, st, idx, nil)
 	// The outcomes go into the crawl history that serve's /status shows.
-	history, err := schedule.New(cfg.Sources, nil, a.log, schedule.Options{StatePath: statePath(cfg)})
-	if err != nil {
-		return err
-	}
-	var sums []crawl.Summary
+	history := openHistory(cfg, a.log)
+	var sums []run.Summary
 	var failed []string
 	for _, src := range srcs {
 		c := crawlers[src.ID]
 		if bar != nil {
 			c.Progress = bar.Update
 		}
-		sum, err := c.Run(ctx, src, crawl.Options{Refetch: *refetch, MaxNew: maxNew(*maxNewFlag, src)})
-		if herr := history.Record(src.ID, sum, err); herr != nil {
+		sum, err := c.Run(ctx, src, run.Options{Refetch: *refetch, MaxNew: maxNew(*maxNewFlag, src)})
+		if _, herr := history.Record(src.ID, sum, err); herr != nil {
 			a.log.Warn("crawl: history not kept: "+herr.Error(), "source", src.ID)
 		}
 		sums = append(sums, sum)
@@ -99,7 +97,7 @@ func (a *app) crawl(ctx context.Context, args []string) error {
 	return nil
 }
 
-func printSummaries(w interface{ Write([]byte) (int, error) }, sums []crawl.Summary) {
+func printSummaries(w interface{ Write([]byte) (int, error) }, sums []run.Summary) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SOURCE\tDISCOVERED\tFETCHED\tFROM_FEED\tRESTORED\tEDITIONS\tITEMS\tSKIPPED\tDISALLOWED\tFAILED\tDEFERRED\tTIME")
 	for _, s := range sums {
@@ -145,7 +143,7 @@ func (a *app) reindex(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(fresh) // gone once swapped in; dropped otherwise
-	var sums []crawl.Summary
+	var sums []run.Summary
 	var failed []string
 	unreadable := 0
 	for i := range cfg.Sources {
@@ -430,24 +428,33 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 	m := metrics.New(filepath.Join(cfg.DataDir, "index"))
 	all, _ := sources(cfg, "")
 	crawlers := a.crawlers(all, st, idx, m.Fetched)
-	var srv *server.Server // set before the scheduler starts, so every OnDone sees it
-	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
-		opt.MaxNew = maxNew(opt.MaxNew, src)
-		return crawlers[src.ID].Run(ctx, src, opt)
-	}, a.log, withOps(cfg, m, schedule.Options{Jitter: 30 * time.Second, RetryBase: cfg.RetryBackoff.Duration,
-		OnDone: func(sum crawl.Summary) {
-			if sum.Editions > 0 { // the source changed: drop its cached feeds
-				srv.InvalidateSource(sum.Source)
-			}
-		}}))
-	if err != nil {
-		return err
-	}
-	srv, err = server.New(cfg, idx, sched, a.log)
+	// The server is built first, so that the scheduler's hooks can drop its
+	// cached feeds; it is given the scheduler before it serves.
+	srv, err := server.New(cfg, idx, nil, a.log)
 	if err != nil {
 		return err
 	}
 	srv.SetMetrics(m)
+	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) {
+		opt.MaxNew = maxNew(opt.MaxNew, src)
+		return crawlers[src.ID].Run(ctx, src, opt)
+	}, a.log, schedule.Options{Jitter: 30 * time.Second, RetryBase: cfg.RetryBackoff.Duration,
+		History: openHistory(cfg, a.log),
+		OnCrawl: func(st schedule.Status) {
+			recordCrawl(m, st)
+			if st.Last != nil && st.Last.Editions > 0 { // the source changed: drop its cached feeds
+				srv.InvalidateSource(st.Source)
+			}
+		},
+		OnMail: func(source string, mail run.Mail) {
+			if mail.Editions > 0 {
+				srv.InvalidateSource(source)
+			}
+		}})
+	if err != nil {
+		return err
+	}
+	srv.SetScheduler(sched)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -12,6 +12,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/metrics"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
@@ -95,16 +96,13 @@ func maxNew(flag int, src *config.Source) int {
 	return src.MaxNew
 }
 
-// recordCrawl returns the scheduler hook that records each finished crawl
-// in the metrics.
-func recordCrawl(m *metrics.Metrics) func(schedule.Status) {
-	return func(st schedule.Status) {
-		if st.Last == nil {
-			return
-		}
-		l := st.Last
-		m.CrawlDone(st.Source, st.Outcome, l.Duration, l.Editions, l.Items, l.Started.Add(l.Duration))
+// recordCrawl records a finished crawl in the metrics.
+func recordCrawl(m *metrics.Metrics, st schedule.Status) {
+	if st.Last == nil {
+		return
 	}
+	l := st.Last
+	m.CrawlDone(st.Source, st.Outcome, l.Duration, l.Editions, l.Items, l.Started.Add(l.Duration))
 }
 
 // loggerTo is a logger in the chosen --log-format writing to w.
@@ -115,12 +113,10 @@ func (a *app) loggerTo(w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, nil))
 }
 
-// withOps adds to scheduler options what operators need: metrics of each
-// crawl, and the crawl history kept in the data directory across restarts.
-func withOps(cfg *config.Config, m *metrics.Metrics, opt schedule.Options) schedule.Options {
-	opt.OnFinish = recordCrawl(m)
-	opt.StatePath = statePath(cfg)
-	return opt
+// openHistory opens the crawl history that serve's /status shows, kept in
+// the data directory across restarts.
+func openHistory(cfg *config.Config, log *slog.Logger) *run.History {
+	return run.Open(statePath(cfg), schedule.SourceIDs(cfg.Sources), log)
 }
 
 // statePath is the file that keeps each source's last crawl.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // importFiles ingests saved .html pages and .eml e-mails into a source.
@@ -38,7 +39,7 @@ func (a *app) importFiles(ctx context.Context, args []string) error {
 	}
 	defer idx.Close()
 	c := &crawl.Crawler{Store: st, Index: idx, Log: a.log, Orgs: cfg.Orgs}
-	total := crawl.Summary{Source: src.ID}
+	total := run.Summary{Source: src.ID}
 	var failed []string
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -60,7 +61,7 @@ func (a *app) importFiles(ctx context.Context, args []string) error {
 		total.Failed += sum.Failed
 		total.Duration += sum.Duration
 	}
-	printSummaries(a.stdout, []crawl.Summary{total})
+	printSummaries(a.stdout, []run.Summary{total})
 	if len(failed) > 0 {
 		return fmt.Errorf("import failed for %s (see the log above)", strings.Join(failed, ", "))
 	}

@@ -9,10 +9,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 func TestRender(t *testing.T) {
-	sum := crawl.Summary{Fetched: 3, Failed: 1, Duration: 5200 * time.Millisecond}
+	sum := run.Summary{Fetched: 3, Failed: 1, Duration: 5200 * time.Millisecond}
 	tests := []struct {
 		name string
 		pr   crawl.Progress
@@ -26,7 +27,7 @@ func TestRender(t *testing.T) {
 			"s  [" + strings.Repeat("#", 20) + strings.Repeat("-", 20) + "]  2/4 editions  3 new, 1 failed, 5s"},
 		{"done", crawl.Progress{Source: "s", Stage: crawl.StageDone, Done: 4, Total: 4, Summary: sum},
 			"s  [" + strings.Repeat("#", 40) + "]  4/4 editions  3 new, 1 failed, done in 5.2s"},
-		{"nothing to do", crawl.Progress{Source: "s", Stage: crawl.StageDone, Summary: crawl.Summary{}},
+		{"nothing to do", crawl.Progress{Source: "s", Stage: crawl.StageDone, Summary: run.Summary{}},
 			"s  [" + strings.Repeat("#", 40) + "]  0/0 editions  0 new, 0 failed, done in 0s"},
 	}
 	for _, tt := range tests {

@@ -20,8 +20,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/config"
-	"github.com/lga-digital/bulletin/internal/crawl"
-	"github.com/lga-digital/bulletin/internal/schedule"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/server"
 )
 
@@ -178,7 +177,7 @@ func (r *remote) search(ctx context.Context, q, source, sort string, page, size 
 
 // crawl starts a crawl of each source through POST /api/crawl, waits for
 // every one to end and returns their summaries and outcomes, in order.
-func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt crawl.Options, log func(string, ...any)) ([]crawl.Summary, []string, error) {
+func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt run.Options, log func(string, ...any)) ([]run.Summary, []string, error) {
 	for _, src := range srcs {
 		q := url.Values{"source": {src.ID}}
 		if opt.Refetch {
@@ -201,7 +200,7 @@ func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt crawl.Opt
 			return nil, nil, err
 		}
 	}
-	sums := make([]crawl.Summary, len(srcs))
+	sums := make([]run.Summary, len(srcs))
 	outcomes := make([]string, len(srcs))
 	done := make([]bool, len(srcs))
 	tick := time.NewTicker(250 * time.Millisecond)
@@ -220,7 +219,7 @@ func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt crawl.Opt
 					continue
 				}
 				c := ss.LastCrawl
-				sums[i] = crawl.Summary{Source: src.ID, Started: c.Started, Duration: time.Duration(c.DurationSeconds * float64(time.Second)),
+				sums[i] = run.Summary{Source: src.ID, Started: c.Started, Duration: time.Duration(c.DurationSeconds * float64(time.Second)),
 					Discovered: c.Discovered, Fetched: c.Fetched, Editions: c.Editions, Items: c.Items, Skipped: c.Skipped,
 					Disallowed: c.Disallowed, Failed: c.Failed, Deferred: c.Deferred, Unreachable: c.Unreachable, Errors: c.Errors}
 				outcomes[i] = c.Outcome
@@ -242,7 +241,7 @@ func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt crawl.Opt
 
 // crawlRemote is `bulletin crawl` while serve holds the index; locked is
 // the error of opening the index, returned when no server holds it. is the error of opening the index, returned when no server holds it.
-func (a *app) crawlRemote(ctx context.Context, cfg *config.Config, srcs []*config.Source, opt crawl.Options, locked error) error {
+func (a *app) crawlRemote(ctx context.Context, cfg *config.Config, srcs []*config.Source, opt run.Options, locked error) error {
 	r, err := a.findServer(cfg)
 	if err != nil || r == nil {
 		return cmp.Or(err, locked)
@@ -256,7 +255,7 @@ func (a *app) crawlRemote(ctx context.Context, cfg *config.Config, srcs []*confi
 	fmt.Fprintf(a.stdout, "(crawled by the server at %s)\n", r.url)
 	var failed []string
 	for i, o := range outcomes {
-		if o != schedule.OutcomeOK {
+		if o != run.OutcomeOK {
 			failed = append(failed, srcs[i].ID)
 			for _, e := range sums[i].Errors {
 				a.log.Error("crawl: "+e, "source", srcs[i].ID)

@@ -14,6 +14,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
 
@@ -90,11 +91,11 @@ func testArchive(t *testing.T, pages int, lose bool) {
 		return n
 	}
 
-	sum, err := c.Run(ctx, src, crawl.Options{})
+	sum, err := c.Run(ctx, src, run.Options{})
 	if err != nil || sum.Fetched != pages || sum.Editions != pages || listHits() != pages {
 		t.Fatalf("first pass: %+v, err %v, list pages read %d; want %d of each", sum, err, listHits(), pages)
 	}
-	sum, err = c.Run(ctx, src, crawl.Options{})
+	sum, err = c.Run(ctx, src, run.Options{})
 	if err != nil || sum.Fetched != 0 || listHits() != pages+1 {
 		t.Fatalf("second pass: fetched %d, list pages read %d (want 0, %d), err %v", sum.Fetched, listHits(), pages+1, err)
 	}
@@ -122,7 +123,7 @@ func testArchive(t *testing.T, pages int, lose bool) {
 	for _, id := range []string{deleted, garbled, damaged} {
 		before[id] = site.hitsOf("/accounts/A/bulletins/" + id)
 	}
-	sum, err = c.Run(ctx, src, crawl.Options{})
+	sum, err = c.Run(ctx, src, run.Options{})
 	if err != nil || sum.Fetched != 3 || sum.Restored != 3 {
 		t.Errorf("pass after the loss: %+v, err %v; want 3 fetched and restored", sum, err)
 	}
@@ -145,12 +146,12 @@ func testArchive(t *testing.T, pages int, lose bool) {
 	if logs.line("snapshot is lost or damaged", "url="+editionURL(deleted)) == "" {
 		t.Errorf("no log line names the lost edition %s", deleted)
 	}
-	sum, err = c.Run(ctx, src, crawl.Options{})
+	sum, err = c.Run(ctx, src, run.Options{})
 	if err != nil || sum.Fetched != 0 || sum.Restored != 0 {
 		t.Errorf("pass after the repair: %+v, err %v; want nothing to do", sum, err)
 	}
 
-	sum, err = c.Run(ctx, src, crawl.Options{Refetch: true})
+	sum, err = c.Run(ctx, src, run.Options{Refetch: true})
 	if err != nil || sum.Fetched != pages || listHits() != 2*pages+3 {
 		t.Errorf("--refetch: fetched %d, list pages read %d; want %d and %d", sum.Fetched, listHits(), pages, 2*pages+3)
 	}
@@ -187,7 +188,7 @@ func TestLoopingList(t *testing.T) {
 		read  int // list pages read from the start
 	}{{listURL(1), 3, 3}, {listURL(10), 4, 2}} {
 		src := source(t, `lists = ["http://site.test`+tt.start+`"]`)
-		sum, err := c.Run(context.Background(), src, crawl.Options{})
+		sum, err := c.Run(context.Background(), src, run.Options{})
 		if err != nil || ix.count() != tt.want {
 			t.Errorf("list from %s: %+v, err %v, %d editions; want %d", tt.start, sum, err, ix.count(), tt.want)
 		}
@@ -232,7 +233,7 @@ func TestLostSnapshotNotFetchable(t *testing.T) {
 	for _, u := range []string{"mid:1234@mail.example", "http://other.test/accounts/A/bulletins/1"} {
 		ix.PutEdition(context.Background(), model.Edition{ID: model.EditionID("s", u), Source: "s", URL: u}, nil)
 	}
-	sum, err := c.Run(context.Background(), src, crawl.Options{})
+	sum, err := c.Run(context.Background(), src, run.Options{})
 	if err != nil || sum.Failed != 0 || sum.Restored != 0 {
 		t.Errorf("pass: %+v, err %v", sum, err)
 	}

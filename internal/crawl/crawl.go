@@ -3,8 +3,9 @@
 // A pass is idempotent: with nothing new it downloads no edition page and
 // changes nothing.
 //
-// It imports config, model and the stage packages (fetch, discover, snapshot,
-// parse, index). Nothing but the CLI and the server may import it.
+// It imports config, model, run (the Options of a pass and the Summary it
+// returns) and the stage packages (fetch, discover, snapshot, parse,
+// mailpage). Nothing but the CLI and inbox may import it.
 package crawl
 
 import (
@@ -27,6 +28,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/parse"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
 
@@ -101,11 +103,11 @@ const (
 // Progress tells how far a pass has come.
 type Progress struct {
 	Source  string
-	Stage   string  // StageDiscover, StageEditions or StageDone
-	Done    int     // editions handled so far
-	Total   int     // editions found; known once discovery is over
-	URL     string  // the page being read or handled, if any
-	Summary Summary // the counts so far
+	Stage   string      // StageDiscover, StageEditions or StageDone
+	Done    int         // editions handled so far
+	Total   int         // editions found; known once discovery is over
+	URL     string      // the page being read or handled, if any
+	Summary run.Summary // the counts so far
 }
 
 // ParseOptions are the parser options for a source: its profile, its
@@ -129,72 +131,12 @@ func ParseOptions(src *config.Source, orgs []config.Org) parse.Options {
 	return opt
 }
 
-// Options tune one pass.
-type Options struct {
-	Refetch bool // download edition pages again even when snapshotted
-	MaxNew  int  // stop after this many new edition downloads; 0 = no limit
-}
-
-// Summary tells what one pass did.
-type Summary struct {
-	Source     string        `json:"source"`
-	Started    time.Time     `json:"started"`
-	Duration   time.Duration `json:"duration"`
-	Discovered int           `json:"discovered"` // distinct edition URLs found
-	Fetched    int           `json:"fetched"`    // edition pages downloaded
-	FromFeed   int           `json:"from_feed"`  // editions taken whole from a feed entry, with no page request
-	Restored   int           `json:"restored"`   // indexed editions whose lost or damaged snapshot was taken again
-	Editions   int           `json:"editions"`   // editions (re)indexed
-	Items      int           `json:"items"`      // items in those editions
-	Skipped    int           `json:"skipped"`    // bulletins of another series
-	// Disallowed counts the pages robots.txt forbids us: skipped and
-	// reported, not failures.
-	Disallowed int `json:"disallowed"`
-	// Failed counts the URLs that could not be fetched, parsed or kept; each
-	// has its line in Errors.
-	Failed int `json:"failed"`
-	// Deferred counts the URLs not tried because their host had already
-	// failed at the network level this pass; they wait for the next crawl.
-	Deferred int `json:"deferred"`
-	// Unreachable lists the hosts that failed at the network level this
-	// pass (no answer, or none in time): a crawl worth retrying soon.
-	Unreachable []string `json:"unreachable,omitempty"`
-	Errors      []string `json:"errors,omitempty"`
-	// Unreadable are the snapshots Reindex could not rebuild from, one per
-	// file; each is also counted in Failed and Errors.
-	Unreadable []Unreadable `json:"unreadable,omitempty"`
-}
-
-// Unreadable is a snapshot file a reindex could not use.
-type Unreadable struct {
-	File string `json:"file"`          // the meta file or blob
-	URL  string `json:"url,omitempty"` // the edition URL; unknown when the meta file is garbled
-	Err  string `json:"error"`         // what is wrong
-}
-
-// ErrUnreachable is wrapped by the error of a pass that found a host
-// unreachable; the scheduler retries such a crawl with backoff.
-var ErrUnreachable = errors.New("host unreachable")
-
-// Err summarises the failures of a pass as one error, or nil. It wraps
-// ErrUnreachable when a host did not answer.
-func (s *Summary) Err() error {
-	if len(s.Errors) == 0 {
-		return nil
-	}
-	err := fmt.Errorf("source %s: %d failure(s); first: %s", s.Source, len(s.Errors), s.Errors[0])
-	if len(s.Unreachable) > 0 {
-		err = fmt.Errorf("%w (%w: %s)", err, ErrUnreachable, strings.Join(s.Unreachable, ", "))
-	}
-	return err
-}
-
 // pass is the state of one Run.
 type pass struct {
 	*Crawler
 	src  *config.Source
-	opt  Options
-	sum  Summary
+	opt  run.Options
+	sum  run.Summary
 	down map[string]bool // hosts that failed at the network level this pass
 	// listsRead are the list start URLs whose pages were all read this pass.
 	listsRead []string
@@ -209,9 +151,9 @@ type pass struct {
 // Run crawls one source once. It returns the summary and, when any URL
 // failed, an error naming the source and the first failing URL; what could be
 // crawled is kept either way.
-func (c *Crawler) Run(ctx context.Context, src *config.Source, opt Options) (Summary, error) {
+func (c *Crawler) Run(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) {
 	p := &pass{Crawler: c, src: src, opt: opt, down: map[string]bool{},
-		sum: Summary{Source: src.ID, Started: time.Now()}}
+		sum: run.Summary{Source: src.ID, Started: time.Now()}}
 	p.report(StageDiscover, "")
 	p.lost = p.lostSnapshots(ctx)
 	cands := p.discover(ctx)
@@ -260,8 +202,8 @@ func (p *pass) report(stage, u string) {
 // an edition whose meta file is gone is reported rather than silently
 // dropped. Every snapshot it cannot use is logged (file, URL, what is
 // wrong) and listed in Summary.Unreadable.
-func (c *Crawler) Reindex(ctx context.Context, src *config.Source, known []string) (Summary, error) {
-	p := &pass{Crawler: c, src: src, sum: Summary{Source: src.ID, Started: time.Now()}, reindex: true}
+func (c *Crawler) Reindex(ctx context.Context, src *config.Source, known []string) (run.Summary, error) {
+	p := &pass{Crawler: c, src: src, sum: run.Summary{Source: src.ID, Started: time.Now()}, reindex: true}
 	metas, err := c.Store.List(ctx, src.ID, snapshot.KindEdition)
 	if err != nil {
 		// Unreadable meta files are named; the readable ones are still listed.
@@ -708,7 +650,7 @@ func (p *pass) record(u string, err error) string {
 // once, here, naming the file, the edition URL and what is wrong.
 func (p *pass) unreadable(file, u string, err error) {
 	p.sum.Failed++
-	p.sum.Unreadable = append(p.sum.Unreadable, Unreadable{File: file, URL: u, Err: err.Error()})
+	p.sum.Unreadable = append(p.sum.Unreadable, run.Unreadable{File: file, URL: u, Err: err.Error()})
 	p.sum.Errors = append(p.sum.Errors, file+": "+err.Error())
 	url := u
 	if url == "" {

@@ -13,6 +13,7 @@ import (
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
@@ -142,7 +143,7 @@ func TestDocumentLengthsFromHEAD(t *testing.T) {
 	src := encSource(site)
 	ctx := context.Background()
 
-	if _, err := c.Run(ctx, src, Options{}); err != nil {
+	if _, err := c.Run(ctx, src, run.Options{}); err != nil {
 		t.Fatalf("crawl: %v (a failed HEAD must not fail the crawl)", err)
 	}
 	got := ix.lengths()
@@ -158,7 +159,7 @@ func TestDocumentLengthsFromHEAD(t *testing.T) {
 	}
 
 	// A refetch reads the kept answer; it does not ask again.
-	if _, err := c.Run(ctx, src, Options{Refetch: true}); err != nil {
+	if _, err := c.Run(ctx, src, run.Options{Refetch: true}); err != nil {
 		t.Fatal(err)
 	}
 	if n := site.headsOf(encPDF); n != 1 {

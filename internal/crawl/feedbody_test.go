@@ -14,6 +14,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
 
@@ -99,7 +100,7 @@ func TestFeedBodies(t *testing.T) {
 	src := source(t, "feeds = [\"http://site.test/accounts/A/topics/A_1/feed.rss\"]\nmatch = \"Council Highlights\"")
 	ctx := context.Background()
 
-	sum, err := c.Run(ctx, src, crawl.Options{})
+	sum, err := c.Run(ctx, src, run.Options{})
 	if err != nil || sum.FromFeed != 3 || sum.Fetched != 1 || sum.Editions != 3 || sum.Skipped != 1 {
 		t.Fatalf("first pass: %+v, err %v; want 3 from the feed, 1 fetched, 3 indexed, 1 skipped", sum, err)
 	}
@@ -142,14 +143,14 @@ func TestFeedBodies(t *testing.T) {
 	check(re.Index.(*memIndex), "reindex")
 
 	puts := ix.puts
-	sum, err = c.Run(ctx, src, crawl.Options{})
+	sum, err = c.Run(ctx, src, run.Options{})
 	if err != nil || sum.FromFeed != 0 || sum.Fetched != 0 || sum.Editions != 0 || ix.puts != puts {
 		t.Errorf("second pass: %+v, err %v, %d puts; want nothing done", sum, err, ix.puts-puts)
 	}
 
 	// A corrected body in the feed is taken again, still with no request.
 	feed.set(feedEntry{"3a0c1f2", "March 4, 2025 Council Highlights", mar, gdBody("Harbour wall repairs", "Library hours", "Correction")})
-	sum, err = c.Run(ctx, src, crawl.Options{})
+	sum, err = c.Run(ctx, src, run.Options{})
 	if err != nil || sum.FromFeed != 1 || sum.Editions != 1 || sum.Fetched != 0 {
 		t.Errorf("pass with a changed body: %+v, err %v", sum, err)
 	}
@@ -162,7 +163,7 @@ func TestFeedBodies(t *testing.T) {
 	if err := os.Remove(metaFile(dir, "s", editionURL("3a0c1f2"))); err != nil {
 		t.Fatal(err)
 	}
-	sum, err = c.Run(ctx, src, crawl.Options{})
+	sum, err = c.Run(ctx, src, run.Options{})
 	if err != nil || sum.FromFeed != 1 || sum.Restored != 1 || sum.Fetched != 0 {
 		t.Errorf("pass after losing a snapshot: %+v, err %v", sum, err)
 	}

@@ -7,8 +7,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // TestGenericSource crawls a bulletin that is not on GovDelivery: its list
@@ -46,7 +46,7 @@ date = "time"
 `)
 	var logs bytes.Buffer
 	c, ix := newCrawler(t, fetch.New(fastFetch(w, textLogger(&logs), nil)), textLogger(&logs))
-	sum, err := c.Run(context.Background(), src, crawl.Options{})
+	sum, err := c.Run(context.Background(), src, run.Options{})
 	if err != nil {
 		t.Fatalf("crawl: %v\n%s", err, logs.String())
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/mailpage"
 	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
 
@@ -17,8 +18,8 @@ import (
 // into the source; an e-mail's Subject and Date headers are the carrier of
 // its body (parse.Options.Carrier). It is kept as a snapshot, so that reindex keeps it, and
 // indexed like a crawled page. Importing the same file again changes nothing.
-func (c *Crawler) Import(ctx context.Context, src *config.Source, name string, data []byte) (Summary, error) {
-	p := &pass{Crawler: c, src: src, sum: Summary{Source: src.ID, Started: time.Now(), Discovered: 1}}
+func (c *Crawler) Import(ctx context.Context, src *config.Source, name string, data []byte) (run.Summary, error) {
+	p := &pass{Crawler: c, src: src, sum: run.Summary{Source: src.ID, Started: time.Now(), Discovered: 1}}
 	defer func() { p.sum.Duration = time.Since(p.sum.Started) }()
 	page, err := mailpage.Read(name, data)
 	if err != nil {

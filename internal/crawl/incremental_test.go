@@ -5,8 +5,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // TestIncremental: a second pass asks for the feed with a conditional GET
@@ -39,15 +39,15 @@ func TestIncremental(t *testing.T) {
 
 	steps := []struct {
 		name      string
-		opt       crawl.Options
+		opt       run.Options
 		fetched   int
 		editions  int
 		pageHits  int    // requests for /b/1 so far
 		condition string // If-None-Match sent for the feed
 	}{
-		{"first", crawl.Options{}, 2, 2, 1, ""},
-		{"nothing new", crawl.Options{}, 0, 0, 1, `"v1"`},
-		{"refetch", crawl.Options{Refetch: true}, 2, 2, 2, `"v1"`},
+		{"first", run.Options{}, 2, 2, 1, ""},
+		{"nothing new", run.Options{}, 0, 0, 1, `"v1"`},
+		{"refetch", run.Options{Refetch: true}, 2, 2, 2, `"v1"`},
 	}
 	for i, st := range steps {
 		sum, err := c.Run(t.Context(), src, st.opt)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/mailpage"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
 
@@ -28,7 +29,7 @@ var ErrLocal = errors.New("cannot keep the message now")
 
 // Received is what became of one received e-mail.
 type Received struct {
-	Summary
+	run.Summary
 	// URL is the edition's address (its web copy, else mid:<Message-ID>),
 	// or, for a message that could not be read, the kept message's.
 	URL string
@@ -77,7 +78,7 @@ func (c *Crawler) Receive(ctx context.Context, src *config.Source, msg []byte) (
 // KindMail snapshot, keyed by its Message-ID (else its hash), so that the
 // same message received again replaces it rather than adding another.
 func (c *Crawler) keepUnreadable(ctx context.Context, src *config.Source, name, mid string, msg []byte, readErr error) (Received, error) {
-	r := Received{Summary: Summary{Source: src.ID, Started: time.Now(), Discovered: 1, Failed: 1}, URL: mid}
+	r := Received{Summary: run.Summary{Source: src.ID, Started: time.Now(), Discovered: 1, Failed: 1}, URL: mid}
 	if r.URL == "" {
 		sum := sha256.Sum256(msg)
 		r.URL = "urn:sha256:" + hex.EncodeToString(sum[:])

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // failFirst answers the first request with code (and the header, if any)
@@ -76,8 +76,8 @@ func TestMisbehavingServers(t *testing.T) {
 		config string
 		// wanted outcome
 		editions, failed     int
-		deferred, disallowed int        // see crawl.Summary
-		unreachable          bool       // the error wraps crawl.ErrUnreachable
+		deferred, disallowed int        // see run.Summary
+		unreachable          bool       // the error wraps run.ErrUnreachable
 		errorLines           int        // ERROR lines logged; -1: not checked (default: failed)
 		errHas               string     // in the summary's first error; "" = no error
 		logs                 [][]string // each: parts of one log line
@@ -294,7 +294,7 @@ func TestMisbehavingServers(t *testing.T) {
 			src := source(t, cfg)
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			sum, err := c.Run(ctx, src, crawl.Options{})
+			sum, err := c.Run(ctx, src, run.Options{})
 			if sum.Editions != tt.editions || sum.Failed != tt.failed || ix.count() != tt.editions {
 				t.Errorf("editions %d (index %d), failed %d; want %d, %d\nerrors: %q", sum.Editions, ix.count(), sum.Failed, tt.editions, tt.failed, sum.Errors)
 			}
@@ -302,7 +302,7 @@ func TestMisbehavingServers(t *testing.T) {
 				t.Errorf("deferred %d, disallowed %d, %d errors for %d failed; want %d, %d", sum.Deferred, sum.Disallowed,
 					len(sum.Errors), sum.Failed, tt.deferred, tt.disallowed)
 			}
-			if got := errors.Is(err, crawl.ErrUnreachable); got != tt.unreachable {
+			if got := errors.Is(err, run.ErrUnreachable); got != tt.unreachable {
 				t.Errorf("errors.Is(err, ErrUnreachable) = %v, want %v (err %v)", got, tt.unreachable, err)
 			}
 			if want := tt.errorLines; want >= 0 {

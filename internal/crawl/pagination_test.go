@@ -11,6 +11,7 @@ import (
 
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // listSite serves a paginated GovDelivery-like list at site.test: page i
@@ -70,14 +71,14 @@ func TestPaginatedList(t *testing.T) {
 	steps := []struct {
 		name     string
 		before   func()
-		opt      crawl.Options
+		opt      run.Options
 		cancelAt int   // cancel the pass after this many editions; 0 = never
 		fetched  int   // edition pages downloaded
 		hits     []int // list page requests so far, pages 1 to 3
 		failed   bool
 		log      []string
 	}{
-		{name: "max_new cuts the first pass", opt: crawl.Options{MaxNew: 2}, fetched: 2, hits: []int{1, 1, 1},
+		{name: "max_new cuts the first pass", opt: run.Options{MaxNew: 2}, fetched: 2, hits: []int{1, 1, 1},
 			log: []string{"reached the maximum of new editions", "max_new=2", "left=4"}},
 		{name: "so the next walks the whole list", fetched: 4, hits: []int{2, 2, 2}},
 		{name: "a complete pass lets the next stop at page 1", fetched: 0, hits: []int{3, 2, 2},

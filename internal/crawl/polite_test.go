@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // TestOneRequestAtATimePerHost: two sources on one host, crawled at the
@@ -63,7 +63,7 @@ func TestOneRequestAtATimePerHost(t *testing.T) {
 		c, ix := newCrawler(t, client, log)
 		src := source(t, fmt.Sprintf(`feeds = ["http://site.test/%d/feed.rss"]`, s))
 		wg.Go(func() {
-			sum, err := c.Run(t.Context(), src, crawl.Options{})
+			sum, err := c.Run(t.Context(), src, run.Options{})
 			if err != nil || sum.Editions != 4 || ix.count() != 4 {
 				t.Errorf("source %d: %d editions, err %v", s, sum.Editions, err)
 			}

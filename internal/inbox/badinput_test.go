@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // TestBadInput: what a broken or hostile client sends gets an error reply
@@ -262,7 +263,7 @@ func TestShutdown(t *testing.T) {
 	ts.recv.answer = func([]byte) (crawl.Received, error) {
 		close(delivering)
 		<-release
-		return crawl.Received{Summary: crawl.Summary{Editions: 1}}, nil
+		return crawl.Received{Summary: run.Summary{Editions: 1}}, nil
 	}
 	busy := ts.dial(t)
 	busy.expect("EHLO client.example", 250)

@@ -22,7 +22,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/crawl"
-	"github.com/lga-digital/bulletin/internal/schedule"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // testConfig has three sources: one that takes mail from anyone, one from
@@ -50,11 +50,11 @@ mail_dkim = true
 // recorder is a Recorder that keeps every record.
 type recorder struct {
 	mu   sync.Mutex
-	mail []schedule.Mail
+	mail []run.Mail
 	srcs []string
 }
 
-func (r *recorder) RecordMail(source string, m schedule.Mail, _ crawl.Summary) error {
+func (r *recorder) RecordMail(source string, m run.Mail) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.mail = append(r.mail, m)
@@ -62,11 +62,11 @@ func (r *recorder) RecordMail(source string, m schedule.Mail, _ crawl.Summary) e
 	return nil
 }
 
-func (r *recorder) last() (string, schedule.Mail) {
+func (r *recorder) last() (string, run.Mail) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if len(r.mail) == 0 {
-		return "", schedule.Mail{}
+		return "", run.Mail{}
 	}
 	return r.srcs[len(r.srcs)-1], r.mail[len(r.mail)-1]
 }
@@ -86,7 +86,7 @@ func (r *receiver) receive(_ context.Context, src *config.Source, msg []byte) (c
 	if answer != nil {
 		return answer(msg)
 	}
-	return crawl.Received{Summary: crawl.Summary{Source: src.ID, Editions: 1, Items: 3}, URL: "https://example.org/b/1"}, nil
+	return crawl.Received{Summary: run.Summary{Source: src.ID, Editions: 1, Items: 3}, URL: "https://example.org/b/1"}, nil
 }
 
 func (r *receiver) count() int {

@@ -38,7 +38,7 @@ import (
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/metrics"
-	"github.com/lga-digital/bulletin/internal/schedule"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // Receiver brings a received message into a source; in serve it is the
@@ -46,9 +46,9 @@ import (
 type Receiver func(ctx context.Context, src *config.Source, msg []byte) (crawl.Received, error)
 
 // Recorder keeps what became of a message received for a source;
-// *schedule.Scheduler implements it.
+// *schedule.Scheduler implements it, and then runs its OnMail hook.
 type Recorder interface {
-	RecordMail(source string, m schedule.Mail, sum crawl.Summary) error
+	RecordMail(source string, m run.Mail) error
 }
 
 // Options tune the server; zero values take the defaults named.

@@ -18,7 +18,7 @@ import (
 
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/metrics"
-	"github.com/lga-digital/bulletin/internal/schedule"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // TestPolicy: who may send what to which address, and the reply each gets.
@@ -38,9 +38,9 @@ func TestPolicy(t *testing.T) {
 		answer  func([]byte) (crawl.Received, error)
 	}{
 		{name: "accepted", from: "someone@example.org", to: []string{"open@bulletins.example.gov.uk"}, msg: bulletin,
-			code: 250, outcome: schedule.MailIndexed},
+			code: 250, outcome: run.MailIndexed},
 		{name: "address in another case", from: "someone@example.org", to: []string{"Open@Bulletins.Example.GOV.UK"}, msg: bulletin,
-			code: 250, outcome: schedule.MailIndexed},
+			code: 250, outcome: run.MailIndexed},
 		{name: "relay", from: "someone@example.org", to: []string{"victim@elsewhere.example"},
 			code: 550, enh: "5.7.1", reason: ReasonRelay},
 		{name: "unknown address of our domain", from: "someone@example.org", to: []string{"nobody@bulletins.example.gov.uk"},
@@ -48,37 +48,37 @@ func TestPolicy(t *testing.T) {
 		{name: "two sources in one message", from: "someone@example.org",
 			to: []string{"open@bulletins.example.gov.uk", "senders@bulletins.example.gov.uk"}, code: 452, enh: "4.5.3", reason: ReasonLimit},
 		{name: "two addresses of one source", from: "wessex@public.govdelivery.com",
-			to: []string{"senders@bulletins.example.gov.uk", "senders-2@bulletins.example.gov.uk"}, msg: bulletin, code: 250, outcome: schedule.MailIndexed},
+			to: []string{"senders@bulletins.example.gov.uk", "senders-2@bulletins.example.gov.uk"}, msg: bulletin, code: 250, outcome: run.MailIndexed},
 		{name: "sender by envelope", from: "bounces@public.govdelivery.com", to: []string{"senders@bulletins.example.gov.uk"},
-			msg: withFrom(bulletin, "someone@example.org"), code: 250, outcome: schedule.MailIndexed},
+			msg: withFrom(bulletin, "someone@example.org"), code: 250, outcome: run.MailIndexed},
 		{name: "sender by From", from: "forwarder@mailbox.example", to: []string{"senders@bulletins.example.gov.uk"},
-			msg: bulletin, code: 250, outcome: schedule.MailIndexed},
+			msg: bulletin, code: 250, outcome: run.MailIndexed},
 		{name: "sender by address", from: "officer@council.example.gov.uk", to: []string{"senders@bulletins.example.gov.uk"},
-			msg: withFrom(bulletin, "officer@council.example.gov.uk"), code: 250, outcome: schedule.MailIndexed},
+			msg: withFrom(bulletin, "officer@council.example.gov.uk"), code: 250, outcome: run.MailIndexed},
 		{name: "wrong sender", from: "spoof@evil.example", to: []string{"senders@bulletins.example.gov.uk"},
-			msg: withFrom(bulletin, "Wessex <wessex@govdelivery.com.evil.example>"), code: 550, enh: "5.7.1", reason: ReasonSender, outcome: schedule.MailRefused},
+			msg: withFrom(bulletin, "Wessex <wessex@govdelivery.com.evil.example>"), code: 550, enh: "5.7.1", reason: ReasonSender, outcome: run.MailRefused},
 		{name: "dkim valid", from: "bounces@example.net", to: []string{"signed@bulletins.example.gov.uk"}, msg: signed,
-			code: 250, outcome: schedule.MailIndexed},
+			code: 250, outcome: run.MailIndexed},
 		{name: "dkim tampered", from: "bounces@example.net", to: []string{"signed@bulletins.example.gov.uk"}, msg: tampered,
-			code: 550, enh: "5.7.20", reason: ReasonDKIM, outcome: schedule.MailRefused},
+			code: 550, enh: "5.7.20", reason: ReasonDKIM, outcome: run.MailRefused},
 		{name: "dkim missing", from: "wessex@public.govdelivery.com", to: []string{"signed@bulletins.example.gov.uk"}, msg: bulletin,
-			code: 550, enh: "5.7.20", reason: ReasonDKIM, outcome: schedule.MailRefused},
+			code: 550, enh: "5.7.20", reason: ReasonDKIM, outcome: run.MailRefused},
 		{name: "dkim of another domain", from: "x@example.net", to: []string{"signed@bulletins.example.gov.uk"},
-			msg: sign(t, withFrom(bulletin, "wessex@public.govdelivery.com"), "example.net", "test"), code: 550, enh: "5.7.20", reason: ReasonDKIM, outcome: schedule.MailRefused},
+			msg: sign(t, withFrom(bulletin, "wessex@public.govdelivery.com"), "example.net", "test"), code: 550, enh: "5.7.20", reason: ReasonDKIM, outcome: run.MailRefused},
 		{name: "dkim signed but sender not listed", from: "x@example.net", to: []string{"signed@bulletins.example.gov.uk"},
-			msg: sign(t, withFrom(bulletin, "x@example.net"), "example.net", "test"), code: 550, enh: "5.7.1", reason: ReasonSender, outcome: schedule.MailRefused},
+			msg: sign(t, withFrom(bulletin, "x@example.net"), "example.net", "test"), code: 550, enh: "5.7.1", reason: ReasonSender, outcome: run.MailRefused},
 		{name: "dkim key lookup down", from: "x@example.net", to: []string{"signed@bulletins.example.gov.uk"},
-			msg: sign(t, withFrom(bulletin, "wessex@public.govdelivery.com"), "govdelivery.com", "down"), code: 451, enh: "4.7.5", reason: ReasonDKIMTemp, outcome: schedule.MailRefused},
+			msg: sign(t, withFrom(bulletin, "wessex@public.govdelivery.com"), "govdelivery.com", "down"), code: 451, enh: "4.7.5", reason: ReasonDKIMTemp, outcome: run.MailRefused},
 		{name: "unreadable message kept and acknowledged", from: "someone@example.org", to: []string{"open@bulletins.example.gov.uk"},
-			msg: fixture(t, "malformed.eml"), code: 250, outcome: schedule.MailFailed, answer: func([]byte) (crawl.Received, error) {
-				return crawl.Received{Summary: crawl.Summary{Failed: 1, Errors: []string{"mid:x: no text/html part"}}, URL: "mid:x"}, nil
+			msg: fixture(t, "malformed.eml"), code: 250, outcome: run.MailFailed, answer: func([]byte) (crawl.Received, error) {
+				return crawl.Received{Summary: run.Summary{Failed: 1, Errors: []string{"mid:x: no text/html part"}}, URL: "mid:x"}, nil
 			}},
 		{name: "our failure is temporary", from: "someone@example.org", to: []string{"open@bulletins.example.gov.uk"}, msg: bulletin,
-			code: 451, enh: "4.3.0", reason: ReasonLocal, outcome: schedule.MailDeferred, answer: func([]byte) (crawl.Received, error) {
+			code: 451, enh: "4.3.0", reason: ReasonLocal, outcome: run.MailDeferred, answer: func([]byte) (crawl.Received, error) {
 				return crawl.Received{}, fmt.Errorf("%w: no space left on device", crawl.ErrLocal)
 			}},
 		{name: "the same bulletin again", from: "someone@example.org", to: []string{"open@bulletins.example.gov.uk"}, msg: bulletin,
-			code: 250, outcome: schedule.MailUnchanged, answer: func([]byte) (crawl.Received, error) {
+			code: 250, outcome: run.MailUnchanged, answer: func([]byte) (crawl.Received, error) {
 				return crawl.Received{URL: "https://example.org/b/1", Unchanged: true}, nil
 			}},
 	}
@@ -145,7 +145,7 @@ func TestSize(t *testing.T) {
 	if code, text := c.message("someone@example.org", []string{"open@bulletins.example.gov.uk"}, small); code != 250 {
 		t.Errorf("a small message after: %d %s", code, text)
 	}
-	if _, rec := ts.rec.last(); rec.Outcome != schedule.MailIndexed {
+	if _, rec := ts.rec.last(); rec.Outcome != run.MailIndexed {
 		t.Errorf("last record %+v", rec)
 	}
 	if n := strings.Count(ts.log.String(), "reason=size"); n != 2 {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/crawl"
-	"github.com/lga-digital/bulletin/internal/schedule"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 // backend makes a session per connection.
@@ -90,7 +90,7 @@ func (ss *session) Data(r io.Reader) error {
 	raw, err := io.ReadAll(r)
 	if errors.Is(err, smtp.ErrDataTooLarge) {
 		msg := fmt.Sprintf("message over the size limit of %d bytes", ss.s.opt.MaxSize)
-		ss.s.record(src, schedule.Mail{Received: time.Now().UTC(), From: ss.from, Outcome: schedule.MailRefused, Error: msg}, crawl.Summary{Source: src.ID})
+		ss.s.record(src, run.Mail{Received: time.Now().UTC(), From: ss.from, Outcome: run.MailRefused, Error: msg})
 		return ss.refuse(ReasonSize, 552, smtp.EnhancedCode{5, 3, 4}, msg, false, "source", src.ID)
 	}
 	if err != nil {
@@ -138,14 +138,14 @@ func clip(s string, n int) string {
 // deliver checks the message's sender and hands it to the receiver.
 func (s *Server) deliver(ss *session, src *config.Source, raw []byte) error {
 	h := readHeader(raw)
-	m := schedule.Mail{Received: time.Now().UTC(), From: h.from, Subject: h.subject, MessageID: h.messageID}
+	m := run.Mail{Received: time.Now().UTC(), From: h.from, Subject: h.subject, MessageID: h.messageID}
 	if m.From == "" {
 		m.From = ss.from
 	}
 	attrs := []any{"source", src.ID, "from", m.From, "subject", m.Subject, "message_id", m.MessageID}
 	if r := s.checkSender(src, ss.from, h.from, raw); r != nil {
-		m.Outcome, m.Error = schedule.MailRefused, r.msg
-		s.record(src, m, crawl.Summary{Source: src.ID})
+		m.Outcome, m.Error = run.MailRefused, r.msg
+		s.record(src, m)
 		return ss.refuse(r.reason, r.code, r.enh, r.msg, false, attrs...)
 	}
 
@@ -162,25 +162,25 @@ func (s *Server) deliver(ss *session, src *config.Source, raw []byte) error {
 	got, err := s.receiveOne(src, raw)
 	m.URL, m.Editions, m.Items = got.URL, got.Editions, got.Items
 	if err != nil {
-		m.Outcome, m.Error = schedule.MailDeferred, err.Error()
-		s.record(src, m, got.Summary)
+		m.Outcome, m.Error = run.MailDeferred, err.Error()
+		s.record(src, m)
 		return ss.refuse(ReasonLocal, 451, smtp.EnhancedCode{4, 3, 0}, "cannot keep the message now; try again later", false,
 			append(attrs, "err", err)...)
 	}
 	switch {
 	case got.Failed > 0:
-		m.Outcome = schedule.MailFailed
+		m.Outcome = run.MailFailed
 		if len(got.Errors) > 0 {
 			m.Error = got.Errors[0]
 		}
 	case got.Editions > 0:
-		m.Outcome = schedule.MailIndexed
+		m.Outcome = run.MailIndexed
 	case got.Skipped > 0:
-		m.Outcome = schedule.MailSkipped
+		m.Outcome = run.MailSkipped
 	default:
-		m.Outcome = schedule.MailUnchanged
+		m.Outcome = run.MailUnchanged
 	}
-	s.record(src, m, got.Summary)
+	s.record(src, m)
 	if m.Error != "" {
 		// Kept and acknowledged (the sender would only send it again);
 		// the crawler has logged what went wrong.
@@ -199,8 +199,8 @@ func (s *Server) receiveOne(src *config.Source, raw []byte) (crawl.Received, err
 }
 
 // record keeps what became of a message and counts it.
-func (s *Server) record(src *config.Source, m schedule.Mail, sum crawl.Summary) {
-	if err := s.rec.RecordMail(src.ID, m, sum); err != nil {
+func (s *Server) record(src *config.Source, m run.Mail) {
+	if err := s.rec.RecordMail(src.ID, m); err != nil {
 		s.log.Warn("smtp: message not recorded: "+err.Error(), "source", src.ID)
 	}
 	if s.opt.Metrics != nil {

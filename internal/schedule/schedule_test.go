@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/config"
-	"github.com/lga-digital/bulletin/internal/crawl"
+	"github.com/lga-digital/bulletin/internal/run"
 )
 
 func sources(t *testing.T, schedule string) []config.Source {
@@ -30,6 +30,12 @@ editions = ["https://example.org/b/1"]
 		t.Fatal(err)
 	}
 	return c.Sources
+}
+
+// history is the crawl history of the test source "a" kept in file.
+func history(t *testing.T, file string) *run.History {
+	t.Helper()
+	return run.Open(file, []string{"a"}, slog.New(slog.DiscardHandler))
 }
 
 func waitIdle(t *testing.T, s *Scheduler) Status {
@@ -49,14 +55,14 @@ func waitIdle(t *testing.T, s *Scheduler) Status {
 func TestRunOneAtATime(t *testing.T) {
 	release := make(chan struct{})
 	var runs atomic.Int32
-	fn := func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
+	fn := func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) {
 		runs.Add(1)
 		<-release
-		return crawl.Summary{Source: src.ID, Editions: 2}, nil
+		return run.Summary{Source: src.ID, Editions: 2}, nil
 	}
 	var done atomic.Int32
 	s, err := New(sources(t, "@daily"), fn, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Options{OnDone: func(crawl.Summary) { done.Add(1) }})
+		Options{OnCrawl: func(Status) { done.Add(1) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +88,7 @@ func TestRunOneAtATime(t *testing.T) {
 }
 
 func TestPanicRecovered(t *testing.T) {
-	fn := func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) { panic("boom") }
+	fn := func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) { panic("boom") }
 	s, err := New(sources(t, ""), fn, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -109,20 +115,20 @@ func TestOutcomesAndHistory(t *testing.T) {
 		outcome string
 		lastErr string
 	}{
-		{"ok", func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
-			return crawl.Summary{Source: src.ID, Editions: 3, Items: 40}, nil
-		}, OutcomeOK, ""},
-		{"failed", func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
-			return crawl.Summary{Source: src.ID, Failed: 1}, errors.New("source a: 1 failure(s)")
-		}, OutcomeFailed, "source a: 1 failure(s)"},
-		{"panic", func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) { panic("boom") }, OutcomePanic, "crawl panicked: boom"},
+		{"ok", func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) {
+			return run.Summary{Source: src.ID, Editions: 3, Items: 40}, nil
+		}, run.OutcomeOK, ""},
+		{"failed", func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) {
+			return run.Summary{Source: src.ID, Failed: 1}, errors.New("source a: 1 failure(s)")
+		}, run.OutcomeFailed, "source a: 1 failure(s)"},
+		{"panic", func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) { panic("boom") }, run.OutcomePanic, "crawl panicked: boom"},
 	}
 	var lastOK time.Time
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			finished := make(chan Status, 1)
 			s, err := New(sources(t, "@daily"), tt.fn, slog.New(slog.DiscardHandler),
-				Options{StatePath: state, OnFinish: func(st Status) { finished <- st }})
+				Options{History: history(t, state), OnCrawl: func(st Status) { finished <- st }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,14 +140,14 @@ func TestOutcomesAndHistory(t *testing.T) {
 			if st.Outcome != tt.outcome || st.LastErr != tt.lastErr || st.Source != "a" {
 				t.Errorf("finished with %+v", st)
 			}
-			if tt.outcome == OutcomeOK {
+			if tt.outcome == run.OutcomeOK {
 				lastOK = st.LastSuccess
 			}
 			if !st.LastSuccess.Equal(lastOK) || lastOK.IsZero() {
 				t.Errorf("last success %v, want %v", st.LastSuccess, lastOK)
 			}
 			// A new scheduler (a restart) remembers the last outcome.
-			again, err := New(sources(t, "@daily"), tt.fn, slog.New(slog.DiscardHandler), Options{StatePath: state})
+			again, err := New(sources(t, "@daily"), tt.fn, slog.New(slog.DiscardHandler), Options{History: history(t, state)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +166,8 @@ func TestUnreadableHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs strings.Builder
-	s, err := New(sources(t, ""), nil, slog.New(slog.NewTextHandler(&logs, nil)), Options{StatePath: state})
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	s, err := New(sources(t, ""), nil, log, Options{History: run.Open(state, []string{"a"}, log)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,29 +220,29 @@ func londonTZ(t *testing.T) *time.Location {
 
 func TestRecordMail(t *testing.T) {
 	state := filepath.Join(t.TempDir(), "crawls.json")
-	var done []crawl.Summary
+	var done []run.Mail
 	s, err := New(sources(t, "@daily"), nil, slog.New(slog.DiscardHandler),
-		Options{StatePath: state, OnDone: func(sum crawl.Summary) { done = append(done, sum) }})
+		Options{History: history(t, state), OnMail: func(_ string, m run.Mail) { done = append(done, m) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Stop(context.Background())
-	m := Mail{Received: time.Now().UTC().Truncate(time.Second), From: "news@example.org", Subject: "March",
-		URL: "https://example.org/b/2", Outcome: MailIndexed, Editions: 1, Items: 4}
-	if err := s.RecordMail("a", m, crawl.Summary{Source: "a", Editions: 1, Items: 4}); err != nil {
+	m := run.Mail{Received: time.Now().UTC().Truncate(time.Second), From: "news@example.org", Subject: "March",
+		URL: "https://example.org/b/2", Outcome: run.MailIndexed, Editions: 1, Items: 4}
+	if err := s.RecordMail("a", m); err != nil {
 		t.Fatal(err)
 	}
 	if len(done) != 1 || done[0].Editions != 1 {
-		t.Errorf("OnDone saw %+v, want the mail's summary once", done)
+		t.Errorf("OnMail saw %+v, want the mail once", done)
 	}
 	if got := s.Status()[0]; got.LastMail == nil || *got.LastMail != m || got.Outcome != "" {
 		t.Errorf("status after mail: %+v", got)
 	}
-	if err := s.RecordMail("nope", m, crawl.Summary{}); !errors.Is(err, ErrUnknownSource) {
+	if err := s.RecordMail("nope", m); !errors.Is(err, ErrUnknownSource) {
 		t.Errorf("unknown source: %v", err)
 	}
 	// A restart remembers the last e-mail.
-	again, err := New(sources(t, "@daily"), nil, slog.New(slog.DiscardHandler), Options{StatePath: state})
+	again, err := New(sources(t, "@daily"), nil, slog.New(slog.DiscardHandler), Options{History: history(t, state)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,15 +257,15 @@ func TestRecordMail(t *testing.T) {
 // stays away; a success ends the retries, and a failure of another kind
 // plans none.
 func TestRetryAfterUnreachable(t *testing.T) {
-	unreachable := fmt.Errorf("source a: 1 failure(s) (%w: site.test)", crawl.ErrUnreachable)
+	unreachable := fmt.Errorf("source a: 1 failure(s) (%w: site.test)", run.ErrUnreachable)
 	results := make(chan error, 4)
 	results <- unreachable
 	results <- unreachable
 	results <- nil
 	var runs atomic.Int32
-	fn := func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
+	fn := func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) {
 		runs.Add(1)
-		return crawl.Summary{Source: src.ID}, <-results
+		return run.Summary{Source: src.ID}, <-results
 	}
 	s, err := New(sources(t, "@daily"), fn, slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Options{RetryBase: 20 * time.Millisecond, RetryMax: 30 * time.Millisecond})
@@ -277,7 +284,7 @@ func TestRetryAfterUnreachable(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	st := s.Status()[0]
-	if st.Outcome != OutcomeOK || st.Retries != 0 || !st.RetryAt.IsZero() || runs.Load() != 3 {
+	if st.Outcome != run.OutcomeOK || st.Retries != 0 || !st.RetryAt.IsZero() || runs.Load() != 3 {
 		t.Errorf("after the host came back: %+v, %d crawls", st, runs.Load())
 	}
 	// Another kind of failure is not retried.
@@ -286,7 +293,7 @@ func TestRetryAfterUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	st = waitIdle(t, s)
-	if st.Outcome != OutcomeFailed || st.Retries != 0 || !st.RetryAt.IsZero() {
+	if st.Outcome != run.OutcomeFailed || st.Retries != 0 || !st.RetryAt.IsZero() {
 		t.Errorf("after a 404: %+v", st)
 	}
 }
@@ -295,9 +302,9 @@ func TestRetryAfterUnreachable(t *testing.T) {
 // the status; stopping the scheduler cancels it.
 func TestRetryWaitsAndStops(t *testing.T) {
 	var runs atomic.Int32
-	fn := func(ctx context.Context, src *config.Source, opt crawl.Options) (crawl.Summary, error) {
+	fn := func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) {
 		runs.Add(1)
-		return crawl.Summary{Source: src.ID}, fmt.Errorf("x: %w", crawl.ErrUnreachable)
+		return run.Summary{Source: src.ID}, fmt.Errorf("x: %w", run.ErrUnreachable)
 	}
 	s, err := New(sources(t, "@daily"), fn, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{RetryBase: time.Hour})
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/lga-digital/bulletin/config"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) crawlNote(src *config.Source, held int) string {
 	loc := src.Location
 	var b strings.Builder
 	switch {
-	case st.Outcome != "" && st.Outcome != schedule.OutcomeOK && st.Last != nil:
+	case st.Outcome != "" && st.Outcome != run.OutcomeOK && st.Last != nil:
 		if held == 0 {
 			b.WriteString("No editions yet: ")
 		}
@@ -46,7 +47,7 @@ func (s *Server) crawlNote(src *config.Source, held int) string {
 		}
 	case held == 0 && st.Running:
 		b.WriteString("No editions yet: the first crawl is running (since " + clock(st.RunningSince, loc) + ").")
-	case held == 0 && st.Outcome == schedule.OutcomeOK:
+	case held == 0 && st.Outcome == run.OutcomeOK:
 		b.WriteString("No editions yet: the last crawl, at " + clock(st.Last.Started, loc) + ", found none.")
 	case held == 0 && !st.Next.IsZero():
 		b.WriteString("No editions yet: no crawl has run; the first is at " + clock(st.Next, loc) + ".")

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 )
 
@@ -16,7 +16,7 @@ import (
 // failed crawl is tried again.
 func TestHomeCrawlNote(t *testing.T) {
 	started := time.Date(2024, 7, 1, 6, 30, 0, 0, time.UTC) // 07:30 BST
-	failed := &crawl.Summary{Source: "lga-cdt", Started: started, Failed: 1, Deferred: 9,
+	failed := &run.Summary{Source: "lga-cdt", Started: started, Failed: 1, Deferred: 9,
 		Unreachable: []string{"content.govdelivery.com"}, Errors: []string{"dial tcp: no such host"}}
 	tests := []struct {
 		name    string
@@ -28,13 +28,13 @@ func TestHomeCrawlNote(t *testing.T) {
 		{"never crawled", schedule.Status{}, false, "No editions yet: no crawl has run.", ""},
 		{"first crawl running", schedule.Status{Running: true, RunningSince: started}, false,
 			"No editions yet: the first crawl is running (since 1 Jul 2024 07:30 BST).", ""},
-		{"failed, retry pending", schedule.Status{Outcome: schedule.OutcomeFailed, Last: failed, RetryAt: started.Add(time.Minute), Retries: 1}, false,
+		{"failed, retry pending", schedule.Status{Outcome: run.OutcomeFailed, Last: failed, RetryAt: started.Add(time.Minute), Retries: 1}, false,
 			"No editions yet: the last crawl, at 1 Jul 2024 07:30 BST, failed (content.govdelivery.com did not answer). It is tried again at 1 Jul 2024 07:31 BST.", ""},
-		{"failed, retry running", schedule.Status{Outcome: schedule.OutcomeFailed, Last: failed, Running: true, RunningSince: started.Add(time.Minute)}, false,
+		{"failed, retry running", schedule.Status{Outcome: run.OutcomeFailed, Last: failed, Running: true, RunningSince: started.Add(time.Minute)}, false,
 			"It is being tried again now.", ""},
-		{"failed with editions held", schedule.Status{Outcome: schedule.OutcomeFailed, Last: failed, Next: started.Add(24 * time.Hour)}, true,
+		{"failed with editions held", schedule.Status{Outcome: run.OutcomeFailed, Last: failed, Next: started.Add(24 * time.Hour)}, true,
 			"The last crawl, at 1 Jul 2024 07:30 BST, failed (content.govdelivery.com did not answer). The next crawl is at 2 Jul 2024 07:30 BST.", "No editions yet"},
-		{"all well", schedule.Status{Outcome: schedule.OutcomeOK, Last: &crawl.Summary{Started: started}}, true, "", "crawl-note"},
+		{"all well", schedule.Status{Outcome: run.OutcomeOK, Last: &run.Summary{Started: started}}, true, "", "crawl-note"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/metrics"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 )
 
@@ -31,7 +31,7 @@ type opsState struct {
 
 // crawlRunner is what POST /api/crawl needs of the scheduler.
 type crawlRunner interface {
-	RunWith(id string, opt crawl.Options) error
+	RunWith(id string, opt run.Options) error
 }
 
 // opsRoutes are the routes operators and orchestrators use.
@@ -122,7 +122,7 @@ func (s *Server) startCrawl(w http.ResponseWriter, r *http.Request) error {
 		return notFound("unknown source: " + id)
 	}
 	// What `bulletin crawl --refetch --max-new N` asks of a running server.
-	var opt crawl.Options
+	var opt run.Options
 	switch v := r.URL.Query().Get("refetch"); v {
 	case "", "0", "false":
 	case "1", "true":

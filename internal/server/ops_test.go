@@ -14,9 +14,9 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/metrics"
 	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 	"github.com/lga-digital/bulletin/internal/server"
 )
@@ -28,7 +28,7 @@ type opsScheduler struct {
 	mu      sync.Mutex
 	status  []schedule.Status
 	runs    []string
-	opts    []crawl.Options
+	opts    []run.Options
 	running bool
 }
 
@@ -38,7 +38,7 @@ func (s *opsScheduler) Status() []schedule.Status {
 	return append([]schedule.Status(nil), s.status...)
 }
 
-func (s *opsScheduler) RunWith(id string, opt crawl.Options) error {
+func (s *opsScheduler) RunWith(id string, opt run.Options) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.running {
@@ -199,7 +199,7 @@ func TestCrawlAPI(t *testing.T) {
 			if got := len(e.sched.runs); got != tt.runs {
 				t.Errorf("%d crawls started, want %d", got, tt.runs)
 			}
-			if want := (crawl.Options{Refetch: true, MaxNew: 3}); tt.name == "refetch and max_new" && (len(e.sched.opts) != 1 || e.sched.opts[0] != want) {
+			if want := (run.Options{Refetch: true, MaxNew: 3}); tt.name == "refetch and max_new" && (len(e.sched.opts) != 1 || e.sched.opts[0] != want) {
 				t.Errorf("crawl options %+v, want %+v", e.sched.opts, want)
 			}
 			if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
@@ -228,9 +228,9 @@ func TestStatus(t *testing.T) {
 	next := time.Date(2024, 7, 2, 6, 30, 0, 0, time.UTC)
 	retry := started.Add(4 * time.Minute)
 	e.sched.status = []schedule.Status{
-		{Source: "lga-cdt", Outcome: schedule.OutcomeFailed, LastErr: "source lga-cdt: 1 failure(s); first: <boom> & co",
+		{Source: "lga-cdt", Outcome: run.OutcomeFailed, LastErr: "source lga-cdt: 1 failure(s); first: <boom> & co",
 			Next: next, LastSuccess: started.Add(-24 * time.Hour), RetryAt: retry, Retries: 2,
-			Last: &crawl.Summary{Source: "lga-cdt", Started: started, Duration: 2500 * time.Millisecond, Discovered: 9, Fetched: 3,
+			Last: &run.Summary{Source: "lga-cdt", Started: started, Duration: 2500 * time.Millisecond, Discovered: 9, Fetched: 3,
 				Editions: 2, Items: 31, Failed: 1, Deferred: 7, Disallowed: 4, Unreachable: []string{"content.govdelivery.com"},
 				Errors: []string{"<boom> & co"}}},
 		{Source: "other", Running: true, RunningSince: started},

@@ -2,7 +2,8 @@
 // and per search, the search API and page, and the JSON records. It is the
 // only package that knows HTTP.
 //
-// It imports config, model, index and feed (and schedule for crawl status).
+// It imports config, model, index and feed, and schedule and run for the
+// crawls' status; never crawl or the stages of ingest.
 // Nothing but the CLI may import it.
 package server
 
@@ -108,6 +109,12 @@ func (s *Server) withDeadline(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
+
+// SetScheduler gives the server the scheduler whose status it shows and
+// through which POST /api/crawl starts crawls, for a caller that builds
+// the server first (the scheduler's hooks drop the server's cached feeds).
+// Call it before serving.
+func (s *Server) SetScheduler(sched Scheduler) { s.sched = sched }
 
 // URL returns the absolute URL of a path on this server (path starts with "/").
 func (s *Server) URL(path string) string {

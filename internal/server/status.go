@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/internal/metrics"
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 )
 
@@ -44,8 +45,8 @@ type SourceStatus struct {
 	Items    int       `json:"items"`    // in the index
 	// Mail are the source's addresses; LastMail the last e-mail received
 	// for it and what became of it.
-	Mail     []string       `json:"mail,omitempty"`
-	LastMail *schedule.Mail `json:"last_mail,omitempty"`
+	Mail     []string  `json:"mail,omitempty"`
+	LastMail *run.Mail `json:"last_mail,omitempty"`
 }
 
 // CrawlStatus is what the last crawl of a source did.
@@ -185,7 +186,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 			row.Duration = (time.Duration(c.DurationSeconds * float64(time.Second))).Round(time.Millisecond).String()
 			row.Editions, row.Items, row.Fetched, row.Failed = c.Editions, c.Items, c.Fetched, c.Failed
 			row.Deferred, row.Disallowed = c.Deferred, c.Disallowed
-			row.State, row.Problem = outcomeText(c.Outcome), c.Outcome != schedule.OutcomeOK
+			row.State, row.Problem = outcomeText(c.Outcome), c.Outcome != run.OutcomeOK
 		}
 		if ss.Running {
 			row.State = "Running since " + clock(ss.RunningSince, loc)
@@ -194,7 +195,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 		if lm := ss.LastMail; lm != nil {
 			row.Mail = &mailRow{Received: clock(lm.Received, loc), ReceivedISO: lm.Received.UTC().Format(time.RFC3339),
 				From: lm.From, Subject: lm.Subject, URL: lm.URL, Outcome: lm.Outcome, Error: lm.Error,
-				Problem: lm.Outcome == schedule.MailRefused || lm.Outcome == schedule.MailDeferred || lm.Outcome == schedule.MailFailed}
+				Problem: lm.Outcome == run.MailRefused || lm.Outcome == run.MailDeferred || lm.Outcome == run.MailFailed}
 		}
 		data.Mail = data.Mail || row.MailTo != "" || row.Mail != nil
 		data.Rows = append(data.Rows, row)
@@ -205,11 +206,11 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 
 func outcomeText(o string) string {
 	switch o {
-	case schedule.OutcomeOK:
+	case run.OutcomeOK:
 		return "OK"
-	case schedule.OutcomeFailed:
+	case run.OutcomeFailed:
 		return "Failed"
-	case schedule.OutcomePanic:
+	case run.OutcomePanic:
 		return "Crashed (recovered)"
 	}
 	return o

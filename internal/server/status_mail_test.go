@@ -9,6 +9,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 )
 
@@ -18,10 +19,10 @@ func TestStatusMail(t *testing.T) {
 	e := newOpsEnv(t, "", "http://127.0.0.1:8080")
 	received := time.Date(2026, 3, 17, 10, 0, 5, 0, time.UTC)
 	e.sched.status = []schedule.Status{
-		{Source: "lga-cdt", LastMail: &schedule.Mail{Received: received, From: "wessex@public.govdelivery.com",
+		{Source: "lga-cdt", LastMail: &run.Mail{Received: received, From: "wessex@public.govdelivery.com",
 			Subject: "March <bulletin>", MessageID: "a@b", URL: "https://content.govdelivery.com/accounts/UKWESSEX/bulletins/3d0a001",
-			Outcome: schedule.MailIndexed, Editions: 1, Items: 3}},
-		{Source: "other", LastMail: &schedule.Mail{Received: received, From: "x@evil.example", Outcome: schedule.MailRefused,
+			Outcome: run.MailIndexed, Editions: 1, Items: 3}},
+		{Source: "other", LastMail: &run.Mail{Received: received, From: "x@evil.example", Outcome: run.MailRefused,
 			Error: "sender <x@evil.example> is not accepted here"}},
 	}
 	rec := e.do("GET", "/api/status", nil)
