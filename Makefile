@@ -1,6 +1,6 @@
 # The two commands a fresh machine needs: `make run` and `make test`; and
 # `make demo` to see bulletin with data, offline.
-.PHONY: run test demo build bench fuzz
+.PHONY: run test test-short demo build bench fuzz
 
 run:
 	go run ./cmd/bulletin serve
@@ -11,6 +11,11 @@ demo:
 
 test:
 	scripts/test.sh
+
+# The inner loop: every unit test, without the race detector, the long
+# end-to-end, crash-safety, deploy and browser tests (they skip under -short).
+test-short:
+	go test -short ./...
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o bulletin ./cmd/bulletin

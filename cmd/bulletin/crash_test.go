@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -205,8 +204,8 @@ func TestCrashSafety(t *testing.T) {
 	}
 
 	// The runs are drawn first, so that the seed decides them whatever the
-	// order the concurrent runs finish in.
-	const runs, concurrent = 24, 4
+	// order the parallel runs finish in.
+	const runs = 24
 	type plan struct {
 		after int           // kill once this many edition pages were served,
 		extra time.Duration // and this much later
@@ -216,21 +215,18 @@ func TestCrashSafety(t *testing.T) {
 	for i := range plans {
 		plans[i] = plan{after: rng.IntN(synEditions - 2), extra: time.Duration(rng.IntN(25)) * time.Millisecond}
 	}
-	var (
-		killed atomic.Int64
-		wg     sync.WaitGroup
-		sem    = make(chan struct{}, concurrent)
-	)
-	for run, pl := range plans {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
+	// Parallel subtests (go test's -parallel bounds how many at once), each
+	// on a site and a data directory of its own; the group returns once all
+	// have ended.
+	var killed atomic.Int64
+	t.Run("runs", func(t *testing.T) {
+		for run, pl := range plans {
 			t.Run(fmt.Sprintf("run%02d_after%d_plus%s", run, pl.after, pl.extra), func(t *testing.T) {
+				t.Parallel()
 				crashRun(t, bin, pl.after, pl.extra, want, wantItems, &killed)
 			})
-		})
-	}
-	wg.Wait()
+		}
+	})
 	t.Logf("%d of %d crawls killed mid-way", killed.Load(), runs)
 	if killed.Load() < 20 {
 		t.Errorf("only %d of %d crawls were killed before they ended, want at least 20", killed.Load(), runs)

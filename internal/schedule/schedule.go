@@ -168,9 +168,13 @@ func (s *Scheduler) Start() { s.cron.Start() }
 
 // Stop stops scheduling, cancels running crawls and waits for them (bounded
 // by ctx).
+//
+// Cancelling comes first: a scheduled crawl still waiting out its jitter
+// then gives up at once, rather than Stop waiting for it and the crawl
+// starting only to be cancelled (the bug TestStopDuringJitter pins).
 func (s *Scheduler) Stop(ctx context.Context) {
-	<-s.cron.Stop().Done()
 	s.cancel()
+	<-s.cron.Stop().Done()
 	s.mu.Lock()
 	for _, e := range s.sources {
 		s.cancelRetry(e)
