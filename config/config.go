@@ -278,38 +278,19 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	return nil
 }
 
+// failFunc makes the error of a key's bad value.
+type failFunc func(key, format string, args ...any) error
+
+// validate fills in defaults, checks every key and derives the values the
+// code uses (parsed time zones, compiled patterns, each source's hosts).
+// The first bad key is the error.
 func (c *Config) validate() error {
 	bad := func(key, format string, args ...any) error {
 		return &Error{File: c.File, Key: key, Msg: fmt.Sprintf(format, args...)}
 	}
-	if c.DataDir == "" {
-		c.DataDir = "data"
-	}
-	if c.Listen == "" {
-		c.Listen = "127.0.0.1:8080"
-	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
-		return bad("listen", "want host:port, got %q", c.Listen)
-	}
-	if c.BaseURL == "" {
-		c.BaseURL = "http://" + c.Listen
-	}
-	if err := checkURL(c.BaseURL); err != nil {
-		return bad("base_url", "%v", err)
-	}
-	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
-	if c.RetryBackoff.Duration == 0 {
-		c.RetryBackoff.Duration = DefaultRetryBackoff
-	}
-	c.AdminToken = strings.TrimSpace(c.AdminToken)
-	if c.AdminToken != "" && len(c.AdminToken) < MinAdminTokenLen {
-		// The message must not repeat the token.
-		return bad("admin_token", "too short: want at least %d characters", MinAdminTokenLen)
-	}
-	for i, fa := range c.FrameAncestors {
-		if err := checkFrameAncestor(fa); err != nil {
-			return bad(fmt.Sprintf("frame_ancestors[%d]", i), "%v", err)
-		}
+	c.setDefaults()
+	if err := c.checkServer(bad); err != nil {
+		return err
 	}
 	if len(c.Sources) == 0 {
 		return bad("source", "at least one [[source]] is required")
@@ -319,16 +300,8 @@ func (c *Config) validate() error {
 			return bad(fmt.Sprintf("org[%d].name", i), "missing")
 		}
 	}
-	if c.SMTPMaxSize == 0 {
-		c.SMTPMaxSize = DefaultSMTPMaxSize
-	}
-	if c.SMTPListen != "" {
-		if _, _, err := net.SplitHostPort(c.SMTPListen); err != nil {
-			return bad("smtp_listen", "want host:port, got %q", c.SMTPListen)
-		}
-	}
-	if (c.SMTPTLSCert == "") != (c.SMTPTLSKey == "") {
-		return bad("smtp_tls_cert", "smtp_tls_cert and smtp_tls_key go together: set both or neither")
+	if err := c.checkSMTP(bad); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	mailTo := map[string]string{} // address → source id
@@ -338,118 +311,12 @@ func (c *Config) validate() error {
 		if s.ID != "" {
 			key = fmt.Sprintf("source[%s]", s.ID)
 		}
-		if !idRE.MatchString(s.ID) {
-			return bad(key+".id", "want lower-case letters, digits and dashes, got %q", s.ID)
-		}
-		if seen[s.ID] {
+		if seen[s.ID] && idRE.MatchString(s.ID) {
 			return bad(key+".id", "duplicate source id %q", s.ID)
 		}
 		seen[s.ID] = true
-		if s.Title == "" {
-			return bad(key+".title", "missing")
-		}
-		if s.Home != "" {
-			if err := checkURL(s.Home); err != nil {
-				return bad(key+".home", "%v", err)
-			}
-		}
-		if s.Profile == "" {
-			s.Profile = "govdelivery"
-		}
-		if !profiles[s.Profile] {
-			return bad(key+".profile", "unknown profile %q (want govdelivery or generic)", s.Profile)
-		}
-		if s.Timezone == "" {
-			s.Timezone = "Europe/London"
-		}
-		loc, err := time.LoadLocation(s.Timezone)
-		if err != nil {
-			return bad(key+".timezone", "unknown time zone %q", s.Timezone)
-		}
-		s.Location = loc
-		if s.Schedule != "" {
-			if _, err := cronParser.Parse(s.Schedule); err != nil {
-				return bad(key+".schedule", "invalid cron spec %q: %v", s.Schedule, err)
-			}
-		}
-		s.Delay = time.Second
-		if s.DelaySetting != nil {
-			s.Delay = s.DelaySetting.Duration
-		}
-		if s.MaxNew < 0 {
-			return bad(key+".max_new", "want 0 (no limit) or more, got %d", s.MaxNew)
-		}
-		if s.GovDeliveryBase != "" && s.GovDelivery == "" {
-			return bad(key+".govdelivery_base", "set only with govdelivery")
-		}
-		if s.GovDelivery != "" {
-			if s.GovDeliveryBase == "" {
-				s.GovDeliveryBase = DefaultGovDeliveryBase
-			}
-			if err := checkURL(s.GovDeliveryBase); err != nil {
-				return bad(key+".govdelivery_base", "%v", err)
-			}
-			s.GovDeliveryBase = strings.TrimRight(s.GovDeliveryBase, "/")
-			feeds, lists, err := GovDeliveryURLs(s.GovDeliveryBase, s.GovDelivery, s.Match != "")
-			if err != nil {
-				return bad(key+".govdelivery", "%v", err)
-			}
-			s.GovDelivery = strings.ToUpper(strings.TrimSpace(s.GovDelivery))
-			s.Feeds = appendNew(s.Feeds, feeds...)
-			s.Lists = appendNew(s.Lists, lists...)
-		}
-		if len(s.Feeds)+len(s.Lists)+len(s.Editions)+len(s.Mail) == 0 {
-			return bad(key, "needs at least one of govdelivery, feeds, lists, editions or mail")
-		}
-		if err := s.validateMail(key, mailTo, bad); err != nil {
+		if err := s.validate(key, mailTo, bad); err != nil {
 			return err
-		}
-		hosts := map[string]bool{}
-		for field, urls := range map[string][]string{"feeds": s.Feeds, "lists": s.Lists, "editions": s.Editions} {
-			for j, u := range urls {
-				if err := checkURL(u); err != nil {
-					return bad(fmt.Sprintf("%s.%s[%d]", key, field, j), "%v", err)
-				}
-				pu, _ := url.Parse(u)
-				hosts[strings.ToLower(pu.Hostname())] = true
-			}
-		}
-		for h := range hosts {
-			s.Hosts = append(s.Hosts, h)
-		}
-		slices.Sort(s.Hosts)
-		for name, sel := range map[string]string{"body": s.Selectors.Body, "item": s.Selectors.Item,
-			"title": s.Selectors.Title, "date": s.Selectors.Date, "number": s.Selectors.Number} {
-			if sel == "" {
-				continue
-			}
-			if _, err := cascadia.ParseGroup(sel); err != nil {
-				return bad(key+".selectors."+name, "invalid CSS selector %q: %v", sel, err)
-			}
-		}
-		if s.ListPattern != "" {
-			re, err := regexp.Compile(s.ListPattern)
-			if err != nil {
-				return bad(key+".list_pattern", "invalid regular expression: %v", err)
-			}
-			s.ListRE = re
-		}
-		for j, pat := range s.SignOff {
-			if _, err := regexp.Compile("(?i)" + pat); err != nil {
-				return bad(fmt.Sprintf("%s.sign_off[%d]", key, j), "invalid regular expression: %v", err)
-			}
-		}
-		for j, g := range s.Groups {
-			if strings.TrimSpace(g) == "" {
-				return bad(fmt.Sprintf("%s.groups[%d]", key, j), "empty group name")
-			}
-		}
-		if s.Match != "" {
-			re, err := regexp.Compile(s.Match)
-			if err != nil {
-				return bad(key+".match", "invalid regular expression: %v", err)
-			}
-			s.MatchRE = re
 		}
 	}
 	if c.SMTPListen != "" && len(mailTo) == 0 {
@@ -458,9 +325,212 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// setDefaults fills in the top-level keys left out.
+func (c *Config) setDefaults() {
+	if c.DataDir == "" {
+		c.DataDir = "data"
+	}
+	if c.Listen == "" {
+		c.Listen = "127.0.0.1:8080"
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Listen
+	}
+	if c.RetryBackoff.Duration == 0 {
+		c.RetryBackoff.Duration = DefaultRetryBackoff
+	}
+	c.AdminToken = strings.TrimSpace(c.AdminToken)
+	if c.SMTPMaxSize == 0 {
+		c.SMTPMaxSize = DefaultSMTPMaxSize
+	}
+}
+
+// checkServer checks the HTTP server's keys.
+func (c *Config) checkServer(bad failFunc) error {
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return bad("listen", "want host:port, got %q", c.Listen)
+	}
+	if err := checkURL(c.BaseURL); err != nil {
+		return bad("base_url", "%v", err)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.AdminToken != "" && len(c.AdminToken) < MinAdminTokenLen {
+		// The message must not repeat the token.
+		return bad("admin_token", "too short: want at least %d characters", MinAdminTokenLen)
+	}
+	for i, fa := range c.FrameAncestors {
+		if err := checkFrameAncestor(fa); err != nil {
+			return bad(fmt.Sprintf("frame_ancestors[%d]", i), "%v", err)
+		}
+	}
+	return nil
+}
+
+// checkSMTP checks the SMTP listener's keys.
+func (c *Config) checkSMTP(bad failFunc) error {
+	if c.SMTPListen != "" {
+		if _, _, err := net.SplitHostPort(c.SMTPListen); err != nil {
+			return bad("smtp_listen", "want host:port, got %q", c.SMTPListen)
+		}
+	}
+	if (c.SMTPTLSCert == "") != (c.SMTPTLSKey == "") {
+		return bad("smtp_tls_cert", "smtp_tls_cert and smtp_tls_key go together: set both or neither")
+	}
+	return nil
+}
+
+// validate checks one source (key names it in errors), fills in its
+// defaults and derives its values; mailTo maps each mail address already
+// taken to its source.
+func (s *Source) validate(key string, mailTo map[string]string, bad failFunc) error {
+	if !idRE.MatchString(s.ID) {
+		return bad(key+".id", "want lower-case letters, digits and dashes, got %q", s.ID)
+	}
+	if s.Title == "" {
+		return bad(key+".title", "missing")
+	}
+	if s.Home != "" {
+		if err := checkURL(s.Home); err != nil {
+			return bad(key+".home", "%v", err)
+		}
+	}
+	if s.Profile == "" {
+		s.Profile = "govdelivery"
+	}
+	if !profiles[s.Profile] {
+		return bad(key+".profile", "unknown profile %q (want govdelivery or generic)", s.Profile)
+	}
+	if err := s.checkSchedule(key, bad); err != nil {
+		return err
+	}
+	s.Delay = time.Second
+	if s.DelaySetting != nil {
+		s.Delay = s.DelaySetting.Duration
+	}
+	if s.MaxNew < 0 {
+		return bad(key+".max_new", "want 0 (no limit) or more, got %d", s.MaxNew)
+	}
+	if err := s.expandGovDelivery(key, bad); err != nil {
+		return err
+	}
+	if len(s.Feeds)+len(s.Lists)+len(s.Editions)+len(s.Mail) == 0 {
+		return bad(key, "needs at least one of govdelivery, feeds, lists, editions or mail")
+	}
+	if err := s.validateMail(key, mailTo, bad); err != nil {
+		return err
+	}
+	if err := s.checkURLs(key, bad); err != nil {
+		return err
+	}
+	return s.checkPatterns(key, bad)
+}
+
+// expandGovDelivery checks govdelivery and govdelivery_base and adds the
+// feed and archive list URLs they stand for to Feeds and Lists.
+func (s *Source) expandGovDelivery(key string, bad failFunc) error {
+	if s.GovDeliveryBase != "" && s.GovDelivery == "" {
+		return bad(key+".govdelivery_base", "set only with govdelivery")
+	}
+	if s.GovDelivery == "" {
+		return nil
+	}
+	if s.GovDeliveryBase == "" {
+		s.GovDeliveryBase = DefaultGovDeliveryBase
+	}
+	if err := checkURL(s.GovDeliveryBase); err != nil {
+		return bad(key+".govdelivery_base", "%v", err)
+	}
+	s.GovDeliveryBase = strings.TrimRight(s.GovDeliveryBase, "/")
+	feeds, lists, err := GovDeliveryURLs(s.GovDeliveryBase, s.GovDelivery, s.Match != "")
+	if err != nil {
+		return bad(key+".govdelivery", "%v", err)
+	}
+	s.GovDelivery = strings.ToUpper(strings.TrimSpace(s.GovDelivery))
+	s.Feeds = appendNew(s.Feeds, feeds...)
+	s.Lists = appendNew(s.Lists, lists...)
+	return nil
+}
+
+// checkSchedule reads the time zone (default Europe/London) and checks the
+// schedule with the one cron parser the scheduler uses (CronSchedule).
+func (s *Source) checkSchedule(key string, bad failFunc) error {
+	if s.Timezone == "" {
+		s.Timezone = "Europe/London"
+	}
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		return bad(key+".timezone", "unknown time zone %q", s.Timezone)
+	}
+	s.Location = loc
+	if s.Schedule != "" {
+		if _, err := s.CronSchedule(); err != nil {
+			return bad(key+".schedule", "invalid cron spec %q: %v", s.Schedule, err)
+		}
+	}
+	return nil
+}
+
+// checkURLs checks the feeds, lists and editions and derives Hosts from them.
+func (s *Source) checkURLs(key string, bad failFunc) error {
+	hosts := map[string]bool{}
+	for field, urls := range map[string][]string{"feeds": s.Feeds, "lists": s.Lists, "editions": s.Editions} {
+		for j, u := range urls {
+			if err := checkURL(u); err != nil {
+				return bad(fmt.Sprintf("%s.%s[%d]", key, field, j), "%v", err)
+			}
+			pu, _ := url.Parse(u)
+			hosts[strings.ToLower(pu.Hostname())] = true
+		}
+	}
+	for h := range hosts {
+		s.Hosts = append(s.Hosts, h)
+	}
+	slices.Sort(s.Hosts)
+	return nil
+}
+
+// checkPatterns checks the selectors, patterns and groups, and compiles
+// ListRE and MatchRE.
+func (s *Source) checkPatterns(key string, bad failFunc) error {
+	for name, sel := range map[string]string{"body": s.Selectors.Body, "item": s.Selectors.Item,
+		"title": s.Selectors.Title, "date": s.Selectors.Date, "number": s.Selectors.Number} {
+		if sel == "" {
+			continue
+		}
+		if _, err := cascadia.ParseGroup(sel); err != nil {
+			return bad(key+".selectors."+name, "invalid CSS selector %q: %v", sel, err)
+		}
+	}
+	if s.ListPattern != "" {
+		re, err := regexp.Compile(s.ListPattern)
+		if err != nil {
+			return bad(key+".list_pattern", "invalid regular expression: %v", err)
+		}
+		s.ListRE = re
+	}
+	for j, pat := range s.SignOff {
+		if _, err := regexp.Compile("(?i)" + pat); err != nil {
+			return bad(fmt.Sprintf("%s.sign_off[%d]", key, j), "invalid regular expression: %v", err)
+		}
+	}
+	for j, g := range s.Groups {
+		if strings.TrimSpace(g) == "" {
+			return bad(fmt.Sprintf("%s.groups[%d]", key, j), "empty group name")
+		}
+	}
+	if s.Match != "" {
+		re, err := regexp.Compile(s.Match)
+		if err != nil {
+			return bad(key+".match", "invalid regular expression: %v", err)
+		}
+		s.MatchRE = re
+	}
+	return nil
+}
+
 // validateMail checks and lower-cases the mail keys of a source; taken maps
 // each address already given to a source to that source's id.
-func (s *Source) validateMail(key string, taken map[string]string, fail func(key, format string, args ...any) error) error {
+func (s *Source) validateMail(key string, taken map[string]string, fail failFunc) error {
 	bad := func(k, format string, args ...any) error { return fail(key+"."+k, format, args...) }
 	for j, a := range s.Mail {
 		addr, err := mailAddress(a)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
 
@@ -367,23 +368,12 @@ func (a *app) explainOpen(ctx context.Context, cfg *config.Config, err error) er
 	return err
 }
 
-func userAgent() string {
-	return "bulletin/" + moduleVersion() + " (+https://github.com/lga-digital/bulletin)"
-}
-
-func moduleVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
-
 func (a *app) version(ctx context.Context, args []string) error {
 	fs := a.flags("version")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	v, rev, dirty := moduleVersion(), "", ""
+	v, rev, dirty := fetch.Version(), "", ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
 			switch s.Key {

@@ -426,7 +426,10 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 	}
 	defer idx.Close()
 	m := metrics.New(filepath.Join(cfg.DataDir, "index"))
-	all, _ := sources(cfg, "")
+	all, err := sources(cfg, "")
+	if err != nil {
+		return err
+	}
 	crawlers := a.crawlers(all, st, idx, m.Fetched)
 	// The server is built first, so that the scheduler's hooks can drop its
 	// cached feeds; it is given the scheduler before it serves.

@@ -26,7 +26,7 @@ import (
 func (a *app) crawlers(srcs []*config.Source, st *snapshot.Store, idx *index.Index, observe func(host string, status int)) map[string]*crawl.Crawler {
 	out := make(map[string]*crawl.Crawler, len(srcs))
 	for _, group := range clientGroups(srcs) {
-		client := fetch.New(fetch.Options{UserAgent: userAgent(), Delay: groupDelay(srcs, group), Logger: a.log, Observe: observe})
+		client := fetch.New(fetch.Options{Delay: groupDelay(srcs, group), Logger: a.log, Observe: observe})
 		for _, i := range group {
 			out[srcs[i].ID] = &crawl.Crawler{Fetch: client, Store: st, Index: idx, Log: a.log, Orgs: a.orgs}
 		}

@@ -56,7 +56,10 @@ editions = ["https://example.org/b/1"]
 		t.Fatal(err)
 	}
 	a := &app{}
-	srcs, _ := sources(c, "")
+	srcs, err := sources(c, "")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cr := a.crawlers(srcs, nil, nil, nil)
 	if cr["a"].Fetch != cr["b"].Fetch || cr["a"].Fetch == cr["c"].Fetch {
 		t.Fatalf("clients: a %p b %p c %p", cr["a"].Fetch, cr["b"].Fetch, cr["c"].Fetch)

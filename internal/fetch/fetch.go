@@ -102,7 +102,9 @@ func DefaultUserAgent(version string) string {
 	return "bulletin/" + version + " (+https://github.com/lga-digital/bulletin)"
 }
 
-func moduleVersion() string {
+// Version is the binary's module version ("dev" for a development build):
+// the one `bulletin version` prints and the default User-Agent carries.
+func Version() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		return bi.Main.Version
 	}
@@ -162,7 +164,7 @@ type hostState struct {
 // New returns a Client with opt's zero values replaced by defaults.
 func New(opt Options) *Client {
 	if opt.UserAgent == "" {
-		opt.UserAgent = DefaultUserAgent(moduleVersion())
+		opt.UserAgent = DefaultUserAgent(Version())
 	}
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultTimeout
