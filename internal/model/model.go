@@ -130,19 +130,26 @@ func ItemID(editionID, title string) string {
 
 // NormaliseTitle folds case, punctuation and spacing so that cosmetic changes
 // to a heading (curly quotes, double spaces, a trailing colon) keep its id.
-func NormaliseTitle(s string) string {
+func NormaliseTitle(s string) string { return fold(s, ' ') }
+
+// Slug is NormaliseTitle with a dash between the words: the path segment of
+// a section's or an organisation's feed ("Health & Care" → "health-care").
+func Slug(s string) string { return fold(s, '-') }
+
+// fold lower-cases s and keeps its runs of letters and digits, joined by sep.
+func fold(s string, sep byte) string {
 	var b strings.Builder
-	space := false
+	gap := false
 	for _, r := range strings.ToLower(s) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+			if gap && b.Len() > 0 {
+				b.WriteByte(sep)
 			}
 			b.WriteRune(r)
-			space = false
+			gap = false
 			continue
 		}
-		space = true
+		gap = true
 	}
 	return b.String()
 }

@@ -6,10 +6,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/feed"
+	"github.com/lga-digital/bulletin/internal/model"
 )
 
 // A facet feed is the feed of one value of an item property: a section
@@ -28,26 +28,6 @@ var (
 	sectionFacet = facetKind{facet: "section", field: "section", dir: "sections", noun: "section"}
 	orgFacet     = facetKind{facet: "org", field: "org", dir: "orgs", noun: "organisation"}
 )
-
-// slug is the URL name of a section or organisation: lower-case letters and
-// digits, other runs of characters as one hyphen. Values that differ only in
-// case or punctuation share a slug, and so a feed.
-func slug(v string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(v) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-			continue
-		}
-		dash = true
-	}
-	return b.String()
-}
 
 // facetValue is one section or organisation with a feed.
 type facetValue struct {
@@ -71,7 +51,7 @@ func (s *Server) facetValues(ctx context.Context, source string, k facetKind) ([
 			continue
 		}
 		for _, v := range f.Values {
-			sl := slug(v.Value)
+			sl := model.Slug(v.Value)
 			if sl == "" || strings.Contains(v.Value, `"`) || strings.TrimSpace(v.Value) == "" {
 				continue
 			}

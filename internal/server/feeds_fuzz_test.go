@@ -83,8 +83,8 @@ func FuzzFeedHandlers(f *testing.F) {
 		targets := []string{"/opml", "/events.ics?" + enc, "/feeds/lga-cdt/events.ics"}
 		for _, ext := range []string{".rss", ".atom", ".json"} {
 			targets = append(targets, "/feeds/lga-cdt"+ext+"?"+enc, "/feeds/lga-cdt/editions"+ext+"?summary=1&"+enc,
-				"/search"+ext+"?"+enc, "/feeds/lga-cdt/sections/"+url.PathEscape(slug(section))+ext,
-				"/feeds/lga-cdt/orgs/"+url.PathEscape(slug(org))+ext+"?"+enc)
+				"/search"+ext+"?"+enc, "/feeds/lga-cdt/sections/"+url.PathEscape(model.Slug(section))+ext,
+				"/feeds/lga-cdt/orgs/"+url.PathEscape(model.Slug(org))+ext+"?"+enc)
 		}
 		for _, target := range targets {
 			req, err := http.NewRequest(http.MethodGet, feedsTestBase+target, nil)

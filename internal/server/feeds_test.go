@@ -780,7 +780,7 @@ func TestSlug(t *testing.T) {
 		"Café 2024":             "café-2024",
 		"---":                   "",
 	} {
-		if got := slug(in); got != want {
+		if got := model.Slug(in); got != want {
 			t.Errorf("slug(%q) = %q, want %q", in, got, want)
 		}
 	}
