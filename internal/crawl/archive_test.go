@@ -84,20 +84,36 @@ func testArchive(t *testing.T, pages int, lose bool) {
 	c := &crawl.Crawler{Fetch: fetch.New(fastFetch(w, log, nil)), Store: st, Index: ix, Log: log}
 	src := source(t, `lists = ["http://site.test`+listURL(1)+`"]`)
 	ctx := context.Background()
-	listHits := func() (n int) {
+	// listHits counts the requests for each list page. A request the
+	// fetch client retried (its time cap is short, and a loaded machine
+	// under -race can miss it) counts twice, so passes are compared by the
+	// pages they read, not by the number of requests.
+	listHits := func() []int {
+		hits := make([]int, pages+1)
 		for i := 1; i <= pages; i++ {
-			n += site.hitsOf(listURL(i))
+			hits[i] = site.hitsOf(listURL(i))
+		}
+		return hits
+	}
+	pagesRead := func(before, after []int) (n int) {
+		for i := 1; i <= pages; i++ {
+			if after[i] > before[i] {
+				n++
+			}
 		}
 		return n
 	}
 
+	none := make([]int, pages+1)
 	sum, err := c.Run(ctx, src, run.Options{})
-	if err != nil || sum.Fetched != pages || sum.Editions != pages || listHits() != pages {
-		t.Fatalf("first pass: %+v, err %v, list pages read %d; want %d of each", sum, err, listHits(), pages)
+	first := listHits()
+	if n := pagesRead(none, first); err != nil || sum.Fetched != pages || sum.Editions != pages || n != pages {
+		t.Fatalf("first pass: %+v, err %v, list pages read %d; want %d of each", sum, err, n, pages)
 	}
 	sum, err = c.Run(ctx, src, run.Options{})
-	if err != nil || sum.Fetched != 0 || listHits() != pages+1 {
-		t.Fatalf("second pass: fetched %d, list pages read %d (want 0, %d), err %v", sum.Fetched, listHits(), pages+1, err)
+	second := listHits()
+	if n := pagesRead(first, second); err != nil || sum.Fetched != 0 || n != 1 || second[1] == first[1] {
+		t.Fatalf("second pass: fetched %d, list pages read %d (want 0, only page 1), err %v", sum.Fetched, n, err)
 	}
 	if !lose {
 		return
@@ -140,8 +156,9 @@ func testArchive(t *testing.T, pages int, lose bool) {
 			t.Errorf("edition %s: body not restored: %v", id, err)
 		}
 	}
-	if listHits() != pages+2 {
-		t.Errorf("list pages read %d, want %d: lost editions need no walk of the list", listHits(), pages+2)
+	third := listHits()
+	if n := pagesRead(second, third); n != 1 {
+		t.Errorf("list pages read %d, want only page 1: lost editions need no walk of the list", n)
 	}
 	if logs.line("snapshot is lost or damaged", "url="+editionURL(deleted)) == "" {
 		t.Errorf("no log line names the lost edition %s", deleted)
@@ -151,9 +168,10 @@ func testArchive(t *testing.T, pages int, lose bool) {
 		t.Errorf("pass after the repair: %+v, err %v; want nothing to do", sum, err)
 	}
 
+	beforeRefetch := listHits()
 	sum, err = c.Run(ctx, src, run.Options{Refetch: true})
-	if err != nil || sum.Fetched != pages || listHits() != 2*pages+3 {
-		t.Errorf("--refetch: fetched %d, list pages read %d; want %d and %d", sum.Fetched, listHits(), pages, 2*pages+3)
+	if n := pagesRead(beforeRefetch, listHits()); err != nil || sum.Fetched != pages || n != pages {
+		t.Errorf("--refetch: fetched %d, list pages read %d; want %d of each", sum.Fetched, n, pages)
 	}
 	if t.Failed() {
 		t.Log(lastLines(logs.String(), 40))
