@@ -8,13 +8,28 @@ import (
 // titleBoost weighs a match in the title above one in the text.
 const titleBoost = 2.0
 
-// toBleve turns a parsed query into a Bleve query: MatchAll for the empty
-// query (nil node), MatchNone when no part of it is searchable.
-func toBleve(n node) query.Query {
+// textFields names the fields a query's words are looked for in.
+type textFields struct{ title, text, titlePlain, textPlain string }
+
+// itemFields hold the items' words; editionFields the editions' own (their
+// title, issue line and editorial), so that a search for editions reads
+// only editions' postings.
+var (
+	itemFields    = textFields{fTitle, fText, fTitlePlain, fTextPlain}
+	editionFields = textFields{fEdTitle, fEdText, fEdTitlePlain, fEdTextPlain}
+)
+
+// toBleve turns a parsed query into a Bleve query over the items' fields:
+// MatchAll for the empty query (nil node), MatchNone when no part of it is
+// searchable.
+func toBleve(n node) query.Query { return toBleveOn(n, itemFields) }
+
+// toBleveOn is toBleve with the words looked for in tf.
+func toBleveOn(n node, tf textFields) query.Query {
 	if n == nil {
 		return query.NewMatchAllQuery()
 	}
-	q, ok := build(n)
+	q, ok := build(n, tf)
 	if !ok {
 		return query.NewMatchNoneQuery()
 	}
@@ -26,7 +41,7 @@ func toBleve(n node) query.Query {
 // Such parts are dropped from their AND or OR, so Bleve never sees a clause
 // that analyses to nothing (a BooleanQuery treats those as absent, which
 // would turn "!!! -foo" into "everything but foo").
-func build(n node) (query.Query, bool) {
+func build(n node, tf textFields) (query.Query, bool) {
 	switch n := n.(type) {
 	case andNode:
 		var pos, neg []query.Query
@@ -35,7 +50,7 @@ func build(n node) (query.Query, bool) {
 			if nn, isNot := k.(notNode); isNot {
 				k, target = nn.kid, &neg
 			}
-			if q, ok := build(k); ok {
+			if q, ok := build(k, tf); ok {
 				*target = append(*target, q)
 			}
 		}
@@ -64,7 +79,7 @@ func build(n node) (query.Query, bool) {
 	case orNode:
 		var kids []query.Query
 		for _, k := range n.kids {
-			if q, ok := build(k); ok {
+			if q, ok := build(k, tf); ok {
 				kids = append(kids, q)
 			}
 		}
@@ -76,7 +91,7 @@ func build(n node) (query.Query, bool) {
 		}
 		return query.NewDisjunctionQuery(kids), true
 	case notNode:
-		q, ok := build(n.kid)
+		q, ok := build(n.kid, tf)
 		if !ok {
 			return nil, false
 		}
@@ -85,7 +100,7 @@ func build(n node) (query.Query, bool) {
 		b.MustNot = q
 		return b, true
 	case textNode:
-		return buildText(n)
+		return buildText(n, tf)
 	case keywordNode:
 		field := keywordFields[n.field]
 		if n.prefix {
@@ -128,9 +143,9 @@ func constantScore(q query.Query) query.Query {
 // made only of stop words ("the", "to be or not to be") is searched in the
 // plain fields instead, and a prefix always is, since stems are not words
 // ("procurement" is indexed as "procur").
-func buildText(n textNode) (query.Query, bool) {
-	fields := []string{fTitle, fText}
-	plain := []string{fTitlePlain, fTextPlain}
+func buildText(n textNode, tf textFields) (query.Query, bool) {
+	fields := []string{tf.title, tf.text}
+	plain := []string{tf.titlePlain, tf.textPlain}
 	if n.titleOnly {
 		fields, plain = fields[:1], plain[:1]
 	}
@@ -172,7 +187,7 @@ func anyField(fields []string, mk func(field string) query.Query) query.Query {
 	qs := make([]query.Query, len(fields))
 	for i, f := range fields {
 		q := mk(f)
-		if f == fTitle || f == fTitlePlain {
+		if i == 0 { // the title comes first
 			q.(query.BoostableQuery).SetBoost(titleBoost)
 		}
 		qs[i] = q

@@ -10,12 +10,27 @@
 // plain lower-casing (for prefixes and stop words), and keyword, numeric and
 // date fields for section, source, edition id and number, item position,
 // published time, year, organisations and contacts. An edition's title is its
-// subject and issue line and its text is its editorial, so editorials are
-// searchable; items are the hits of Search, and the editions whose own text
-// matches come back beside them in Result.Editions.
+// subject and issue line and its text is its editorial, in fields of their
+// own (ed_title, ed_text…), so editorials are searchable and the search for
+// them reads editions' postings only; items are the hits of Search, and the
+// editions whose own text matches come back beside them in Result.Editions.
 //
 // PutEdition replaces everything held for one edition in one Bleve batch and
-// skips documents whose stored JSON is unchanged, so it is idempotent.
+// skips documents whose stored JSON is unchanged, so it is idempotent. Bulk
+// fills an empty index (reindex) in batches of about a thousand documents.
+//
+// # Speed
+//
+// A query without words (the empty query and any combination of section:,
+// org:, source:, edition:, date:, after: and before:) matches by fields
+// alone and every match scores alike, so Bleve would visit every document
+// and sort the matches by date. The catalog, a date-ordered copy in memory
+// of those fields for every document, answers it instead in one scan: the
+// same hits, scores, totals, facets and matching editions (a test compares
+// them with Bleve's on every shape of such query). It is built from Bleve's
+// doc values on first use and every write updates it. Whole results and
+// facet counts are kept per index generation: a repeated request costs a
+// lookup until the next write.
 //
 // # Query language
 //

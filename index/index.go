@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -45,8 +46,17 @@ type Index struct {
 	// closeOnce makes Close safe to call twice; Bleve panics on a second close.
 	closeOnce sync.Once
 	closeErr  error
-	// facets caches facet counts until the next write.
-	facets facetCache
+	// gen counts the writes; the caches keep what they computed at one generation.
+	gen atomic.Uint64
+	// facets caches facet counts, results whole pages of hits, until the next write.
+	facets    genCache[facetKey, []Facet]
+	results   genCache[resultKey, *Result]
+	noResults atomic.Bool // SetResultCache(false)
+	// edFields hold the editions' words (itemFields in an index made before
+	// editions had fields of their own).
+	edFields textFields
+	// cat answers queries without words (see catalog.go).
+	cat catalogState
 	// background is the last error of Bleve's background work (see Err).
 	background backgroundErr
 	scorch     *scorch.Scorch
@@ -88,16 +98,26 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	ix := &Index{bleve: bi, dir: dir}
+	ix := &Index{bleve: bi, dir: dir, edFields: editionFieldsOf(bi.Mapping())}
+	ix.facets.maxLen = maxCachedFacets
+	ix.results.maxLen, ix.results.maxCost = maxCachedResults, maxCachedHits
 	ix.watch(filepath.Join(dir, storeDir))
 	return ix, nil
 }
+
+// SetResultCache turns the cache of whole results on (the default) or off.
+// Off, every search is computed (facet counts are still kept), as a
+// benchmark of the search itself needs.
+func (ix *Index) SetResultCache(on bool) { ix.noResults.Store(!on) }
 
 // Close releases the index; later calls return the first call's result.
 // The Index must not be used after Close.
 func (ix *Index) Close() error {
 	ix.closeOnce.Do(func() {
 		defer ix.unwatch()
+		// Wait for a write or a catalog build in progress.
+		ix.writeMu.Lock()
+		defer ix.writeMu.Unlock()
 		if err := ix.bleve.Close(); err != nil {
 			ix.closeErr = fmt.Errorf("close index %s: %w", ix.dir, err)
 		}
@@ -133,7 +153,8 @@ func (ix *Index) PutEdition(ctx context.Context, ed model.Edition, items []model
 	}
 
 	b := ix.bleve.NewBatch()
-	doc, js, err := editionDoc(ed)
+	var change catChange
+	doc, js, err := editionDoc(ed, ix.edFields)
 	if err != nil {
 		return fmt.Errorf("put edition %s: %w", ed.ID, err)
 	}
@@ -141,6 +162,7 @@ func (ix *Index) PutEdition(ctx context.Context, ed model.Edition, items []model
 		if err := b.Index(editionDocID(ed.ID), doc); err != nil {
 			return fmt.Errorf("put edition %s: %w", ed.ID, err)
 		}
+		change.put = append(change.put, catDocOf(editionDocID(ed.ID), doc))
 	}
 	keep := make(map[string]bool, len(items))
 	for _, it := range items {
@@ -156,17 +178,24 @@ func (ix *Index) PutEdition(ctx context.Context, ed model.Edition, items []model
 		if err := b.Index(docID, doc); err != nil {
 			return fmt.Errorf("put edition %s: item %s: %w", ed.ID, it.ID, err)
 		}
+		change.put = append(change.put, catDocOf(docID, doc))
 	}
 	for docID := range old {
 		if !keep[docID] {
 			b.Delete(docID)
+			change.deleted = append(change.deleted, docID)
 		}
 	}
 	if b.Size() == 0 {
 		return nil
 	}
 	err = ix.bleve.Batch(b)
-	ix.facets.invalidate() // even a failed batch may have written part
+	if err != nil {
+		ix.cat.drop() // even a failed batch may have written part
+	} else {
+		ix.cat.changed(change)
+	}
+	ix.gen.Add(1) // after the catalog, so that a search seeing the new generation sees its catalog
 	if err != nil {
 		return fmt.Errorf("put edition %s: %w", ed.ID, err)
 	}
@@ -432,8 +461,9 @@ func itemDoc(it model.Item) (map[string]any, string, error) {
 }
 
 // editionDoc returns the document Bleve indexes for an edition and its stored
-// JSON: its title and issue line are the title, its editorial the text.
-func editionDoc(ed model.Edition) (map[string]any, string, error) {
+// JSON: its title and issue line are the title, its editorial the text, in
+// the fields tf.
+func editionDoc(ed model.Edition, tf textFields) (map[string]any, string, error) {
 	js, err := json.Marshal(ed)
 	if err != nil {
 		return nil, "", err
@@ -443,8 +473,8 @@ func editionDoc(ed model.Edition) (map[string]any, string, error) {
 		d[fMonth] = m
 	}
 	title := strings.TrimSpace(ed.Title + "\n" + ed.IssueLine)
-	d[fTitle], d[fTitlePlain] = title, title
-	d[fText], d[fTextPlain] = ed.Editorial, ed.Editorial
+	d[tf.title], d[tf.titlePlain] = title, title
+	d[tf.text], d[tf.textPlain] = ed.Editorial, ed.Editorial
 	return d, string(js), nil
 }
 

@@ -38,6 +38,13 @@ const (
 	fOrgFacet      = "org_name"       // as written, for facets
 	fContact       = "contact"        // lower-cased e-mail addresses
 
+	// An edition's own words are in fields of their own, so that searching
+	// editions reads the postings of editions only, not of all items.
+	fEdTitle      = "ed_title" // title and issue line, English analysis
+	fEdText       = "ed_text"  // editorial
+	fEdTitlePlain = "ed_title_plain"
+	fEdTextPlain  = "ed_text_plain"
+
 	analyzerPlain = "plain"
 )
 
@@ -94,10 +101,6 @@ func newMapping() *mapping.IndexMappingImpl {
 		dm.Dynamic = false
 		dm.AddFieldMappingsAt(fType, kw(false))
 		dm.AddFieldMappingsAt(fJSON, stored)
-		dm.AddFieldMappingsAt(fTitle, text(en.AnalyzerName))
-		dm.AddFieldMappingsAt(fText, text(en.AnalyzerName))
-		dm.AddFieldMappingsAt(fTitlePlain, text(analyzerPlain))
-		dm.AddFieldMappingsAt(fTextPlain, text(analyzerPlain))
 		dm.AddFieldMappingsAt(fSource, kw(true))
 		dm.AddFieldMappingsAt(fEditionID, kw(false))
 		dm.AddFieldMappingsAt(fEditionNumber, num())
@@ -106,8 +109,15 @@ func newMapping() *mapping.IndexMappingImpl {
 		dm.AddFieldMappingsAt(fYear, kw(true))
 		dm.AddFieldMappingsAt(fOrder, num())
 	}
+	words := func(dm *mapping.DocumentMapping, tf textFields) {
+		dm.AddFieldMappingsAt(tf.title, text(en.AnalyzerName))
+		dm.AddFieldMappingsAt(tf.text, text(en.AnalyzerName))
+		dm.AddFieldMappingsAt(tf.titlePlain, text(analyzerPlain))
+		dm.AddFieldMappingsAt(tf.textPlain, text(analyzerPlain))
+	}
 	item := mapping.NewDocumentMapping()
 	common(item)
+	words(item, itemFields)
 	item.AddFieldMappingsAt(fSection, kw(false))
 	item.AddFieldMappingsAt(fSectionFacet, kw(true))
 	item.AddFieldMappingsAt(fPosition, num())
@@ -119,10 +129,23 @@ func newMapping() *mapping.IndexMappingImpl {
 	edition := mapping.NewDocumentMapping()
 	common(edition)
 	edition.AddFieldMappingsAt(fMonth, num())
+	words(edition, editionFields)
 	im.AddDocumentMapping(typeEdition, edition)
 
 	im.DefaultMapping = mapping.NewDocumentDisabledMapping()
 	return im
+}
+
+// editionFieldsOf returns the fields that hold editions' words in an index
+// with mapping m: editionFields, or, in an index made before editions had
+// fields of their own (until it is rebuilt by reindex), the items' fields.
+func editionFieldsOf(m mapping.IndexMapping) textFields {
+	if im, ok := m.(*mapping.IndexMappingImpl); ok {
+		if dm := im.TypeMapping[typeEdition]; dm != nil && dm.Properties[fEdText] != nil {
+			return editionFields
+		}
+	}
+	return itemFields
 }
 
 // queryAnalyzers are the analyzers the query builder and the highlighter

@@ -98,6 +98,10 @@ var facetFields = [...]struct{ name, field string }{
 
 // Search runs req over the items of the index. A bad query yields a
 // *SyntaxError; other bad requests an error wrapping ErrInvalidRequest.
+//
+// Results are kept until the next write (a repeated request costs a map
+// lookup), and a query without words is answered from the catalog, a
+// date-ordered copy of the fields such queries look at, when it can be.
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	began := time.Now()
 	page, size := max(req.Page, 1), req.Size
@@ -115,22 +119,69 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if err := ix.checkExpansion(n); err != nil {
 		return nil, err
 	}
+	switch req.Sort {
+	case "", "relevance", "date":
+	default:
+		return nil, fmt.Errorf("%w: unknown sort %q (want relevance or date)", ErrInvalidRequest, req.Sort)
+	}
+	gen := ix.gen.Load()
+	rkey := resultKey{facetKey: facetKeyOf(req), sort: req.Sort, page: page, size: size, facets: req.Facets, highlight: req.Highlight}
+	if req.Sort == "relevance" {
+		rkey.sort = ""
+	}
+	caching := !ix.noResults.Load()
+	if res, ok := ix.results.get(rkey, gen); ok && caching {
+		out := *res
+		out.Hits = slices.Clone(res.Hits)
+		out.Editions = slices.Clone(res.Editions)
+		out.Took = time.Since(began)
+		return &out, nil
+	}
+	var res *Result
+	if catalogable(n) && datesInRange(req) {
+		res, err = ix.searchCatalog(ctx, req, n, page, size, gen)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if res == nil {
+		if res, err = ix.searchBleve(ctx, req, n, page, size, gen); err != nil {
+			return nil, err
+		}
+	}
+	if caching {
+		ix.results.put(rkey, gen, res, len(res.Hits)+len(res.Editions)+1)
+	}
+	out := *res
+	out.Hits = slices.Clone(res.Hits)
+	out.Editions = slices.Clone(res.Editions)
+	out.Took = time.Since(began)
+	return &out, nil
+}
+
+// searchBleve runs a search on the Bleve index.
+func (ix *Index) searchBleve(ctx context.Context, req Request, n node, page, size int, gen uint64) (*Result, error) {
 	var sortBy []string
 	breakTies := false // relevance: Bleve sorts by score alone, ties are ordered here
-	switch req.Sort {
-	case "", "relevance":
+	// Editions are few (one per 20 items): ordering every matching one
+	// costs little and makes ties at the tenth place fall the same way
+	// every time (by score alone, Bleve breaks them by internal order,
+	// which segment merges change).
+	edSort := []string{"-_score", "-" + fPublished, "-" + fOrder, "_id"}
+	switch {
+	case req.Sort == "date":
+		sortBy = []string{"-" + fPublished, "-" + fOrder, fPosition, "-_score", "_id"}
+	case n == nil:
+		sortBy = []string{"-" + fPublished, "-" + fOrder, fPosition, "_id"}
+	case !hasWords(n):
+		// Field restrictions score alike, so most matches tie: order them
+		// all, not only the page Bleve keeps by score, newest first.
+		sortBy = []string{"-_score", "-" + fPublished, "-" + fOrder, fPosition, "_id"}
+	default:
 		// Score alone lets Bleve keep only the top hits instead of reading
 		// sort values for every match (4× faster on broad queries); ties on
 		// the page are broken below, newest first.
-		if n == nil {
-			sortBy = []string{"-" + fPublished, "-" + fOrder, fPosition, "_id"}
-		} else {
-			sortBy, breakTies = []string{"-_score"}, true
-		}
-	case "date":
-		sortBy = []string{"-" + fPublished, "-" + fOrder, fPosition, "-_score", "_id"}
-	default:
-		return nil, fmt.Errorf("%w: unknown sort %q (want relevance or date)", ErrInvalidRequest, req.Sort)
+		sortBy, breakTies = []string{"-_score"}, true
 	}
 
 	res := &Result{Page: page, Size: size, Hits: []Hit{}}
@@ -140,7 +191,6 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if req.Facets {
 			res.Facets = facetsOf(nil)
 		}
-		res.Took = time.Since(began)
 		return res, nil
 	}
 	hl := termsOf(n)
@@ -148,11 +198,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	sr := bleve.NewSearchRequestOptions(ix.filtered(q, typeItem, req), size, (page-1)*size, false)
 	sr.Fields = []string{fJSON}
 	sr.SortBy(sortBy)
-	fkey, fgen := facetKeyOf(req), ix.facets.gen.Load()
+	fkey := facetKeyOf(req)
 	var cachedFacets []Facet
 	haveFacets := false
 	if req.Facets {
-		cachedFacets, haveFacets = ix.facets.get(fkey)
+		cachedFacets, haveFacets = ix.facets.get(fkey, gen)
 	}
 	if req.Facets && !haveFacets {
 		for _, f := range facetFields {
@@ -181,15 +231,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if req.Facets {
 		if !haveFacets {
 			cachedFacets = facetsOf(br.Facets)
-			ix.facets.put(fkey, fgen, cachedFacets)
+			ix.facets.put(fkey, gen, cachedFacets, 1)
 		}
 		res.Facets = cachedFacets
 	}
 
 	if n != nil {
-		er := bleve.NewSearchRequestOptions(ix.filtered(q, typeEdition, req), maxEditionHits, 0, false)
+		eq := q
+		if ix.edFields != itemFields {
+			eq = toBleveOn(n, ix.edFields)
+		}
+		er := bleve.NewSearchRequestOptions(ix.filtered(eq, typeEdition, req), maxEditionHits, 0, false)
 		er.Fields = []string{fJSON}
-		er.SortBy([]string{"-_score"})
+		er.SortBy(edSort)
 		br, err := ix.bleve.SearchInContext(ctx, er)
 		if err != nil {
 			return nil, fmt.Errorf("search editions %q: %w", req.Query, err)
@@ -205,18 +259,24 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			}
 			res.Editions = append(res.Editions, eh)
 		}
-		slices.SortStableFunc(res.Editions, func(a, b EditionHit) int {
-			if c := cmp.Compare(b.Score, a.Score); c != 0 {
-				return c
-			}
-			if c := b.Edition.Published.Compare(a.Edition.Published); c != 0 {
-				return c
-			}
-			return strings.Compare(a.Edition.ID, b.Edition.ID)
-		})
+		slices.SortStableFunc(res.Editions, byScoreThenNewestEdition)
 	}
-	res.Took = time.Since(began)
 	return res, nil
+}
+
+// byScoreThenNewestEdition orders edition hits by score, then newest first
+// (editions of one date in their archive order), then id.
+func byScoreThenNewestEdition(a, b EditionHit) int {
+	if c := cmp.Compare(b.Score, a.Score); c != 0 {
+		return c
+	}
+	if c := b.Edition.Published.Compare(a.Edition.Published); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(b.Edition.Order, a.Edition.Order); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Edition.ID, b.Edition.ID)
 }
 
 // byScoreThenNewest orders hits by score, then newest first (editions of

@@ -31,6 +31,7 @@ Turns HTML e-mail bulletins into feeds and a search engine.
 Commands:
   serve                  serve feeds, search and the API; crawl each source on its schedule;
                          receive bulletins by e-mail when smtp_listen is set
+        [--no-result-cache]  compute every search, keeping no results (for benchmarks)
   crawl [--source ID]    crawl every source (or one) once, print a summary
         [--refetch]      download edition pages again even when already kept
         [--max-new N]    stop after N new editions per source
@@ -156,6 +157,7 @@ type app struct {
 	logFormat      string
 	log            *slog.Logger
 	orgs           []config.Org // from the loaded config
+	noResultCache  bool         // serve --no-result-cache
 }
 
 // Main runs the CLI with the arguments after the program name and returns

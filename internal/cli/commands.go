@@ -143,18 +143,29 @@ func (a *app) reindex(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(fresh) // gone once swapped in; dropped otherwise
+	// The fresh index is filled in batches of many editions; it replaces
+	// the live one only once complete, so a crash loses nothing.
+	bulk, err := idx.Bulk()
+	if err != nil {
+		idx.Close()
+		return err
+	}
 	var sums []run.Summary
 	var failed []string
 	unreadable := 0
 	for i := range cfg.Sources {
 		src := &cfg.Sources[i]
-		c := &crawl.Crawler{Store: st, Index: idx, Log: a.log, Orgs: cfg.Orgs}
+		c := &crawl.Crawler{Store: st, Index: bulk, Log: a.log, Orgs: cfg.Orgs}
 		sum, err := c.Reindex(ctx, src, known[src.ID])
 		sums = append(sums, sum)
 		unreadable += len(sum.Unreadable)
 		if err != nil {
 			failed = append(failed, src.ID)
 		}
+	}
+	if err := bulk.Close(); err != nil {
+		idx.Close()
+		return fmt.Errorf("reindex: %w", err)
 	}
 	newStats, statsErr := idx.Stats(ctx)
 	if err := idx.Close(); err != nil {
@@ -401,6 +412,7 @@ func clip(s string, n int) string {
 
 func (a *app) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
+	noResultCache := fs.Bool("no-result-cache", false, "compute every search, keeping no results")
 	if err := parseNoArgs(fs, args); err != nil {
 		return err
 	}
@@ -408,6 +420,7 @@ func (a *app) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	a.noResultCache = *noResultCache
 	return a.runServer(ctx, cfg, nil)
 }
 
@@ -425,6 +438,12 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 		return err
 	}
 	defer idx.Close()
+	idx.SetResultCache(!a.noResultCache)
+	go func() {
+		if err := idx.Warm(); err != nil {
+			a.log.Warn("index: warming up: " + err.Error())
+		}
+	}()
 	m := metrics.New(filepath.Join(cfg.DataDir, "index"))
 	all, err := sources(cfg, "")
 	if err != nil {

@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	_ "embed"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -20,24 +24,56 @@ import (
 )
 
 // queryMix is the fixed query mix of the search benchmark: words, phrases,
-// OR, NOT, prefixes, fields, dates and the empty query, as people search.
-var queryMix = []string{
-	"council",
-	"digital inclusion",
-	`"connected places"`,
-	"cyber OR ransomware",
-	"procure*",
-	"title:budget",
-	"org:NCSC",
-	"ai -webinar",
-	"date:2005",
-	`"local government" after:2005-01-01`,
-	"",
-	"section:events",
-	"skills framework",
-	"microsoft negotiations",
-	"edition:100",
-	"salford OR leeds",
+// OR, NOT, prefixes, fields, dates and the empty query, as people search
+// (queries.json; index's tests compare every one on the catalog and cached
+// paths with the plain search).
+var queryMix = func() []string {
+	var qs []string
+	if err := json.Unmarshal(queriesJSON, &qs); err != nil {
+		panic("benchtool: queries.json: " + err.Error())
+	}
+	return qs
+}()
+
+//go:embed queries.json
+var queriesJSON []byte
+
+// repeatQueries are the five queries of the repeat-heavy mix: the empty one
+// (the home page, embeds and saved feeds without a query) and four of the
+// mix that people repeat.
+var repeatQueries = []string{"", "council", "digital inclusion", "org:NCSC", `"connected places"`}
+
+//go:embed words.txt
+var wordsTxt string
+
+// repeatMix is the repeat-heavy mix: nine requests in ten ask one of the
+// five repeatQueries, the tenth a two-word query asked once in the run (a
+// pair of words of the seed bulletins, in a fixed shuffled order).
+type repeatMix struct {
+	seq   atomic.Int64
+	pairs []string
+}
+
+func newRepeatMix() *repeatMix {
+	words := strings.Fields(wordsTxt)
+	m := &repeatMix{}
+	for i, a := range words {
+		for _, b := range words[i+1:] {
+			m.pairs = append(m.pairs, a+" "+b)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	r.Shuffle(len(m.pairs), func(i, j int) { m.pairs[i], m.pairs[j] = m.pairs[j], m.pairs[i] })
+	return m
+}
+
+// next returns the query of the next request, whichever worker makes it.
+func (m *repeatMix) next() string {
+	n := m.seq.Add(1)
+	if n%10 == 0 {
+		return m.pairs[int(n/10)%len(m.pairs)]
+	}
+	return repeatQueries[n%5]
 }
 
 // loadResult is what one load run measured.
@@ -134,8 +170,17 @@ func loadCmd(ctx context.Context, args []string) error {
 	max := fs.Int("max", 1000000, "most requests to make")
 	header := fs.String("header", "", `extra request header, "Name: value"`)
 	expect := fs.Int("expect", 200, "status every response must have")
+	mix := fs.String("mix", "mix", `with -queries: "mix" (the 16 queries in turn) or "repeat" (the repeat-heavy mix)`)
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var rm *repeatMix
+	switch *mix {
+	case "mix":
+	case "repeat":
+		rm = newRepeatMix()
+	default:
+		return fmt.Errorf("-mix %q: want mix or repeat", *mix)
 	}
 	urls := []string{*target}
 	switch {
@@ -163,7 +208,11 @@ func loadCmd(ctx context.Context, args []string) error {
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: *c * 2, MaxIdleConnsPerHost: *c * 2, DisableCompression: true}}
 	do := func(ctx context.Context, i int) (int, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, urls[i%len(urls)], nil)
+		u := urls[i%len(urls)]
+		if rm != nil {
+			u = *queries + "?q=" + url.QueryEscape(rm.next())
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
 			return 0, err
 		}
@@ -181,8 +230,12 @@ func loadCmd(ctx context.Context, args []string) error {
 		}
 		return resp.StatusCode, err
 	}
-	res := drive(ctx, *c, *duration, *max, 2*len(urls), do)
-	fmt.Printf("mode=http c=%d %s\n", *c, res)
+	warm := 2 * len(urls)
+	if rm != nil {
+		warm = 0 // the repeat mix measures its cache as it fills
+	}
+	res := drive(ctx, *c, *duration, *max, warm, do)
+	fmt.Printf("mode=http mix=%s c=%d %s\n", *mix, *c, res)
 	if res.errs > 0 {
 		return fmt.Errorf("%d of %d requests failed", res.errs, res.n)
 	}
@@ -203,6 +256,8 @@ func searchCmd(ctx context.Context, args []string) error {
 	max := fs.Int("max", 1000000, "most searches per run")
 	perQuery := fs.Int("per-query", 0, "instead: run each query of the mix this many times, alone, and print its median time with and without facets and snippets")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
+	resultCache := fs.Bool("result-cache", false, "keep results between searches, as the server does (off: every search is computed)")
+	mix := fs.String("mix", "mix", `"mix" (the 16 queries in turn) or "repeat" (the repeat-heavy mix)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -211,6 +266,30 @@ func searchCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	ix.SetResultCache(*resultCache)
+	// Warm up as the server does at start-up; say what the catalog costs.
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	t0 := time.Now()
+	if err := ix.Warm(); err != nil {
+		return err
+	}
+	warm := time.Since(t0)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if *perQuery > 0 {
+		fmt.Printf("mode=warm warm_ms=%.1f catalog_heap_mib=%.1f heap_mib=%.1f\n", float64(warm.Microseconds())/1000,
+			float64(int64(after.HeapAlloc)-int64(before.HeapAlloc))/(1<<20), float64(after.HeapAlloc)/(1<<20))
+	}
+	var rm *repeatMix
+	switch *mix {
+	case "mix":
+	case "repeat":
+		rm = newRepeatMix()
+	default:
+		return fmt.Errorf("-mix %q: want mix or repeat", *mix)
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -226,19 +305,23 @@ func searchCmd(ctx context.Context, args []string) error {
 		return perQueryTimes(ctx, ix, *perQuery)
 	}
 	do := func(ctx context.Context, i int) (int, error) {
-		_, err := ix.Search(ctx, index.Request{Query: queryMix[i%len(queryMix)], Facets: true, Highlight: true, Size: 20})
+		q := queryMix[i%len(queryMix)]
+		if rm != nil {
+			q = rm.next()
+		}
+		_, err := ix.Search(ctx, index.Request{Query: q, Facets: true, Highlight: true, Size: 20})
 		if err != nil {
 			return 500, err
 		}
 		return 200, nil
 	}
-	for _, f := range strings.Split(*cs, ",") {
-		var c int
-		if _, err := fmt.Sscan(f, &c); err != nil || c < 1 {
-			return fmt.Errorf("-c %q: want positive integers", *cs)
-		}
+	counts, err := parseCounts(*cs)
+	if err != nil {
+		return err
+	}
+	for _, c := range counts {
 		res := drive(ctx, c, *duration, *max, 2*len(queryMix), do)
-		fmt.Printf("mode=inproc c=%d %s\n", c, res)
+		fmt.Printf("mode=inproc mix=%s c=%d %s\n", *mix, c, res)
 		if res.errs > 0 {
 			return fmt.Errorf("%d of %d searches failed", res.errs, res.n)
 		}
@@ -248,7 +331,8 @@ func searchCmd(ctx context.Context, args []string) error {
 
 // perQueryTimes prints, for each query of the mix, its total and the median
 // time of n searches as /api/search makes them (facets and snippets), as a
-// feed makes them (date order, neither), and of the bare query (neither).
+// feed makes them (date order, neither), and of the bare query (neither);
+// api_cold_ms is the first /api/search, before its facets are kept.
 func perQueryTimes(ctx context.Context, ix *index.Index, n int) error {
 	for _, q := range queryMix {
 		var total uint64
@@ -272,7 +356,12 @@ func perQueryTimes(ctx context.Context, ix *index.Index, n int) error {
 			}
 		}
 		ms := func(k string) float64 { return float64(median(times[k]).Microseconds()) / 1000 }
-		fmt.Printf("query=%q total=%d api_ms=%.1f feed_ms=%.1f bare_ms=%.1f\n", q, total, ms("api"), ms("feed"), ms("bare"))
+		words := false // a query of field terms only (no title:) has none
+		for _, f := range strings.Fields(q) {
+			words = words || !strings.Contains(f, ":") || strings.HasPrefix(strings.ToLower(f), "title:")
+		}
+		fmt.Printf("query=%q words=%t total=%d api_cold_ms=%.2f api_ms=%.2f feed_ms=%.2f bare_ms=%.2f api_over_bare=%.2f\n", q, words, total,
+			float64(times["api"][0].Microseconds())/1000, ms("api"), ms("feed"), ms("bare"), ms("api")/ms("bare"))
 	}
 	return nil
 }

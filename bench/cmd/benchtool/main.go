@@ -3,8 +3,10 @@
 // one result line of "key=value" pairs that run.sh collects into its table.
 //
 //	benchtool parse   -editions N -rounds R          our parser vs bare x/net/html.Parse, MB/s
-//	benchtool search  -index DIR -c C -duration D    the query mix straight on the index, in process
-//	benchtool load    -url URL|-queries BASE -c C -duration D [-header H]  the same over HTTP
+//	benchtool search  -index DIR -c C -duration D [-mix repeat] [-result-cache]  the query mix straight on the index, in process
+//	benchtool load    -url URL|-queries BASE [-mix repeat] -c C -duration D [-header H]  the same over HTTP
+//	benchtool peer-build -index DIR -db FILE         copy our index's items into SQLite FTS5 (the peer)
+//	benchtool peer    -db FILE -c C -duration D      the query mix on the peer, in process
 //	benchtool serve-corpus -dir DIR -addr A          serve a generated corpus, counting requests (GET /_bench/counts)
 //	benchtool static  -file F -type T -addr A        serve one file's bytes, as a static server does
 //	benchtool run     -- CMD ARGS…                   run a command; report wall time and peak RSS
@@ -37,6 +39,8 @@ func main() {
 		"serve-corpus": serveCorpusCmd,
 		"static":       staticCmd,
 		"run":          runCmd,
+		"peer-build":   peerBuildCmd,
+		"peer":         peerCmd,
 	}
 	run, ok := cmds[os.Args[1]]
 	if !ok {
@@ -50,5 +54,5 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: benchtool parse|search|load|serve-corpus|static|run [flags]  (see bench/run.sh)")
+	fmt.Fprintln(w, "usage: benchtool parse|search|load|peer-build|peer|serve-corpus|static|run [flags]  (see bench/run.sh)")
 }

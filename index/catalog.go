@@ -1,0 +1,473 @@
+package index
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/numeric"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// The catalog is a date-ordered copy, in memory, of the few fields of every
+// document that queries without words look at: published time, position,
+// edition number, source, section, organisations. It lets such a query (the
+// empty one, date:, section:, edition:, org:, source: and their
+// combinations) be answered by one scan of a sorted slice instead of a Bleve
+// search that visits every document of the index (a constant-score filter
+// is a MatchAll filtered clause by clause) and reads doc values to sort
+// them. It is built from Bleve's doc values on first use and kept current by
+// PutEdition, so it always describes the documents Bleve holds.
+
+// catValues interns the values of one field: an id per distinct value, the
+// value as indexed for facets and, for keyword fields, its lower-cased key
+// as queries match it.
+type catValues struct {
+	names []string
+	keys  []string
+	ids   map[string]int32
+}
+
+func (v *catValues) id(name string) int32 {
+	if id, ok := v.ids[name]; ok {
+		return id
+	}
+	if v.ids == nil {
+		v.ids = map[string]int32{}
+	}
+	id := int32(len(v.names))
+	v.ids[name] = id
+	v.names = append(v.names, name)
+	v.keys = append(v.keys, normKeyword(name))
+	return id
+}
+
+// catRec is one document of the catalog. Value ids index the catalog's
+// catValues; -1 means the document has no value for the field. It holds no
+// pointer (the document id and organisations are in the catalog's arenas),
+// so that a million of them cost the garbage collector nothing to scan.
+type catRec struct {
+	published int64   // UTC Unix nanoseconds; meaningless unless hasPub
+	order     float64 // the edition's archive order, as Bleve sorts it; meaningless unless hasOrder
+	idOff     uint32
+	idLen     uint16
+	hasPub    bool
+	hasOrder  bool
+	position  int32
+	number    int32 // edition number, 0 when unnumbered
+	source    int32
+	section   int32
+	year      int32
+	edition   int32 // edition facet value (the number as text), -1 when unnumbered
+	orgOff    uint32
+	orgN      uint16
+}
+
+// catalog is an immutable snapshot; a change makes a new one.
+type catalog struct {
+	items    []catRec // newest first, then position, then document id (Bleve's "-published, position, _id")
+	editions []catRec // newest first, then document id
+	ids      []byte   // the records' document ids, back to back
+	orgs     []int32  // the records' organisations (org value ids)
+
+	source, section, year, edition, org catValues
+}
+
+func (c *catalog) docID(r *catRec) string { return string(c.ids[r.idOff : r.idOff+uint32(r.idLen)]) }
+
+func (c *catalog) orgsOf(r *catRec) []int32 { return c.orgs[r.orgOff : r.orgOff+uint32(r.orgN)] }
+
+// before orders records as the date sort does: newest first (undated
+// last), editions of one time in their archive order (later first, none
+// last), then position in the edition, then document id.
+func (c *catalog) before(a, b *catRec) int {
+	if c := byDate(a, b); c != 0 {
+		return c
+	}
+	return bytes.Compare(c.ids[a.idOff:a.idOff+uint32(a.idLen)], c.ids[b.idOff:b.idOff+uint32(b.idLen)])
+}
+
+// byDate orders records newest first (undated last), then by archive
+// order (later first, none last), then by position.
+func byDate(a, b *catRec) int {
+	if a.hasPub != b.hasPub {
+		if a.hasPub {
+			return -1
+		}
+		return 1
+	}
+	if a.hasPub {
+		if c := cmp.Compare(b.published, a.published); c != 0 {
+			return c
+		}
+	}
+	if a.hasOrder != b.hasOrder {
+		if a.hasOrder {
+			return -1
+		}
+		return 1
+	}
+	if a.hasOrder {
+		if c := cmp.Compare(b.order, a.order); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(a.position, b.position)
+}
+
+// catDoc is what the catalog needs of one document, as indexed.
+type catDoc struct {
+	docID          string
+	published      int64
+	hasPub         bool
+	order          float64
+	hasOrder       bool
+	position       int
+	number         int
+	source         string
+	hasSource      bool
+	section        string
+	orgs           []string // organisation names as indexed, without duplicates
+	year, edFacets string
+}
+
+// catDocOf reads a document as itemDoc or editionDoc builds it for Bleve, so
+// that the catalog and the index hold the same values.
+func catDocOf(docID string, d map[string]any) catDoc {
+	c := catDoc{docID: docID}
+	if s, ok := d[fSource].(string); ok && s != "" {
+		c.source, c.hasSource = s, true
+	}
+	c.number, _ = d[fEditionNumber].(int)
+	c.position, _ = d[fPosition].(int)
+	if t, ok := d[fPublished].(time.Time); ok {
+		c.published, c.hasPub = t.UnixNano(), true
+	}
+	if o, ok := d[fOrder].(int64); ok {
+		c.order, c.hasOrder = float64(o), true
+	}
+	c.year, _ = d[fYear].(string)
+	c.edFacets, _ = d[fEditionFacet].(string)
+	c.section, _ = d[fSectionFacet].(string)
+	names, _ := d[fOrgFacet].([]string)
+	for _, o := range names {
+		if !slices.Contains(c.orgs, o) {
+			c.orgs = append(c.orgs, o)
+		}
+	}
+	return c
+}
+
+// rec interns d's values, appends its id and organisations to the arenas
+// and returns its record.
+func (c *catalog) rec(d catDoc) catRec {
+	r := catRec{idOff: uint32(len(c.ids)), idLen: uint16(len(d.docID)), published: d.published, hasPub: d.hasPub,
+		order: d.order, hasOrder: d.hasOrder,
+		position: int32(d.position), number: int32(d.number),
+		source: -1, section: -1, year: -1, edition: -1, orgOff: uint32(len(c.orgs)), orgN: uint16(len(d.orgs))}
+	c.ids = append(c.ids, d.docID...)
+	if d.hasSource {
+		r.source = c.source.id(d.source)
+	}
+	if d.section != "" {
+		r.section = c.section.id(d.section)
+	}
+	if d.year != "" {
+		r.year = c.year.id(d.year)
+	}
+	if d.edFacets != "" {
+		r.edition = c.edition.id(d.edFacets)
+	}
+	for _, o := range d.orgs {
+		c.orgs = append(c.orgs, c.org.id(o))
+	}
+	return r
+}
+
+// copyRec appends r's id and organisations, from catalog from, to c's
+// arenas and returns the record pointing at them.
+func (c *catalog) copyRec(from *catalog, r catRec) catRec {
+	id, orgs := from.ids[r.idOff:r.idOff+uint32(r.idLen)], from.orgsOf(&r)
+	r.idOff, r.orgOff = uint32(len(c.ids)), uint32(len(c.orgs))
+	c.ids = append(c.ids, id...)
+	c.orgs = append(c.orgs, orgs...)
+	return r
+}
+
+func (c *catalog) sort() {
+	slices.SortFunc(c.items, func(a, b catRec) int { return c.before(&a, &b) })
+	slices.SortFunc(c.editions, func(a, b catRec) int { return c.before(&a, &b) })
+}
+
+// catFields are the doc-value fields the catalog is built from.
+var catFields = []string{fSource, fEditionNumber, fPosition, fPublished, fOrder, fYear, fEditionFacet, fSectionFacet, fOrgFacet}
+
+// buildCatalog reads every document's doc values from the index. The caller
+// holds writeMu, so that no batch lands while it reads.
+func (ix *Index) buildCatalog() (*catalog, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	all, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	defer all.Close()
+	dvr, err := r.DocValueReader(catFields)
+	if err != nil {
+		return nil, err
+	}
+	c := &catalog{}
+	var d catDoc
+	visit := func(field string, term []byte) {
+		switch field {
+		case fSource:
+			d.source, d.hasSource = string(term), len(term) > 0
+		case fYear:
+			d.year = string(term)
+		case fEditionFacet:
+			d.edFacets = string(term)
+		case fSectionFacet:
+			d.section = string(term)
+		case fOrgFacet:
+			if o := string(term); !slices.Contains(d.orgs, o) {
+				d.orgs = append(d.orgs, o)
+			}
+		case fPublished, fEditionNumber, fPosition, fOrder:
+			pc := numeric.PrefixCoded(term)
+			if shift, err := pc.Shift(); err != nil || shift != 0 {
+				return
+			}
+			i, err := pc.Int64()
+			if err != nil {
+				return
+			}
+			switch field {
+			case fPublished:
+				d.published, d.hasPub = i, true
+			case fEditionNumber:
+				d.number = int(numeric.Int64ToFloat64(i))
+			case fPosition:
+				d.position = int(numeric.Int64ToFloat64(i))
+			case fOrder:
+				d.order, d.hasOrder = numeric.Int64ToFloat64(i), true
+			}
+		}
+	}
+	for {
+		id, err := all.Next()
+		if err != nil {
+			return nil, err
+		}
+		if id == nil {
+			break
+		}
+		ext, err := r.ExternalID(id)
+		if err != nil {
+			return nil, err
+		}
+		d = catDoc{docID: ext, orgs: d.orgs[:0]}
+		if err := dvr.VisitDocValues(id, bleveindex.DocValueVisitor(visit)); err != nil {
+			return nil, fmt.Errorf("doc values of %s: %w", ext, err)
+		}
+		if !d.fits() {
+			return nil, fmt.Errorf("document %.40s…: id or organisations too long for the catalog", ext)
+		}
+		switch {
+		case strings.HasPrefix(ext, "i:"):
+			c.items = append(c.items, c.rec(d))
+		case strings.HasPrefix(ext, "e:"):
+			c.editions = append(c.editions, c.rec(d))
+		}
+	}
+	c.sort()
+	return c, nil
+}
+
+// catChange is what one PutEdition did to the documents.
+type catChange struct {
+	deleted []string // document ids
+	put     []catDoc
+}
+
+// catalogState holds the current catalog and the changes not yet merged
+// into it. Changes are merged by the first search that needs the catalog,
+// so that a crawl writing thousands of editions pays nothing for it.
+type catalogState struct {
+	mu      sync.Mutex
+	built   bool // cur is valid once the pending changes are merged
+	failed  bool // the last build failed: none is tried again before a write
+	cur     *catalog
+	pending []catChange
+}
+
+// changed records a write. Before the catalog is first built there is
+// nothing to keep current: the build reads the index as it is then.
+func (s *catalogState) changed(ch catChange) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failed = false
+	if !s.built {
+		return
+	}
+	for _, d := range ch.put {
+		if !d.fits() { // searches will ask Bleve
+			s.built, s.cur, s.pending = false, nil, nil
+			return
+		}
+	}
+	s.pending = append(s.pending, ch)
+}
+
+// fits reports whether a record can hold d (lengths are 16-bit).
+func (d catDoc) fits() bool { return len(d.docID) <= math.MaxUint16 && len(d.orgs) <= math.MaxUint16 }
+
+// drop forgets the catalog, after a write that may have landed in part; the
+// next search rebuilds it from the index.
+func (s *catalogState) drop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.built, s.cur, s.pending, s.failed = false, nil, nil, false
+}
+
+// Warm builds what searching needs in memory (the catalog) now rather than
+// at the first search; a server calls it at start-up, in the background.
+func (ix *Index) Warm() error {
+	_, err := ix.catalog()
+	return err
+}
+
+// catalog returns the current catalog, building it from the index or
+// merging pending changes first when needed.
+func (ix *Index) catalog() (*catalog, error) {
+	s := &ix.cat
+	s.mu.Lock()
+	if s.built && len(s.pending) == 0 {
+		c := s.cur
+		s.mu.Unlock()
+		return c, nil
+	}
+	if s.built {
+		c := s.cur.merge(s.pending)
+		s.cur, s.pending = c, nil
+		s.mu.Unlock()
+		return c, nil
+	}
+	if s.failed {
+		s.mu.Unlock()
+		return nil, errors.New("catalog: the last build failed")
+	}
+	s.mu.Unlock()
+
+	// Build with writes held off, so that no change is missed or counted twice.
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.built { // another search built it meanwhile
+		if len(s.pending) > 0 {
+			s.cur, s.pending = s.cur.merge(s.pending), nil
+		}
+		return s.cur, nil
+	}
+	c, err := ix.buildCatalog()
+	if err != nil {
+		s.failed = true
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	s.cur, s.built, s.pending = c, true, nil
+	return c, nil
+}
+
+// merge returns a new catalog with the changes applied in order. Its
+// arenas are written afresh, so deleted documents leave nothing behind.
+func (c *catalog) merge(changes []catChange) *catalog {
+	gone := map[string]bool{}
+	latest := map[string]catDoc{}
+	for _, ch := range changes {
+		for _, id := range ch.deleted {
+			gone[id] = true
+			delete(latest, id)
+		}
+		for _, d := range ch.put {
+			delete(gone, d.docID)
+			latest[d.docID] = d
+		}
+	}
+	n := &catalog{source: c.source.clone(), section: c.section.clone(), year: c.year.clone(),
+		edition: c.edition.clone(), org: c.org.clone(),
+		ids: make([]byte, 0, len(c.ids)), orgs: make([]int32, 0, len(c.orgs))}
+	// New records are written to their own arenas first, then copied in
+	// order with the old ones.
+	added := &catalog{source: n.source, section: n.section, year: n.year, edition: n.edition, org: n.org}
+	var newItems, newEds []catRec
+	for _, d := range latest {
+		r := added.rec(d)
+		if strings.HasPrefix(d.docID, "i:") {
+			newItems = append(newItems, r)
+		} else {
+			newEds = append(newEds, r)
+		}
+	}
+	n.source, n.section, n.year, n.edition, n.org = added.source, added.section, added.year, added.edition, added.org
+	keep := func(r *catRec) bool {
+		id := c.docID(r)
+		_, replaced := latest[id]
+		return !gone[id] && !replaced
+	}
+	n.items = n.mergeSorted(c, c.items, added, newItems, keep)
+	n.editions = n.mergeSorted(c, c.editions, added, newEds, keep)
+	return n
+}
+
+// mergeSorted merges the kept records of old (sorted, in catalog oc) with
+// added (in catalog ac; sorted here) into n's arenas.
+func (n *catalog) mergeSorted(oc *catalog, old []catRec, ac *catalog, added []catRec, keep func(*catRec) bool) []catRec {
+	slices.SortFunc(added, func(a, b catRec) int { return ac.before(&a, &b) })
+	out := make([]catRec, 0, len(old)+len(added))
+	j := 0
+	for i := range old {
+		if !keep(&old[i]) {
+			continue
+		}
+		for j < len(added) && compareAcross(ac, &added[j], oc, &old[i]) < 0 {
+			out = append(out, n.copyRec(ac, added[j]))
+			j++
+		}
+		out = append(out, n.copyRec(oc, old[i]))
+	}
+	for ; j < len(added); j++ {
+		out = append(out, n.copyRec(ac, added[j]))
+	}
+	return out
+}
+
+// compareAcross orders a record of catalog ac and one of catalog bc.
+func compareAcross(ac *catalog, a *catRec, bc *catalog, b *catRec) int {
+	if c := byDate(a, b); c != 0 {
+		return c
+	}
+	return strings.Compare(ac.docID(a), bc.docID(b))
+}
+
+// clone copies the tables so that a new catalog can add values without
+// touching one that searches may be reading.
+func (v catValues) clone() catValues {
+	ids := make(map[string]int32, len(v.ids))
+	for k, id := range v.ids {
+		ids[k] = id
+	}
+	return catValues{names: slices.Clip(v.names), keys: slices.Clip(v.keys), ids: ids}
+}

@@ -1,0 +1,447 @@
+package index
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lga-digital/bulletin/internal/model"
+)
+
+// hasWords reports whether a query searches the text: without words, every
+// match of a field restriction scores alike and order comes from the date.
+func hasWords(n node) bool {
+	switch n := n.(type) {
+	case andNode:
+		return slices.ContainsFunc(n.kids, hasWords)
+	case orNode:
+		return slices.ContainsFunc(n.kids, hasWords)
+	case notNode:
+		return hasWords(n.kid)
+	case textNode:
+		return true
+	}
+	return false
+}
+
+// catalogable reports whether the catalog can answer a query: it has no
+// words and no contact: term (contacts are not kept in the catalog).
+func catalogable(n node) bool {
+	switch n := n.(type) {
+	case nil:
+		return true
+	case andNode:
+		return !slices.ContainsFunc(n.kids, func(k node) bool { return !catalogable(k) })
+	case orNode:
+		return !slices.ContainsFunc(n.kids, func(k node) bool { return !catalogable(k) })
+	case notNode:
+		return catalogable(n.kid)
+	case keywordNode:
+		return n.field != "contact"
+	case editionNode, dateNode:
+		return true
+	}
+	return false
+}
+
+// inNanoRange reports whether t has a Unix time in nanoseconds, as Bleve
+// indexes dates.
+func inNanoRange(t time.Time) bool {
+	return t.IsZero() || (t.Year() > 1677 && t.Year() < 2262)
+}
+
+// datesInRange reports whether the request's dates compare in nanoseconds.
+func datesInRange(req Request) bool { return inNanoRange(req.From) && inNanoRange(req.To) }
+
+// catMatch tells whether a record matches and with which score.
+type catMatch func(r *catRec) (bool, float64)
+
+// weight is what a query contributes to Bleve's query norm: one per
+// constant-score clause (a field restriction, or the match-all of a
+// negation), none for what a NOT excludes.
+func weight(n node) float64 {
+	switch n := n.(type) {
+	case andNode:
+		w := 0.0
+		for _, k := range n.kids {
+			if _, neg := k.(notNode); !neg {
+				w += weight(k)
+			}
+		}
+		if w == 0 {
+			return 1
+		}
+		return w
+	case orNode:
+		w := 0.0
+		for _, k := range n.kids {
+			w += weight(k)
+		}
+		return w
+	}
+	return 1
+}
+
+// compile returns the matcher of n over catalog c, scoring as Bleve scores
+// the query build makes of n: each clause scores qn (the query norm) and
+// AND sums its clauses, OR sums the matching ones times the share matching,
+// NOT scores as the match-all it negates.
+func (c *catalog) compile(n node, qn float64) catMatch {
+	switch n := n.(type) {
+	case nil:
+		return func(*catRec) (bool, float64) { return true, 1 }
+	case andNode:
+		var pos, neg []catMatch
+		for _, k := range n.kids {
+			if nn, isNot := k.(notNode); isNot {
+				neg = append(neg, c.compile(nn.kid, qn))
+			} else {
+				pos = append(pos, c.compile(k, qn))
+			}
+		}
+		return func(r *catRec) (bool, float64) {
+			s := 0.0
+			for _, m := range neg {
+				if ok, _ := m(r); ok {
+					return false, 0
+				}
+			}
+			if len(pos) == 0 {
+				return true, qn
+			}
+			for _, m := range pos {
+				ok, v := m(r)
+				if !ok {
+					return false, 0
+				}
+				s += v
+			}
+			return true, s
+		}
+	case orNode:
+		kids := make([]catMatch, len(n.kids))
+		for i, k := range n.kids {
+			kids[i] = c.compile(k, qn)
+		}
+		return func(r *catRec) (bool, float64) {
+			s, matched := 0.0, 0
+			for _, m := range kids {
+				if ok, v := m(r); ok {
+					s += v
+					matched++
+				}
+			}
+			if matched == 0 {
+				return false, 0
+			}
+			return true, s * float64(matched) / float64(len(kids))
+		}
+	case notNode:
+		kid := c.compile(n.kid, qn)
+		return func(r *catRec) (bool, float64) {
+			ok, _ := kid(r)
+			return !ok, qn
+		}
+	case keywordNode:
+		var vals *catValues
+		switch n.field {
+		case "section":
+			vals = &c.section
+		case "org":
+			vals = &c.org
+		default:
+			vals = &c.source
+		}
+		want := make([]bool, len(vals.keys))
+		for i, k := range vals.keys {
+			want[i] = k == n.value || (n.prefix && strings.HasPrefix(k, n.value))
+		}
+		switch n.field {
+		case "section":
+			return func(r *catRec) (bool, float64) { return r.section >= 0 && want[r.section], qn }
+		case "org":
+			return func(r *catRec) (bool, float64) {
+				for _, o := range c.orgsOf(r) {
+					if want[o] {
+						return true, qn
+					}
+				}
+				return false, 0
+			}
+		}
+		return func(r *catRec) (bool, float64) { return r.source >= 0 && want[r.source], qn }
+	case editionNode:
+		num := int32(n.number)
+		if int(num) != n.number {
+			return func(*catRec) (bool, float64) { return false, 0 }
+		}
+		return func(r *catRec) (bool, float64) { return r.number == num, qn }
+	case dateNode:
+		in := periodOf(n.from, n.to, false)
+		return func(r *catRec) (bool, float64) { return in(r), qn }
+	}
+	return func(*catRec) (bool, float64) { return false, 0 }
+}
+
+// periodOf matches dated records from from (inclusive) to to (inclusive
+// when inclusiveTo); a zero bound is open.
+func periodOf(from, to time.Time, inclusiveTo bool) func(*catRec) bool {
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if !from.IsZero() {
+		lo = from.UnixNano()
+	}
+	if !to.IsZero() {
+		hi = to.UnixNano()
+		if !inclusiveTo {
+			hi--
+		}
+	}
+	return func(r *catRec) bool { return r.hasPub && r.published >= lo && r.published <= hi }
+}
+
+// filterOf is the request's source and date restriction.
+func (c *catalog) filterOf(req Request) func(*catRec) bool {
+	src := int32(-2) // no restriction
+	if req.Source != "" {
+		src = -1 // unknown source: nothing matches
+		if id, ok := c.source.ids[normKeyword(req.Source)]; ok {
+			src = id
+		}
+	}
+	dated := !req.From.IsZero() || !req.To.IsZero()
+	in := periodOf(req.From, req.To, true)
+	return func(r *catRec) bool {
+		if src != -2 && r.source != src {
+			return false
+		}
+		return !dated || in(r)
+	}
+}
+
+// catHit is a matching record and its score.
+type catHit struct {
+	i     int
+	score float64
+}
+
+// searchCatalog answers a query without words from the catalog. It returns
+// a nil result when the catalog cannot answer it (the caller asks Bleve).
+func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, size int, gen uint64) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	c, err := ix.catalog()
+	if err != nil {
+		return nil, nil // the index is unreadable here; Bleve will say why
+	}
+	qn := 1 / math.Sqrt(weight(n))
+	match, keep := c.compile(n, qn), c.filterOf(req)
+	fkey := facetKeyOf(req)
+	var facets []Facet
+	haveFacets := false
+	if req.Facets {
+		facets, haveFacets = ix.facets.get(fkey, gen)
+	}
+	var counts *catCounts
+	if req.Facets && !haveFacets {
+		counts = c.newCounts()
+	}
+
+	from, need := (page-1)*size, page*size
+	hits := make([]catHit, 0, min(need, 64))
+	total, equal, first := 0, true, 0.0
+	everything := n == nil && req.Source == "" && req.From.IsZero() && req.To.IsZero()
+	if everything && counts == nil {
+		// The newest items, the home page's query: no scan at all.
+		total = len(c.items)
+		for i := range c.items[:min(need, total)] {
+			hits = append(hits, catHit{i, 1})
+		}
+	}
+	for i := range c.items {
+		if everything && counts == nil {
+			break
+		}
+		r := &c.items[i]
+		if !keep(r) {
+			continue
+		}
+		ok, s := match(r)
+		if !ok {
+			continue
+		}
+		if total == 0 {
+			first = s
+		} else if s != first {
+			equal = false
+		}
+		total++
+		if len(hits) < need {
+			hits = append(hits, catHit{i, s})
+		}
+		if counts != nil {
+			counts.add(c, r)
+		}
+	}
+	if !equal {
+		// Scores differ (an OR of restrictions): order every match.
+		hits = hits[:0]
+		for i := range c.items {
+			if r := &c.items[i]; keep(r) {
+				if ok, s := match(r); ok {
+					hits = append(hits, catHit{i, s})
+				}
+			}
+		}
+		if req.Sort == "date" {
+			slices.SortStableFunc(hits, func(a, b catHit) int {
+				if c := byDate(&c.items[a.i], &c.items[b.i]); c != 0 {
+					return c
+				}
+				return cmp.Compare(b.score, a.score)
+			})
+		} else {
+			slices.SortStableFunc(hits, func(a, b catHit) int { return cmp.Compare(b.score, a.score) })
+		}
+		hits = hits[:min(len(hits), need)]
+	}
+
+	res := &Result{Page: page, Size: size, Total: uint64(total), Hits: []Hit{}}
+	hl := termsOf(n)
+	for _, h := range hits[min(from, len(hits)):] {
+		var it model.Item
+		found, err := ix.loadStored(c.docID(&c.items[h.i]), &it)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, nil // deleted since the catalog was read: ask Bleve
+		}
+		hit := Hit{Item: it, Score: h.score}
+		if req.Highlight {
+			hit.Snippet = snippet(it.Text, hl)
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	if req.Facets {
+		if !haveFacets {
+			facets = counts.facets(c)
+			ix.facets.put(fkey, gen, facets, 1)
+		}
+		res.Facets = facets
+	}
+	if n != nil {
+		var eds []catHit
+		for i := range c.editions {
+			if r := &c.editions[i]; keep(r) {
+				if ok, s := match(r); ok {
+					eds = append(eds, catHit{i, s})
+				}
+			}
+		}
+		// Editions are in date order: by score, ties stay newest first.
+		slices.SortStableFunc(eds, func(a, b catHit) int { return cmp.Compare(b.score, a.score) })
+		for _, h := range eds[:min(len(eds), maxEditionHits)] {
+			var ed model.Edition
+			found, err := ix.loadStored(c.docID(&c.editions[h.i]), &ed)
+			if err != nil {
+				return nil, err
+			}
+			if !found {
+				return nil, nil
+			}
+			eh := EditionHit{Edition: ed, Score: h.score}
+			if req.Highlight {
+				eh.Snippet = snippet(ed.Editorial, hl)
+			}
+			res.Editions = append(res.Editions, eh)
+		}
+	}
+	return res, nil
+}
+
+// loadStored decodes the stored JSON of a document into v.
+func (ix *Index) loadStored(docID string, v any) (bool, error) {
+	js, err := ix.storedJSON(docID)
+	if err != nil || js == "" {
+		return false, err
+	}
+	if err := json.Unmarshal([]byte(js), v); err != nil {
+		return false, fmt.Errorf("decode stored %s: %w", docID, err)
+	}
+	return true, nil
+}
+
+// catCounts counts the facet values of matching records.
+type catCounts struct {
+	source, section, year, edition, org []int
+}
+
+func (c *catalog) newCounts() *catCounts {
+	return &catCounts{
+		source: make([]int, len(c.source.names)), section: make([]int, len(c.section.names)),
+		year: make([]int, len(c.year.names)), edition: make([]int, len(c.edition.names)),
+		org: make([]int, len(c.org.names)),
+	}
+}
+
+func (k *catCounts) add(c *catalog, r *catRec) {
+	if r.source >= 0 {
+		k.source[r.source]++
+	}
+	if r.section >= 0 {
+		k.section[r.section]++
+	}
+	if r.year >= 0 {
+		k.year[r.year]++
+	}
+	if r.edition >= 0 {
+		k.edition[r.edition]++
+	}
+	for _, o := range c.orgsOf(r) {
+		k.org[o]++
+	}
+}
+
+// facets returns the counts as Search returns facets: in facetFields
+// order, each by count then value, at most maxFacetValues values (the
+// values Bleve's terms facet keeps).
+func (k *catCounts) facets(c *catalog) []Facet {
+	out := make([]Facet, 0, len(facetFields))
+	for _, f := range facetFields {
+		var counts []int
+		var vals *catValues
+		switch f.field {
+		case fSectionFacet:
+			counts, vals = k.section, &c.section
+		case fYear:
+			counts, vals = k.year, &c.year
+		case fEditionFacet:
+			counts, vals = k.edition, &c.edition
+		case fOrgFacet:
+			counts, vals = k.org, &c.org
+		case fSource:
+			counts, vals = k.source, &c.source
+		}
+		facet := Facet{Name: f.name, Values: []FacetValue{}}
+		for id, n := range counts {
+			if n > 0 {
+				facet.Values = append(facet.Values, FacetValue{Value: vals.names[id], Count: n})
+			}
+		}
+		slices.SortFunc(facet.Values, func(a, b FacetValue) int {
+			if c := cmp.Compare(b.Count, a.Count); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		facet.Values = facet.Values[:min(len(facet.Values), maxFacetValues)]
+		out = append(out, facet)
+	}
+	return out
+}
