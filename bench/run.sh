@@ -120,7 +120,7 @@ row "index items/s, bulk (reindex's way)" "$obulk" "$bulk (bare Bleve, 1,000-doc
 fi
 
 # ---- the big corpus: crawl it once, then reindex -------------------------
-if want reindex || want search || want feeds; then
+if want reindex || want search || want repeat || want feeds; then
 PORT=$(freeport)
 if [ -f "$WORK/big.done" ] && [ "$(cat "$WORK/big.done")" = "$EDITIONS" ]; then
   say "corpus: reusing the $EDITIONS editions and index in $WORK"
