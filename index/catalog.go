@@ -382,6 +382,9 @@ func (ix *Index) catalog() (*catalog, error) {
 		}
 		return s.cur, nil
 	}
+	if ix.closed {
+		return nil, errors.New("catalog: the index is closed")
+	}
 	c, err := ix.buildCatalog()
 	if err != nil {
 		s.failed = true

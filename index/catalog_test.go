@@ -393,3 +393,18 @@ func TestBulkMatchesPutEdition(t *testing.T) {
 		t.Errorf("stats after bulk %+v, after PutEdition %+v", bs, ps)
 	}
 }
+
+// TestWarmAfterClose: the server warms the index in the background; if it
+// shuts down first, Warm fails instead of reading a closed index.
+func TestWarmAfterClose(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Warm(); err == nil {
+		t.Fatal("Warm after Close succeeded")
+	}
+}

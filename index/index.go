@@ -43,6 +43,9 @@ type Index struct {
 	dir   string
 	// writeMu serialises PutEdition, whose read-compare-write must not interleave.
 	writeMu sync.Mutex
+	// closed is set by Close, under writeMu: a catalog build (Warm's, in
+	// the background) must not read a closed index.
+	closed bool
 	// closeOnce makes Close safe to call twice; Bleve panics on a second close.
 	closeOnce sync.Once
 	closeErr  error
@@ -118,6 +121,7 @@ func (ix *Index) Close() error {
 		// Wait for a write or a catalog build in progress.
 		ix.writeMu.Lock()
 		defer ix.writeMu.Unlock()
+		ix.closed = true
 		if err := ix.bleve.Close(); err != nil {
 			ix.closeErr = fmt.Errorf("close index %s: %w", ix.dir, err)
 		}
