@@ -266,6 +266,12 @@ func (p *parser) header(blocks []*block) int {
 					end = i + 1
 					break
 				}
+				if blocks[i].kind == kindHeading && !blocks[i].weak {
+					// An article heading before any masthead: the body starts
+					// with its articles, and a later line that names a
+					// "bulletin" is their text, not a masthead.
+					break
+				}
 			}
 		}
 		if end < 0 {
