@@ -301,14 +301,7 @@ func (ix *Index) load(ctx context.Context, docID string, v any) (bool, error) {
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
-	js, err := ix.storedJSON(docID)
-	if err != nil || js == "" {
-		return false, err
-	}
-	if err := json.Unmarshal([]byte(js), v); err != nil {
-		return false, fmt.Errorf("decode stored %s: %w", docID, err)
-	}
-	return true, nil
+	return ix.loadStored(docID, v)
 }
 
 // Editions returns the stored editions of a source ("" for all sources),
