@@ -2,11 +2,9 @@ package main_test
 
 import (
 	"encoding/xml"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,14 +21,7 @@ func TestBasePath(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	e := newEnv(t)
-	cfg, err := os.ReadFile(e.config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + e.addr + "/bulletins/"
-	if err := os.WriteFile(e.config, append([]byte(fmt.Sprintf("base_url = %q\n", base)), cfg...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	base := e.setBaseURL("/bulletins/")
 	e.mustRun("crawl")
 	stop := e.serve()
 	defer stop()

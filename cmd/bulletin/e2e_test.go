@@ -118,6 +118,21 @@ delay = "0s"
 }
 
 // run runs the binary with the env's config and returns stdout, stderr and the exit code.
+// setBaseURL puts base_url = http://ADDR+path at the top of the config
+// and returns it, for tests that serve under a path.
+func (e *env) setBaseURL(path string) string {
+	e.t.Helper()
+	cfg, err := os.ReadFile(e.config)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	base := "http://" + e.addr + path
+	if err := os.WriteFile(e.config, append([]byte(fmt.Sprintf("base_url = %q\n", base)), cfg...), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+	return base
+}
+
 func (e *env) run(args ...string) (string, string, int) {
 	e.t.Helper()
 	return e.runRaw(append([]string{"--config", e.config}, args...)...)

@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -43,14 +41,7 @@ func TestEntryLinks(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	e := newEnv(t)
-	cfg, err := os.ReadFile(e.config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + e.addr + "/news/"
-	if err := os.WriteFile(e.config, append([]byte(fmt.Sprintf("base_url = %q\n", base)), cfg...), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	base := e.setBaseURL("/news/")
 	e.mustRun("crawl")
 	stop := e.serve()
 	defer stop()
