@@ -96,22 +96,16 @@ func (c *catalog) before(a, b *catRec) int {
 // byDate orders records newest first (undated last), then by archive
 // order (later first, none last), then by position.
 func byDate(a, b *catRec) int {
-	if a.hasPub != b.hasPub {
-		if a.hasPub {
-			return -1
-		}
-		return 1
+	if c := presentFirst(a.hasPub, b.hasPub); c != 0 {
+		return c
 	}
 	if a.hasPub {
 		if c := cmp.Compare(b.published, a.published); c != 0 {
 			return c
 		}
 	}
-	if a.hasOrder != b.hasOrder {
-		if a.hasOrder {
-			return -1
-		}
-		return 1
+	if c := presentFirst(a.hasOrder, b.hasOrder); c != 0 {
+		return c
 	}
 	if a.hasOrder {
 		if c := cmp.Compare(b.order, a.order); c != 0 {
@@ -119,6 +113,18 @@ func byDate(a, b *catRec) int {
 		}
 	}
 	return cmp.Compare(a.position, b.position)
+}
+
+// presentFirst orders a known value before an unknown one: -1 when only a
+// is known, 1 when only b is, 0 when both or neither are.
+func presentFirst(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
 }
 
 // catDoc is what the catalog needs of one document, as indexed.
