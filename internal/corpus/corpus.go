@@ -21,6 +21,8 @@ import (
 	"math/rand/v2"
 	"time"
 	_ "time/tzdata" // Europe/London must load on hosts without zoneinfo
+
+	"github.com/lga-digital/bulletin/internal/seedpage"
 )
 
 // MaxEditions is the largest corpus New accepts.
@@ -142,7 +144,7 @@ func (c *Corpus) page(j int) []byte {
 	p := c.plan(j)
 	doc := render(p)
 	if p.meta.Charset == "windows-1252" {
-		return toWindows1252(doc)
+		return seedpage.Windows1252(doc)
 	}
 	return []byte(doc)
 }

@@ -213,20 +213,3 @@ func TestSite(t *testing.T) {
 		t.Errorf("counts %+v", got)
 	}
 }
-
-// TestSeedsAreCopies keeps the embedded seeds identical to the parser's.
-func TestSeedsAreCopies(t *testing.T) {
-	for _, f := range []string{"lga-cdt-bulletin-19.txt", "lga-cdt-bulletin-25.txt"} {
-		a, err := os.ReadFile(filepath.Join("seeds", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(filepath.Join("..", "parse", "testdata", "seeds", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(a, b) {
-			t.Errorf("seeds/%s differs from internal/parse/testdata/seeds/%s", f, f)
-		}
-	}
-}

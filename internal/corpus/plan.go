@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/lga-digital/bulletin/internal/seedpage"
 )
 
 // style is the markup of one page, chosen per page as the real archive's
@@ -65,7 +67,6 @@ var (
 		"https://www.eventbrite.co.uk/e/ons-local-workshop-tickets",
 		"https://www.techuk.org/local-public-services.html",
 	}
-	signOff = []string{"Owen Pritchard", "Head of Cyber, Digital and Technology", "Local Government Association"}
 )
 
 // plan draws page j. Every draw happens here, in a fixed order, so the
@@ -145,7 +146,7 @@ func (c *Corpus) plan(j int) plan {
 		}
 		p.editorial = append(p.editorial, c.para(g, l, st))
 	}
-	p.signOff = signOff
+	p.signOff = seedpage.SignOff
 
 	// About 20 articles (16 to 24), each a seed article under a title that
 	// varies between editions, its seed text, and sentences drawn from the
@@ -154,17 +155,17 @@ func (c *Corpus) plan(j int) plan {
 	groups := g.chance(40)
 	for i, ai := range g.perm(len(sd.articles), k) {
 		sa := sd.articles[ai]
-		a := article{title: sa.title}
+		a := article{title: sa.Title}
 		switch r := g.intn(10); {
 		case r < 2:
-			a.title = sa.title + " – " + pick(g, councils) + " update"
+			a.title = sa.Title + " – " + pick(g, councils) + " update"
 		case r < 4:
-			a.title = pick(g, councils) + ": " + sa.title
+			a.title = pick(g, councils) + ": " + sa.Title
 		}
 		if groups && (i == 0 || g.chance(15)) {
 			a.group = pick(g, groupHeadings)
 		}
-		a.body = c.body(g, sa.lines, st)
+		a.body = c.body(g, sa.Lines, st)
 		a.brFirst = st.heading == "strong" && a.body[0].list == nil && !a.body[0].em && g.chance(10)
 		p.articles = append(p.articles, a)
 		p.meta.Items = append(p.meta.Items, a.title)
@@ -251,7 +252,7 @@ func (c *Corpus) planForeign(p *plan, month string) {
 }
 
 func isSignOff(l string) bool {
-	for _, s := range signOff {
+	for _, s := range seedpage.SignOff {
 		if l == s {
 			return true
 		}

@@ -1,15 +1,10 @@
 package corpus
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
 	"html"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
+	"github.com/lga-digital/bulletin/internal/seedpage"
 )
 
 // renderer writes one page; it numbers the links as GovDelivery does.
@@ -36,42 +31,8 @@ var esc = html.EscapeString
 // href returns the link as the mail tracker left it.
 func (r *renderer) href(target string) string {
 	r.n++
-	switch r.p.st.links {
-	case "lnks":
-		return lnksGD(target, r.n, r.p.meta.ID)
-	case "utm":
-		return target + sep(target) + "utm_source=govdelivery&utm_medium=email&utm_campaign=cdt_bulletin&utm_content=link" + fmt.Sprint(r.n)
-	case "mixed":
-		if r.n%2 == 1 {
-			return lnksGD(target, r.n, r.p.meta.ID)
-		}
-		return target + sep(target) + "utm_source=govdelivery&utm_medium=email"
-	}
-	return target
+	return seedpage.Link(r.p.st.links, target, r.n, "2024."+r.p.meta.ID)
 }
-
-func sep(u string) string {
-	if strings.Contains(u, "?") {
-		return "&"
-	}
-	return "?"
-}
-
-// lnksGD wraps a target as GovDelivery's click tracker does: a JWT whose
-// payload's url is the target with utm parameters.
-func lnksGD(target string, n int, bulletin string) string {
-	enc := base64.RawURLEncoding
-	hdr := enc.EncodeToString([]byte(`{"alg":"HS256"}`))
-	payload, _ := json.Marshal(struct {
-		LinkID     string `json:"bulletin_link_id"`
-		URI        string `json:"uri"`
-		URL        string `json:"url"`
-		BulletinID string `json:"bulletin_id"`
-	}{fmt.Sprint(100 + n), "bp2:click", target + sep(target) + "utm_medium=email&utm_source=govdelivery", "2024." + bulletin})
-	return fmt.Sprintf("https://lnks.gd/l/%s.%s.sIgnAtUrE%03d/s/2131547017/br/2384%02d43-l", hdr, enc.EncodeToString(payload), n, n%100)
-}
-
-var emailRe = regexp.MustCompile(`[A-Za-z0-9._-]+@[A-Za-z0-9.-]+\.[a-z]{2,}`)
 
 // inline renders paragraph text with its link and e-mail addresses.
 func (r *renderer) inline(p paragraph) string {
@@ -91,7 +52,7 @@ func (r *renderer) inline(p paragraph) string {
 		}
 	}
 	if r.p.st.mailto {
-		out = emailRe.ReplaceAllString(out, `<a href="mailto:$0">$0</a>`)
+		out = seedpage.Mailto(out)
 	}
 	return out
 }
@@ -113,32 +74,10 @@ func (r *renderer) body(ps []paragraph) {
 	}
 }
 
-func heading(kind, title string) string {
-	t := esc(title)
-	switch kind {
-	case "h2", "h3", "h4":
-		return "<" + kind + ` style="color:#00a9a4">` + t + "</" + kind + ">"
-	case "strong":
-		return `<p class="gd_p"><strong>` + t + "</strong></p>"
-	case "span":
-		return `<p class="gd_p"><span style="font-weight:bold;font-size:18px;color:#00a9a4">` + t + "</span></p>"
-	case "b":
-		return "<b>" + t + "</b>"
-	}
-	panic("corpus: unknown heading kind " + kind)
-}
+// heading writes an article heading of a kind (see seedpage.Heading).
+func heading(kind, title string) string { return seedpage.Heading(kind, esc(title)) }
 
-func divider(kind string) string {
-	switch kind {
-	case "tr":
-		return `<tr><td class="gd_divider" style="border-top:1px solid #cccccc;font-size:1px;line-height:1px;">&nbsp;</td></tr>`
-	case "div":
-		return `<div style="border-top:2px solid #00a9a4;margin:12px 0;">&nbsp;</div>`
-	case "hr":
-		return `<hr style="border:0;border-top:1px solid #ccc">`
-	}
-	return ""
-}
+func divider(kind string) string { return seedpage.Divider(kind) }
 
 // article writes an article's heading and body (not its group heading).
 func (r *renderer) article(a article) {
@@ -264,22 +203,4 @@ func (r *renderer) page() {
 		`<img src="https://links.govdelivery.com/track?type=open&amp;enid=ZWFzPTEmYnVsbGV0aW5faWQ9`, id, `" width="1" height="1" alt="" style="display:none">`, "\n",
 		"</td></tr></tbody></table>\n</div>\n</div>\n",
 		`<div id="mail_footer"><p>Powered by GovDelivery</p><p><a href="https://granicus.com/privacy-policy/">Privacy Policy</a></p></div>`, "\n</body>\n</html>\n")
-}
-
-// toWindows1252 encodes a page in windows-1252, writing characters the
-// charset lacks as numeric character references, as mail tools do.
-func toWindows1252(s string) []byte {
-	out := make([]byte, 0, len(s))
-	for _, c := range s {
-		if c < utf8.RuneSelf {
-			out = append(out, byte(c))
-			continue
-		}
-		if b, ok := charmap.Windows1252.EncodeRune(c); ok {
-			out = append(out, b)
-			continue
-		}
-		out = fmt.Appendf(out, "&#%d;", c)
-	}
-	return out
 }

@@ -2,13 +2,12 @@ package parse
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/lga-digital/bulletin/internal/corpus"
+	"github.com/lga-digital/bulletin/internal/seedpage"
 )
 
 // TestDateMatchesEqualsRegexp checks that looking for dates only around
@@ -23,13 +22,9 @@ func TestDateMatchesEqualsRegexp(t *testing.T) {
 		"£600k 100% Key Stage 1 to Key Stage 6 (ages 5-19) from Monday, December 2nd, 2024, until March 2025.",
 		"Day 1: 15 April\nDay 2: 16 April", "April 16th\u00a0 2024 — 1 June 31 June 30 February",
 	}
-	for _, f := range []string{"lga-cdt-bulletin-19.txt", "lga-cdt-bulletin-25.txt"} {
-		b, err := os.ReadFile(filepath.Join("testdata", "seeds", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, string(b))
-		texts = append(texts, strings.Split(string(b), "\n")...)
+	for _, s := range seedpage.Seeds() {
+		texts = append(texts, s.Text)
+		texts = append(texts, strings.Split(s.Text, "\n")...)
 	}
 	c, err := corpus.New(corpus.Options{Editions: 10, Seed: 5})
 	if err != nil {

@@ -7,8 +7,9 @@
 //
 // Files under site/ refer to their own origin as {{BASE}}; it is replaced
 // by the scheme and host of each request, so the pages link to whatever
-// server serves them. The pages are regenerated with gen/gen.py, the topic feed with
-// gen/topic.py.
+// server serves them. The files are generated from the seed texts of
+// internal/seedpage by generate.go (go generate ./internal/testsite); a
+// test keeps the committed files equal to what it writes.
 package testsite
 
 import (
@@ -153,12 +154,4 @@ func lookup(p string) (name, ctype string, ok bool) {
 		return "site/accounts/UKLGA/bulletins/" + id + ".html", html, true
 	}
 	return "", "", false
-}
-
-func date(s string) time.Time {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
 }
