@@ -102,7 +102,7 @@ func build(n node, tf textFields) (query.Query, bool) {
 	case textNode:
 		return buildText(n, tf)
 	case keywordNode:
-		field := keywordFields[n.field]
+		field := n.field.index
 		if n.prefix {
 			q := query.NewPrefixQuery(n.value)
 			q.SetField(field)
@@ -115,19 +115,16 @@ func build(n node, tf textFields) (query.Query, bool) {
 		v := float64(n.number)
 		incl := true
 		q := query.NewNumericRangeInclusiveQuery(&v, &v, &incl, &incl)
-		q.SetField(fEditionNumber)
+		q.SetField(n.field.index)
 		return constantScore(q), true
 	case dateNode:
 		t, f := true, false
 		q := query.NewDateRangeInclusiveQuery(n.from, n.to, &t, &f)
-		q.SetField(fPublished)
+		q.SetField(n.field.index)
 		return constantScore(q), true
 	}
 	return nil, false
 }
-
-// keywordFields maps the query language's keyword fields to index fields.
-var keywordFields = map[string]string{"section": fSection, "org": fOrg, "source": fSource, "contact": fContact}
 
 // constantScore matches what q matches with the same score for every
 // document: how rare a section, an organisation or a send time is says

@@ -30,7 +30,7 @@ func hasWords(n node) bool {
 }
 
 // catalogable reports whether the catalog can answer a query: it has no
-// words and no contact: term (contacts are not kept in the catalog).
+// words and no term on a field the catalog does not keep (contact:).
 func catalogable(n node) bool {
 	switch n := n.(type) {
 	case nil:
@@ -42,9 +42,11 @@ func catalogable(n node) bool {
 	case notNode:
 		return catalogable(n.kid)
 	case keywordNode:
-		return n.field != "contact"
-	case editionNode, dateNode:
-		return true
+		return n.field.catalog
+	case editionNode:
+		return n.field.catalog
+	case dateNode:
+		return n.field.catalog
 	}
 	return false
 }
@@ -149,7 +151,7 @@ func (c *catalog) compile(n node, qn float64) catMatch {
 		}
 	case keywordNode:
 		var vals *catValues
-		switch n.field {
+		switch n.field.Name {
 		case "section":
 			vals = &c.section
 		case "org":
@@ -161,7 +163,7 @@ func (c *catalog) compile(n node, qn float64) catMatch {
 		for i, k := range vals.keys {
 			want[i] = k == n.value || (n.prefix && strings.HasPrefix(k, n.value))
 		}
-		switch n.field {
+		switch n.field.Name {
 		case "section":
 			return func(r *catRec) (bool, float64) { return r.section >= 0 && want[r.section], qn }
 		case "org":
@@ -408,15 +410,15 @@ func (k *catCounts) add(c *catalog, r *catRec) {
 	}
 }
 
-// facets returns the counts as Search returns facets: in facetFields
-// order, each by count then value, at most maxFacetValues values (the
+// facets returns the counts as Search returns facets: in the order of the
+// fields table, each by count then value, at most maxFacetValues values (the
 // values Bleve's terms facet keeps).
 func (k *catCounts) facets(c *catalog) []Facet {
-	out := make([]Facet, 0, len(facetFields))
-	for _, f := range facetFields {
+	out := make([]Facet, 0, len(fields.facets))
+	for _, f := range fields.facets {
 		var counts []int
 		var vals *catValues
-		switch f.field {
+		switch f.facetIndex {
 		case fSectionFacet:
 			counts, vals = k.section, &c.section
 		case fYear:
@@ -428,7 +430,7 @@ func (k *catCounts) facets(c *catalog) []Facet {
 		case fSource:
 			counts, vals = k.source, &c.source
 		}
-		facet := Facet{Name: f.name, Values: []FacetValue{}}
+		facet := Facet{Name: f.Facet, Values: []FacetValue{}}
 		for id, n := range counts {
 			if n > 0 {
 				facet.Values = append(facet.Values, FacetValue{Value: vals.names[id], Count: n})

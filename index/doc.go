@@ -63,6 +63,12 @@
 // word to search for it), while "10:30am" is a plain word. Field
 // restrictions score every match alike, so ranking comes from the words.
 //
+// The fields are one table (fields.go): each field's name, kind, Bleve
+// field, whether a term on it is a filter, its facet and the labels the
+// search page shows (LookupField, FacetField). The parser, the Bleve
+// queries, Filters, the facets, the catalog and the unknown-field error all
+// read it, so a field is added there alone.
+//
 // Errors are *SyntaxError with the byte offset of the problem: unbalanced
 // parentheses or quotes, an operator with no term after it, an unknown field,
 // a bad date or edition number, a query longer than MaxQueryLen bytes or

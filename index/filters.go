@@ -2,9 +2,10 @@ package index
 
 import "strings"
 
-// Filter is a field term that every result of a query must satisfy: a
-// section:, org:, source:, contact:, edition:, date:, after: or before: term
-// at the top level of the query, joined to the rest by AND. Search pages show
+// Filter is a field term that every result of a query must satisfy: a term
+// at the top level of the query, joined to the rest by AND, on a field whose
+// Field.Filter is set (section:, org:, source:, contact:, edition:, date:,
+// after:, before:). Search pages show
 // filters as removable, and facets add them with And.
 type Filter struct {
 	Field string // lower-case field name, e.g. "section"
@@ -14,11 +15,6 @@ type Filter struct {
 	// it parses whenever the query does.
 	Without string
 }
-
-// filterFields are the fields whose top-level terms are filters; title: is a
-// word search, not a filter.
-var filterFields = map[string]bool{"section": true, "org": true, "source": true, "contact": true,
-	"edition": true, "date": true, "after": true, "before": true}
 
 // Filters returns the filters of q in the order written. A query whose top
 // level is an OR has none, since no term of it binds every result; negated
@@ -60,7 +56,7 @@ func Filters(q string) ([]Filter, error) {
 		}
 		i = last
 		negated := first > 0 && (toks[first-1].kind == tokNot || toks[first-1].kind == tokMinus)
-		if !filterFields[field] || negated {
+		if f, ok := fields.byName[field]; !ok || !f.Filter || negated {
 			continue
 		}
 		f := Filter{Field: field, Value: value, Term: q[start:end]}

@@ -37,9 +37,6 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("query syntax error at %d: %s", e.Pos, e.Msg)
 }
 
-// knownFields lists the field names of the query language, sorted, for error messages.
-const knownFields = "after, before, contact, date, edition, org, section, source, title"
-
 // ParseQuery parses our query language into a Bleve query. The empty query
 // matches every document; a query with no searchable word (only punctuation)
 // matches none.
@@ -186,15 +183,22 @@ type textNode struct {
 
 // keywordNode matches a lower-cased keyword field exactly or by prefix.
 type keywordNode struct {
-	field  string // query-language name: section, org, source, contact
+	field  *Field // of kind kindKeyword: section, org, source, contact
 	value  string // normalised (lower-cased, spaces collapsed)
 	prefix bool
 }
 
-type editionNode struct{ number int }
+// editionNode matches an edition number.
+type editionNode struct {
+	field  *Field // of kind kindNumber: edition
+	number int
+}
 
 // dateNode restricts Published to [from, to); a zero bound is open.
-type dateNode struct{ from, to time.Time }
+type dateNode struct {
+	field    *Field // of a period kind: date, after or before
+	from, to time.Time
+}
 
 func (n andNode) String() string { return "(and " + joinNodes(n.kids) + ")" }
 func (n orNode) String() string  { return "(or " + joinNodes(n.kids) + ")" }
@@ -215,7 +219,7 @@ func (n textNode) String() string {
 }
 
 func (n keywordNode) String() string {
-	s := n.field + ":" + strconv.Quote(n.value)
+	s := n.field.Name + ":" + strconv.Quote(n.value)
 	if n.prefix {
 		s += "*"
 	}
@@ -322,7 +326,7 @@ func prefixTerms(n node) []prefixTerm {
 			}
 		case keywordNode:
 			if n.prefix {
-				out = append(out, prefixTerm{text: n.String(), prefix: n.value, fields: []string{keywordFields[n.field]}})
+				out = append(out, prefixTerm{text: n.String(), prefix: n.value, fields: []string{n.field.index}})
 			}
 		}
 	}
@@ -543,11 +547,9 @@ func wordNode(w string, pos int, titleOnly bool) (node, error) {
 
 func (p *parser) parseField(t token, colon int) (node, error) {
 	name := strings.ToLower(t.text[:colon])
-	unknown := &SyntaxError{Pos: t.pos, Msg: fmt.Sprintf("unknown field %q (known fields: %s; put the word in quotes to search for it)", t.text[:colon], knownFields)}
-	switch name {
-	case "title", "section", "org", "source", "contact", "edition", "after", "before", "date":
-	default:
-		return nil, unknown
+	f, ok := fields.byName[name]
+	if !ok {
+		return nil, &SyntaxError{Pos: t.pos, Msg: fmt.Sprintf("unknown field %q (known fields: %s; put the word in quotes to search for it)", t.text[:colon], fields.known)}
 	}
 	val, valPos := t.text[colon+1:], t.pos+colon+1
 	phrase := false
@@ -563,14 +565,14 @@ func (p *parser) parseField(t token, colon int) (node, error) {
 			return nil, &SyntaxError{Pos: t.end, Msg: fmt.Sprintf("expected a value after %q", t.text)}
 		}
 	}
-	switch name {
-	case "title":
+	switch f.kind {
+	case kindText:
 		if phrase {
 			return textNode{titleOnly: true, kind: textPhrase, value: val}, nil
 		}
 		return wordNode(val, valPos, true)
-	case "section", "org", "source", "contact":
-		n := keywordNode{field: name, value: val}
+	case kindKeyword:
+		n := keywordNode{field: f, value: val}
 		if !phrase {
 			if stem, ok := strings.CutSuffix(val, "*"); ok {
 				n.value, n.prefix = strings.TrimRight(stem, "*"), true
@@ -581,34 +583,33 @@ func (p *parser) parseField(t token, colon int) (node, error) {
 			return nil, &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("expected a value after %q", name+":")}
 		}
 		return n, nil
-	case "edition":
+	case kindNumber:
 		n, err := strconv.Atoi(val)
 		if err != nil || n < 0 {
 			return nil, &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("expected an edition number, found %q", val)}
 		}
-		return editionNode{number: n}, nil
-	case "after", "before", "date":
-		from, to, err := parsePeriod(val)
-		if err != nil {
-			return nil, &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found %q", val)}
-		}
-		outOfRange := &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("date %q is out of range: dates must be from %s to %s", val, MinDate.Format(time.DateOnly), MaxDate.AddDate(0, 0, -1).Format(time.DateOnly))}
-		switch {
-		case !from.Before(MaxDate):
-			return nil, outOfRange
-		case name == "after":
-			// Every dated item is after a date before the range.
-			return dateNode{from: maxTime(from, MinDate)}, nil
-		case name == "before":
-			// No item is before a date before the range (and the zero
-			// time 0001-01-01 must not read as "no bound").
-			return dateNode{to: maxTime(from, MinDate)}, nil
-		case from.Before(MinDate) || to.After(MaxDate):
-			return nil, outOfRange
-		}
-		return dateNode{from: from, to: to}, nil
+		return editionNode{field: f, number: n}, nil
 	}
-	return nil, unknown
+	// kindPeriod, kindAfter, kindBefore
+	from, to, err := parsePeriod(val)
+	if err != nil {
+		return nil, &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("expected a date as YYYY, YYYY-MM or YYYY-MM-DD, found %q", val)}
+	}
+	outOfRange := &SyntaxError{Pos: valPos, Msg: fmt.Sprintf("date %q is out of range: dates must be from %s to %s", val, MinDate.Format(time.DateOnly), MaxDate.AddDate(0, 0, -1).Format(time.DateOnly))}
+	switch {
+	case !from.Before(MaxDate):
+		return nil, outOfRange
+	case f.kind == kindAfter:
+		// Every dated item is after a date before the range.
+		return dateNode{field: f, from: maxTime(from, MinDate)}, nil
+	case f.kind == kindBefore:
+		// No item is before a date before the range (and the zero
+		// time 0001-01-01 must not read as "no bound").
+		return dateNode{field: f, to: maxTime(from, MinDate)}, nil
+	case from.Before(MinDate) || to.After(MaxDate):
+		return nil, outOfRange
+	}
+	return dateNode{field: f, from: from, to: to}, nil
 }
 
 // The dates a query or a search may name: whole years within what Bleve

@@ -87,15 +87,6 @@ type FacetValue struct {
 	Count int    `json:"count"`
 }
 
-// facetFields maps each facet name to the field it counts, in Result order.
-var facetFields = [...]struct{ name, field string }{
-	{"section", fSectionFacet},
-	{"year", fYear},
-	{"edition", fEditionFacet},
-	{"org", fOrgFacet},
-	{"source", fSource},
-}
-
 // Search runs req over the items of the index. A bad query yields a
 // *SyntaxError; other bad requests an error wrapping ErrInvalidRequest.
 //
@@ -205,8 +196,8 @@ func (ix *Index) searchBleve(ctx context.Context, req Request, n node, page, siz
 		cachedFacets, haveFacets = ix.facets.get(fkey, gen)
 	}
 	if req.Facets && !haveFacets {
-		for _, f := range facetFields {
-			sr.AddFacet(f.name, bleve.NewFacetRequest(f.field, maxFacetValues))
+		for _, f := range fields.facets {
+			sr.AddFacet(f.Facet, bleve.NewFacetRequest(f.facetIndex, maxFacetValues))
 		}
 	}
 	br, err := ix.bleve.SearchInContext(ctx, sr)
@@ -325,10 +316,10 @@ func decodeHit(h *search.DocumentMatch, v any) error {
 }
 
 func facetsOf(frs search.FacetResults) []Facet {
-	out := make([]Facet, 0, len(facetFields))
-	for _, f := range facetFields {
-		facet := Facet{Name: f.name, Values: []FacetValue{}}
-		if fr := frs[f.name]; fr != nil && fr.Terms != nil {
+	out := make([]Facet, 0, len(fields.facets))
+	for _, f := range fields.facets {
+		facet := Facet{Name: f.Facet, Values: []FacetValue{}}
+		if fr := frs[f.Facet]; fr != nil && fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
 				facet.Values = append(facet.Values, FacetValue{Value: t.Term, Count: t.Count})
 			}

@@ -94,21 +94,6 @@ const (
 	editionsShown = 3
 )
 
-// facetFields maps a facet to the query field that filters on it and the
-// heading it shows under.
-var facetFields = map[string]struct{ field, label string }{
-	"section": {"section", "Section"},
-	"year":    {"date", "Year"},
-	"edition": {"edition", "Edition"},
-	"org":     {"org", "Organisation"},
-	"source":  {"source", "Source"},
-}
-
-// filterLabels name the fields of the query language on the page.
-var filterLabels = map[string]string{"section": "Section", "org": "Organisation", "source": "Source",
-	"contact": "Contact", "edition": "Edition", "date": "Published in", "after": "Published on or after",
-	"before": "Published before"}
-
 // searchView runs the search of a /search request and prepares the page.
 // A bad request gives a view with a Problem and a 4xx status, not an error.
 func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
@@ -172,7 +157,8 @@ func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
 	}
 	filters, _ := index.Filters(v.Q) // the query parsed, so this does too
 	for _, f := range filters {
-		v.Filters = append(v.Filters, activeFilter{Label: filterLabels[f.Field], Value: f.Value,
+		field, _ := index.LookupField(f.Field)
+		v.Filters = append(v.Filters, activeFilter{Label: field.Label, Value: f.Value,
 			Remove: at("/search", "q", f.Without)})
 	}
 	for _, p := range []struct{ param, label string }{{"source", "Source"}, {"from", "From"}, {"to", "To"}} {
@@ -238,13 +224,13 @@ func problemOf(v *searchView, err error) (int, error) {
 func (s *Server) facetGroups(q string, facets []index.Facet, filters []index.Filter, at func(string, ...string) string) []facetGroup {
 	var out []facetGroup
 	for _, f := range facets {
-		ff, ok := facetFields[f.Name]
+		ff, ok := index.FacetField(f.Name)
 		if !ok || len(f.Values) == 0 || f.Name == "source" && len(s.cfg.Sources) < 2 {
 			continue
 		}
-		g := facetGroup{Name: f.Name, Label: ff.label}
+		g := facetGroup{Name: f.Name, Label: ff.FacetLabel}
 		for _, fv := range f.Values {
-			term, ok := facetTerm(ff.field, fv.Value)
+			term, ok := facetTerm(ff.Name, fv.Value)
 			if !ok {
 				continue
 			}
@@ -252,7 +238,7 @@ func (s *Server) facetGroups(q string, facets []index.Facet, filters []index.Fil
 			if f.Name == "edition" {
 				l.Label = "No. " + fv.Value
 			}
-			if active, ok := activeFilterFor(filters, ff.field, fv.Value); ok {
+			if active, ok := activeFilterFor(filters, ff, fv.Value); ok {
 				l.Active, l.Href = true, at("/search", "q", active.Without)
 			} else {
 				l.Href = at("/search", "q", index.And(q, term))
@@ -284,22 +270,10 @@ func facetTerm(field, value string) (string, bool) {
 }
 
 // activeFilterFor finds the filter of the query that applies a facet value.
-func activeFilterFor(filters []index.Filter, field, value string) (index.Filter, bool) {
+func activeFilterFor(filters []index.Filter, field index.Field, value string) (index.Filter, bool) {
 	for _, f := range filters {
-		if f.Field != field {
-			continue
-		}
-		switch field {
-		case "edition":
-			a, errA := strconv.Atoi(f.Value)
-			b, errB := strconv.Atoi(value)
-			if errA == nil && errB == nil && a == b {
-				return f, true
-			}
-		default:
-			if strings.EqualFold(strings.Join(strings.Fields(f.Value), " "), value) {
-				return f, true
-			}
+		if f.Field == field.Name && field.SameValue(f.Value, value) {
+			return f, true
 		}
 	}
 	return index.Filter{}, false
