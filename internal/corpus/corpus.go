@@ -11,8 +11,9 @@
 // and robots.txt, and served by Site, which counts the requests it answers.
 // Pages refer to their own origin as {{BASE}}, replaced per request.
 //
-// It imports nothing of this module; the CLI's gen-corpus command and the
-// benchmark tools under bench/ use it.
+// It imports seedpage (the seed texts) and dates (send times are
+// Europe/London's); the CLI's gen-corpus command and the benchmark tools
+// under bench/ use it.
 package corpus
 
 import (
@@ -20,7 +21,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
-	_ "time/tzdata" // Europe/London must load on hosts without zoneinfo
 
 	"github.com/lga-digital/bulletin/internal/seedpage"
 )
@@ -184,14 +184,6 @@ func (g rng) perm(n, k int) []int {
 	}
 	return p[:k]
 }
-
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic("corpus: Europe/London from embedded tzdata: " + err.Error())
-	}
-	return loc
-}()
 
 // firstDay is the send day of page 0; one bulletin a day follows.
 var firstDay = time.Date(1999, time.January, 4, 0, 0, 0, 0, time.UTC)

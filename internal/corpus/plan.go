@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lga-digital/bulletin/internal/dates"
 	"github.com/lga-digital/bulletin/internal/seedpage"
 )
 
@@ -74,7 +75,7 @@ var (
 func (c *Corpus) plan(j int) plan {
 	g := newRNG(c.opt.Seed, j)
 	day := firstDay.AddDate(0, 0, j)
-	sent := time.Date(day.Year(), day.Month(), day.Day(), 7+g.intn(11), 5*g.intn(12), 0, 0, london)
+	sent := time.Date(day.Year(), day.Month(), day.Day(), 7+g.intn(11), 5*g.intn(12), 0, 0, dates.London())
 	id := fmt.Sprintf("%x", 0x1000000+j*0x1000+g.intn(0x1000))
 	p := plan{j: j, meta: Edition{ID: id, Path: pagesPath + id, Series: !isForeign(j), Charset: "utf-8"}}
 	if g.chance(10) {
@@ -102,7 +103,7 @@ func (c *Corpus) plan(j int) plan {
 	if st.dateline {
 		p.meta.Published = sent.UTC()
 	} else {
-		p.meta.Published = time.Date(sent.Year(), sent.Month(), 1, 0, 0, 0, 0, london).UTC()
+		p.meta.Published, _ = dates.Day(sent.Year(), sent.Month(), 1, nil)
 	}
 	if !p.meta.Series {
 		c.planForeign(&p, month)

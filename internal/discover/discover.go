@@ -16,6 +16,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+
+	"github.com/lga-digital/bulletin/internal/dates"
 )
 
 // Candidate is a URL that may be an edition of a source.
@@ -316,7 +318,7 @@ func dateNear(a *goquery.Selection, isCand map[*html.Node]string) time.Time {
 		if t := dateIn(row.Find("time")); !t.IsZero() {
 			return t
 		}
-		if t := parseDate(textOutside(row, a)); !t.IsZero() {
+		if t := dates.Find(textOutside(row, a), nil); !t.IsZero() {
 			return t
 		}
 	}
@@ -330,13 +332,11 @@ func dateIn(s *goquery.Selection) time.Time {
 	}
 	s = s.First()
 	if dt, ok := s.Attr("datetime"); ok {
-		for _, layout := range []string{time.RFC3339, "2006-01-02T15:04", "2006-01-02"} {
-			if t, err := time.Parse(layout, strings.TrimSpace(dt)); err == nil {
-				return t.UTC()
-			}
+		if t, ok := dates.ISO(dt, nil); ok {
+			return t
 		}
 	}
-	return parseDate(s.Text())
+	return dates.Find(s.Text(), nil)
 }
 
 // textOutside is the text of row without the text of the link a.

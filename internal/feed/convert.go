@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"html"
 	"net/url"
-	"path"
 	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/lga-digital/bulletin/internal/dates"
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
@@ -24,21 +24,6 @@ const (
 	itemURN    = "urn:bulletin:item:"
 	editionURN = "urn:bulletin:edition:"
 )
-
-// documentTypes maps the extensions of the documents that become enclosures
-// to their media types.
-var documentTypes = map[string]string{
-	".pdf":  "application/pdf",
-	".doc":  "application/msword",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xls":  "application/vnd.ms-excel",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".odt":  "application/vnd.oasis.opendocument.text",
-	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
-	".ppt":  "application/vnd.ms-powerpoint",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	".csv":  "text/csv",
-}
 
 // Paths of bulletin's own pages of one item and one edition; the server
 // registers its routes with them.
@@ -250,7 +235,7 @@ func EventsFromItem(site Site, it model.Item) []CalEvent {
 		})
 	}
 	for _, d := range it.Deadlines {
-		day, err := time.Parse("2006-01-02", strings.TrimSpace(d.Date))
+		day, err := dates.ParseDay(strings.TrimSpace(d.Date))
 		if err != nil {
 			continue
 		}
@@ -374,8 +359,8 @@ func enclosures(links []model.Link) []Enclosure {
 		}
 		// A document by its extension or by its declared type; the declared
 		// type names it unless it says no more than "some bytes".
-		byExt, declared := documentType(u), strings.TrimSpace(l.Type)
-		if byExt == "" && !isDocumentType(declared) {
+		byExt, declared := model.DocumentType(u), strings.TrimSpace(l.Type)
+		if byExt == "" && !model.IsDocumentType(declared) {
 			continue
 		}
 		typ := declared
@@ -386,26 +371,6 @@ func enclosures(links []model.Link) []Enclosure {
 		out = append(out, Enclosure{URL: u, Type: typ, Length: l.Length})
 	}
 	return out
-}
-
-// documentType is the media type of a document URL, by the extension of its
-// path, or "" when it is not a document.
-func documentType(u string) string {
-	p := u
-	if pu, err := url.Parse(u); err == nil {
-		p = pu.Path
-	}
-	return documentTypes[strings.ToLower(path.Ext(p))]
-}
-
-func isDocumentType(t string) bool {
-	t = mediaType(t)
-	for _, v := range documentTypes {
-		if v == t {
-			return true
-		}
-	}
-	return false
 }
 
 func isGeneric(t string) bool {

@@ -21,7 +21,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/lga-digital/bulletin/internal/model"
 )
 
 // Media types of the three feed formats, for the Content-Type header.
@@ -84,58 +85,11 @@ type Enclosure struct {
 // generator names this software in the documents that have a place for it.
 const generator = "bulletin"
 
-// xmlSafe reports whether r may appear in an XML 1.0 document (and in
-// iCalendar TEXT). DEL is excluded too: XML allows it, iCalendar does not,
-// and it never carries meaning in a bulletin.
-func xmlSafe(r rune) bool {
-	switch {
-	case r == '\t' || r == '\n' || r == '\r':
-		return true
-	case r < 0x20 || r == 0x7f:
-		return false
-	case r <= 0xd7ff:
-		return true
-	case r >= 0xe000 && r <= 0xfffd:
-		return true
-	case r >= 0x10000 && r <= utf8.MaxRune:
-		return true
-	}
-	return false
-}
-
-// clean removes from s every character that XML cannot carry and every byte
-// that is not part of valid UTF-8 (which includes encoded lone surrogates).
-func clean(s string) string {
-	bad := -1
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || !xmlSafe(r) {
-			bad = i
-			break
-		}
-		i += size
-	}
-	if bad < 0 {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(s[:bad])
-	for i := bad; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if !(r == utf8.RuneError && size == 1) && xmlSafe(r) {
-			b.WriteString(s[i : i+size])
-		}
-		i += size
-	}
-	return b.String()
-}
-
 // cleanAll cleans a slice of strings, dropping those left empty.
 func cleanAll(ss []string) []string {
 	var out []string
 	for _, s := range ss {
-		if s = strings.TrimSpace(clean(s)); s != "" {
+		if s = strings.TrimSpace(model.CleanText(s)); s != "" {
 			out = append(out, s)
 		}
 	}
@@ -197,9 +151,9 @@ func uriOr(kind, id string) string {
 
 // entryGUID is the GUID written for e in every format.
 func entryGUID(e Entry) string {
-	id := strings.TrimSpace(clean(e.ID))
+	id := strings.TrimSpace(model.CleanText(e.ID))
 	if id == "" {
-		id = strings.TrimSpace(clean(e.URL))
+		id = strings.TrimSpace(model.CleanText(e.URL))
 	}
 	if id == "" {
 		// Nothing stable to go on: derive the id from what the entry says.
@@ -212,7 +166,7 @@ func entryGUID(e Entry) string {
 // feedID is the id of f: ID, else SelfURL, else HomeURL, as a URI.
 func feedID(f Feed) string {
 	for _, id := range []string{f.ID, f.SelfURL, f.HomeURL} {
-		if id = strings.TrimSpace(clean(id)); id != "" {
+		if id = strings.TrimSpace(model.CleanText(id)); id != "" {
 			return uriOr("feed", id)
 		}
 	}
@@ -256,17 +210,17 @@ func (f Feed) updated() time.Time {
 func (f Feed) sanitized() Feed {
 	out := Feed{
 		ID:          feedID(f),
-		Title:       clean(f.Title),
-		Description: clean(f.Description),
-		HomeURL:     strings.TrimSpace(clean(f.HomeURL)),
-		SelfURL:     strings.TrimSpace(clean(f.SelfURL)),
+		Title:       model.CleanText(f.Title),
+		Description: model.CleanText(f.Description),
+		HomeURL:     strings.TrimSpace(model.CleanText(f.HomeURL)),
+		SelfURL:     strings.TrimSpace(model.CleanText(f.SelfURL)),
 		Updated:     f.updated(),
-		Author:      clean(f.Author),
-		Language:    strings.TrimSpace(clean(f.Language)),
-		Stylesheet:  strings.TrimSpace(clean(f.Stylesheet)),
+		Author:      model.CleanText(f.Author),
+		Language:    strings.TrimSpace(model.CleanText(f.Language)),
+		Stylesheet:  strings.TrimSpace(model.CleanText(f.Stylesheet)),
 	}
 	for _, l := range f.Links {
-		l = Link{Rel: strings.TrimSpace(clean(l.Rel)), Href: strings.TrimSpace(clean(l.Href)), Type: strings.TrimSpace(clean(l.Type))}
+		l = Link{Rel: strings.TrimSpace(model.CleanText(l.Rel)), Href: strings.TrimSpace(model.CleanText(l.Href)), Type: strings.TrimSpace(model.CleanText(l.Type))}
 		if l.Href != "" {
 			out.Links = append(out.Links, l)
 		}
@@ -275,19 +229,19 @@ func (f Feed) sanitized() Feed {
 	for _, e := range f.Entries {
 		c := Entry{
 			ID:          entryGUID(e),
-			Title:       clean(e.Title),
-			URL:         strings.TrimSpace(clean(e.URL)),
-			Via:         strings.TrimSpace(clean(e.Via)),
-			ViaTitle:    strings.TrimSpace(clean(e.ViaTitle)),
-			Summary:     clean(e.Summary),
-			ContentHTML: clean(e.ContentHTML),
+			Title:       model.CleanText(e.Title),
+			URL:         strings.TrimSpace(model.CleanText(e.URL)),
+			Via:         strings.TrimSpace(model.CleanText(e.Via)),
+			ViaTitle:    strings.TrimSpace(model.CleanText(e.ViaTitle)),
+			Summary:     model.CleanText(e.Summary),
+			ContentHTML: model.CleanText(e.ContentHTML),
 			Published:   e.published(),
 			Updated:     e.updated(),
-			Author:      clean(e.Author),
+			Author:      model.CleanText(e.Author),
 			Categories:  cleanAll(e.Categories),
 		}
 		for _, enc := range e.Enclosures {
-			enc = Enclosure{URL: strings.TrimSpace(clean(enc.URL)), Type: strings.TrimSpace(clean(enc.Type)), Length: max(enc.Length, 0)}
+			enc = Enclosure{URL: strings.TrimSpace(model.CleanText(enc.URL)), Type: strings.TrimSpace(model.CleanText(enc.Type)), Length: max(enc.Length, 0)}
 			if enc.Type == "" {
 				enc.Type = "application/octet-stream"
 			}

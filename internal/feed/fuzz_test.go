@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	ical "github.com/emersion/go-ical"
+	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -86,8 +87,8 @@ func FuzzWriters(f *testing.F) {
 				}
 				gotTitle = doc.Title
 			}
-			if gotTitle != clean(title) {
-				t.Errorf("%s: title %q, want %q", w.name, gotTitle, clean(title))
+			if gotTitle != model.CleanText(title) {
+				t.Errorf("%s: title %q, want %q", w.name, gotTitle, model.CleanText(title))
 			}
 			parsed, err := gofeed.NewParser().Parse(bytes.NewReader(out))
 			if err != nil {
@@ -125,7 +126,7 @@ func FuzzWriters(f *testing.F) {
 		if len(events) != 2 {
 			t.Fatalf("%d events, want 2", len(events))
 		}
-		uid := strings.TrimSpace(clean(category))
+		uid := strings.TrimSpace(model.CleanText(category))
 		if uid == "" {
 			uid = "<derived>"
 		}
@@ -157,8 +158,8 @@ func FuzzWriters(f *testing.F) {
 		if err := strictXML(buf.Bytes(), &doc); err != nil {
 			t.Fatalf("opml: %v\n%s", err, buf.Bytes())
 		}
-		if doc.Title != clean(summary) {
-			t.Errorf("opml title %q, want %q", doc.Title, clean(summary))
+		if doc.Title != model.CleanText(summary) {
+			t.Errorf("opml title %q, want %q", doc.Title, model.CleanText(summary))
 		}
 	})
 }
@@ -181,7 +182,7 @@ func strictXML(data []byte, v any) error {
 // icalText is what a TEXT value reads back as: cleaned, with every line
 // break a single newline.
 func icalText(s string) string {
-	s = clean(s)
+	s = model.CleanText(s)
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.ReplaceAll(s, "\r", "\n")
 }
@@ -199,7 +200,7 @@ func FuzzSummary(f *testing.F) {
 		if got := utf8.RuneCountInString(strings.TrimSuffix(s, "…")); got > n {
 			t.Fatalf("Summarize(%q, %d) has %d runes: %q", text, n, got, s)
 		}
-		s = clean(s) // as the writers do before TextHTML
+		s = model.CleanText(s) // as the writers do before TextHTML
 		nodes, err := html.ParseFragment(strings.NewReader(TextHTML(s)), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
 		if err != nil {
 			t.Fatal(err)

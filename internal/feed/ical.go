@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lga-digital/bulletin/internal/model"
 )
 
 // Calendar is an iCalendar feed of events and deadlines.
@@ -84,13 +86,13 @@ func (w *icalWriter) uri(name, value string) {
 			return -1
 		}
 		return r
-	}, clean(value)))
+	}, model.CleanText(value)))
 }
 
 // icalEscape escapes TEXT as RFC 5545 §3.3.11 says: backslash, semicolon,
 // comma and newlines (CRLF, CR or LF all become \n).
 func icalEscape(s string) string {
-	s = clean(s)
+	s = model.CleanText(s)
 	var b strings.Builder
 	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
@@ -154,7 +156,7 @@ func WriteICal(w io.Writer, cal Calendar) error {
 		if ev.Start.IsZero() {
 			continue
 		}
-		uid := strings.TrimSpace(clean(ev.UID))
+		uid := strings.TrimSpace(model.CleanText(ev.UID))
 		if uid == "" {
 			// UID is required; derive one from what the event says.
 			sum := sha256.Sum256([]byte(ev.Summary + "\x00" + ev.Start.UTC().Format(time.RFC3339Nano)))

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/lga-digital/bulletin/internal/model"
 )
 
 // OPML is an OPML 2.0 subscription list.
@@ -45,7 +47,7 @@ type opmlOutline struct {
 // with an XMLURL (a feed) but no Type is typed "rss" and one with no Title
 // takes its text as title, as OPML 2.0 and its validators expect of feeds.
 func WriteOPML(w io.Writer, o OPML) error {
-	doc := opmlDoc{Version: "2.0", Title: clean(o.Title), Body: opmlBody{Outlines: opmlOutlines(o.Outlines)}}
+	doc := opmlDoc{Version: "2.0", Title: model.CleanText(o.Title), Body: opmlBody{Outlines: opmlOutlines(o.Outlines)}}
 	if err := writeXML(w, "", doc); err != nil {
 		return fmt.Errorf("write opml %q: %w", doc.Title, err)
 	}
@@ -56,11 +58,11 @@ func opmlOutlines(in []Outline) []opmlOutline {
 	var out []opmlOutline
 	for _, o := range in {
 		x := opmlOutline{
-			Text:     clean(o.Text),
-			Title:    clean(o.Title),
-			Type:     strings.TrimSpace(clean(o.Type)),
-			XMLURL:   strings.TrimSpace(clean(o.XMLURL)),
-			HTMLURL:  strings.TrimSpace(clean(o.HTMLURL)),
+			Text:     model.CleanText(o.Text),
+			Title:    model.CleanText(o.Title),
+			Type:     strings.TrimSpace(model.CleanText(o.Type)),
+			XMLURL:   strings.TrimSpace(model.CleanText(o.XMLURL)),
+			HTMLURL:  strings.TrimSpace(model.CleanText(o.HTMLURL)),
 			Children: opmlOutlines(o.Children),
 		}
 		for _, alt := range []string{x.Title, x.XMLURL, x.HTMLURL} {

@@ -1,5 +1,8 @@
 // Package model holds the plain values that flow between the stages of the
-// pipeline: an Edition of a bulletin and the Items (articles) it contains.
+// pipeline: an Edition of a bulletin and the Items (articles) it contains,
+// and the rules every stage applies to them alike: their ids, the folding of
+// titles into ids and slugs, the media types of the documents items link to
+// (DocumentType) and the text they may hold (CleanText).
 // It imports nothing from this module; every other package may import it.
 package model
 

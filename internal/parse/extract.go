@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/lga-digital/bulletin/internal/dates"
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
@@ -28,7 +29,7 @@ type Extracted struct {
 // edition is zero, such dates are skipped. Times are read as Europe/London and
 // returned in UTC. A nil orgs means DefaultOrgs().
 func Extract(title, text string, edition time.Time, orgs []Org) Extracted {
-	title, text = clean(title), clean(text)
+	title, text = model.CleanText(title), model.CleanText(text)
 	if orgs == nil {
 		orgs = DefaultOrgs()
 	}
@@ -67,7 +68,7 @@ type mention struct {
 
 const (
 	weekdayPat = `(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?`
-	monthPat   = `(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?`
+	monthPat   = `(` + dates.Months + `)\.?`
 )
 
 var (
@@ -100,7 +101,7 @@ func findDates(s string, edition time.Time) []mention {
 		} else {
 			monS, dayS, yearS = get(4), get(5), get(6)
 		}
-		mon := monthNumber(monS)
+		mon := dates.Month(monS)
 		day, _ := strconv.Atoi(dayS)
 		if mon == 0 || day < 1 {
 			continue
@@ -108,23 +109,23 @@ func findDates(s string, edition time.Time) []mention {
 		var year int
 		if yearS != "" {
 			year, _ = strconv.Atoi(yearS)
-			if day > daysIn(mon, year) {
+			if day > dates.DaysIn(mon, year) {
 				continue
 			}
 		} else {
 			if edition.IsZero() {
 				continue
 			}
-			ed := edition.In(london())
+			ed := edition.In(dates.London())
 			year = ed.Year()
-			if day > daysIn(mon, year) && day > daysIn(mon, year+1) {
+			if day > dates.DaysIn(mon, year) && day > dates.DaysIn(mon, year+1) {
 				continue
 			}
-			d := time.Date(year, mon, min(day, daysIn(mon, year)), 0, 0, 0, 0, london())
+			d := time.Date(year, mon, min(day, dates.DaysIn(mon, year)), 0, 0, 0, 0, dates.London())
 			if d.Before(ed.Add(-farBefore)) {
 				year++
 			}
-			if day > daysIn(mon, year) {
+			if day > dates.DaysIn(mon, year) {
 				continue
 			}
 		}
@@ -138,23 +139,6 @@ func findDates(s string, edition time.Time) []mention {
 		out = append(out, mt)
 	}
 	return out
-}
-
-func monthNumber(s string) time.Month {
-	s = strings.ToLower(strings.TrimSuffix(s, "."))
-	if len(s) < 3 {
-		return 0
-	}
-	for m := time.January; m <= time.December; m++ {
-		if strings.HasPrefix(strings.ToLower(m.String()), s[:3]) {
-			return m
-		}
-	}
-	return 0
-}
-
-func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 var (
@@ -182,7 +166,7 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 			continue
 		}
 		if !edition.IsZero() {
-			ed := edition.In(london())
+			ed := edition.In(dates.London())
 			edDay := time.Date(ed.Year(), ed.Month(), ed.Day(), 0, 0, 0, 0, time.UTC)
 			if m.day.Before(edDay) {
 				continue
@@ -230,14 +214,13 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 	}
 
 	ev := model.Event{Title: title}
-	y, mo, d := chosen.day.Date()
 	if hasTime {
-		ev.Start = time.Date(y, mo, d, startMin/60, startMin%60, 0, 0, london()).UTC()
+		ev.Start = dates.At(chosen.day, startMin, nil)
 		if hasEnd {
-			ev.End = time.Date(y, mo, d, endMin/60, endMin%60, 0, 0, london()).UTC()
+			ev.End = dates.At(chosen.day, endMin, nil)
 		}
 	} else {
-		ev.Start = time.Date(y, mo, d, 0, 0, 0, 0, london()).UTC()
+		ev.Start = dates.At(chosen.day, 0, nil)
 		ev.AllDay = true
 	}
 
@@ -327,14 +310,13 @@ func findDayEvents(title, all string, mentions []mention, edition time.Time) []m
 			name = title
 		}
 		ev := model.Event{Title: strings.TrimSpace(name) + " – " + label}
-		y, mo, d := m.day.Date()
 		if a, b, hasEnd, ok := parseTimes(all[m.end:]); ok {
-			ev.Start = time.Date(y, mo, d, a/60, a%60, 0, 0, london()).UTC()
+			ev.Start = dates.At(m.day, a, nil)
 			if hasEnd {
-				ev.End = time.Date(y, mo, d, b/60, b%60, 0, 0, london()).UTC()
+				ev.End = dates.At(m.day, b, nil)
 			}
 		} else {
-			ev.Start = time.Date(y, mo, d, 0, 0, 0, 0, london()).UTC()
+			ev.Start = dates.At(m.day, 0, nil)
 			ev.AllDay = true
 		}
 		ev.Online = onlineRe.MatchString(name + "\n" + lineAt(all, m.start))
@@ -377,14 +359,14 @@ func beforeEdition(m mention, edition time.Time) bool {
 	if edition.IsZero() {
 		return false
 	}
-	ed := edition.In(london())
+	ed := edition.In(dates.London())
 	return m.day.Before(time.Date(ed.Year(), ed.Month(), ed.Day(), 0, 0, 0, 0, time.UTC))
 }
 
 // sameDay reports whether one of evs starts on ev's day.
 func sameDay(evs []model.Event, ev model.Event) bool {
 	for _, e := range evs {
-		if e.Start.In(london()).Format("2006-01-02") == ev.Start.In(london()).Format("2006-01-02") {
+		if e.Start.In(dates.London()).Format("2006-01-02") == ev.Start.In(dates.London()).Format("2006-01-02") {
 			return true
 		}
 	}
@@ -406,15 +388,16 @@ func parseTimes(s string) (start, end int, hasEnd, ok bool) {
 		if mer1 == "noon" {
 			mer1, h1, m1 = "pm", 12, 0
 		}
+		b, okB := dates.Clock(h2, m2, mer2)
 		if mer1 == "" && mer2 != "" {
 			mer1 = mer2
-			if to24(h1, mer1)*60+m1 > to24(h2, mer2)*60+m2 {
+			if a, okA := dates.Clock(h1, m1, mer1); okA && okB && a > b {
 				// "11-1pm": the start is in the morning
 				mer1 = map[string]string{"am": "pm", "pm": "am"}[mer2]
 			}
 		}
-		a, b := to24(h1, mer1)*60+m1, to24(h2, mer2)*60+m2
-		if a < 0 || b < 0 || m1 > 59 || m2 > 59 || a >= 24*60 || b > 24*60 || b <= a {
+		a, okA := dates.Clock(h1, m1, mer1)
+		if !okA || !okB || b <= a {
 			return 0, 0, false, false
 		}
 		return a, b, true, true
@@ -422,33 +405,13 @@ func parseTimes(s string) (start, end int, hasEnd, ok bool) {
 	if m := timeOneRe.FindStringSubmatch(s); m != nil {
 		h, _ := strconv.Atoi(m[1])
 		mm, _ := strconv.Atoi(m[2])
-		a := to24(h, strings.ToLower(m[3]))*60 + mm
-		if a < 0 || mm > 59 || a >= 24*60 {
+		a, ok := dates.Clock(h, mm, m[3])
+		if !ok {
 			return 0, 0, false, false
 		}
 		return a, 0, false, true
 	}
 	return 0, 0, false, false
-}
-
-// to24 converts an hour with an optional meridiem to 0–23, or -1.
-func to24(h int, mer string) int {
-	switch mer {
-	case "am":
-		if h < 1 || h > 12 {
-			return -1
-		}
-		return h % 12
-	case "pm":
-		if h < 1 || h > 12 {
-			return -1
-		}
-		return h%12 + 12
-	}
-	if h > 23 {
-		return -1
-	}
-	return h
 }
 
 // placeBefore reads the place from the part of a line before the date:

@@ -10,6 +10,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+
+	"github.com/lga-digital/bulletin/internal/dates"
 )
 
 // Defaults of the generic profile's selectors.
@@ -131,32 +133,14 @@ func containsNode(nodes []*html.Node, n *html.Node) bool {
 func looseDate(s *goquery.Selection) time.Time {
 	for _, a := range []string{"datetime", "content"} {
 		if v, ok := s.Attr(a); ok {
-			v = strings.TrimSpace(v)
-			if t, err := time.Parse(time.RFC3339, v); err == nil {
-				return t.UTC()
-			}
-			if t, err := time.ParseInLocation("2006-01-02", v, london()); err == nil {
-				return t.UTC()
+			if t, ok := dates.ISO(v, nil); ok {
+				return t
 			}
 		}
 	}
 	text := oneLine(s.Text())
-	if t := dateline(text); !t.IsZero() {
+	if t := dates.Dateline(text, nil); !t.IsZero() {
 		return t
 	}
-	if m := isoDateRe.FindString(text); m != "" {
-		if t, err := time.Parse(time.RFC3339, m); err == nil {
-			return t.UTC()
-		}
-		if t, err := time.ParseInLocation("2006-01-02", m[:10], london()); err == nil {
-			return t.UTC()
-		}
-	}
-	for _, m := range findDates(text, time.Time{}) {
-		y, mo, d := m.day.Date()
-		return time.Date(y, mo, d, 0, 0, 0, 0, london()).UTC()
-	}
-	return time.Time{}
+	return dates.Find(text, nil)
 }
-
-var isoDateRe = regexp.MustCompile(`\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2}))?`)

@@ -1,28 +1,16 @@
 package parse
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
-	_ "time/tzdata" // Europe/London must load on hosts without zoneinfo
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 
+	"github.com/lga-digital/bulletin/internal/dates"
 	"github.com/lga-digital/bulletin/internal/model"
 )
-
-// london is the zone of GovDelivery's UK datelines ("GMT"/"BST").
-var london = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(fmt.Sprintf("parse: load Europe/London from embedded tzdata: %v", err))
-	}
-	return loc
-})
 
 // govDelivery parses a GovDelivery bulletin page.
 func (p *parser) govDelivery() error {
@@ -32,7 +20,7 @@ func (p *parser) govDelivery() error {
 		return ErrNoBody
 	}
 	p.layout(flatten(body.Get(0)))
-	p.edition.Published = dateline(p.doc.Find("span.dateline").First().Text())
+	p.edition.Published = dates.Dateline(p.doc.Find("span.dateline").First().Text(), nil)
 	p.fillDate()
 	return nil
 }
@@ -74,30 +62,6 @@ func firstMatch(s *goquery.Selection, selectors ...string) *goquery.Selection {
 	return nil
 }
 
-var datelineRe = regexp.MustCompile(`(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})\s*([AaPp])\.?[Mm]`)
-
-// dateline reads GovDelivery's "… sent this bulletin at 03/21/2024 10:05 AM
-// GMT" (month first) as London time and returns it in UTC; zero if absent.
-func dateline(s string) time.Time {
-	m := datelineRe.FindStringSubmatch(s)
-	if m == nil {
-		return time.Time{}
-	}
-	mon, _ := strconv.Atoi(m[1])
-	day, _ := strconv.Atoi(m[2])
-	year, _ := strconv.Atoi(m[3])
-	hour, _ := strconv.Atoi(m[4])
-	min, _ := strconv.Atoi(m[5])
-	if mon < 1 || mon > 12 || day < 1 || day > daysIn(time.Month(mon), year) || hour < 1 || hour > 12 || min > 59 {
-		return time.Time{}
-	}
-	hour %= 12
-	if strings.EqualFold(m[6], "p") {
-		hour += 12
-	}
-	return time.Date(year, time.Month(mon), day, hour, min, 0, 0, london()).UTC()
-}
-
 // dateFromIssueLine sets Published to the first of the issue line's month
 // (midnight, London) when the page has no dateline.
 func (p *parser) dateFromIssueLine() {
@@ -108,21 +72,19 @@ func (p *parser) dateFromIssueLine() {
 	if m == nil {
 		return
 	}
-	mon := monthNumber(m[1])
 	year, _ := strconv.Atoi(m[2])
-	if mon == 0 || year < 1900 || year > 9999 {
+	first, ok := dates.Day(year, dates.Month(m[1]), 1, nil)
+	if !ok {
 		return
 	}
-	p.edition.Published = time.Date(year, mon, 1, 0, 0, 0, 0, london()).UTC()
+	p.edition.Published = first
 	p.edition.DateFromIssueLine = true
 }
 
-const monthNames = `January|February|March|April|May|June|July|August|September|October|November|December`
-
 var (
-	issueLineRe = regexp.MustCompile(`(?i)\b(` + monthNames + `)\s+(\d{4})\s+No\.?\s*(\d+)\b`)
-	monthYearRe = regexp.MustCompile(`(?i)\b(` + monthNames + `)\s+(\d{4})\b`)
-	monthOnlyRe = regexp.MustCompile(`(?i)^(` + monthNames + `)\s+(\d{4})$`)
+	issueLineRe = regexp.MustCompile(`(?i)\b(` + dates.MonthNames + `)\s+(\d{4})\s+No\.?\s*(\d+)\b`)
+	monthYearRe = regexp.MustCompile(`(?i)\b(` + dates.MonthNames + `)\s+(\d{4})\b`)
+	monthOnlyRe = regexp.MustCompile(`(?i)^(` + dates.MonthNames + `)\s+(\d{4})$`)
 	ordinalRe   = regexp.MustCompile(`(?i)\bwelcome to (?:the|our|this) (\d{1,4}(?:st|nd|rd|th)|[a-z]+(?:[- ][a-z]+){0,4}) (?:edition|issue)\b`)
 	// subjectNumberRe is an edition number at the end of a subject:
 	// "… Bulletin - 52", "… No. 52", "… Issue 52", "… #52".

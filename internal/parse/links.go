@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
-	"path"
 	"strings"
 
 	"github.com/lga-digital/bulletin/internal/urlclean"
@@ -122,29 +121,4 @@ func mailtoAddress(u *url.URL) string {
 		return ""
 	}
 	return addr
-}
-
-// docTypes maps file extensions of documents to media types; a fixed table,
-// so results do not depend on the host's mime database.
-var docTypes = map[string]string{
-	".pdf":  "application/pdf",
-	".doc":  "application/msword",
-	".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	".xls":  "application/vnd.ms-excel",
-	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-	".ppt":  "application/vnd.ms-powerpoint",
-	".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-	".odt":  "application/vnd.oasis.opendocument.text",
-	".ods":  "application/vnd.oasis.opendocument.spreadsheet",
-	".csv":  "text/csv",
-	".zip":  "application/zip",
-}
-
-// linkType guesses the media type of a link to a document from its path.
-func linkType(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return ""
-	}
-	return docTypes[strings.ToLower(path.Ext(u.Path))]
 }

@@ -245,25 +245,25 @@ func (p *parser) result() Result {
 	// The title: the page's subject, else the carrier's, else the
 	// masthead, else the first article's.
 	for _, t := range []string{ed.Title, oneLine(p.carrier.Subject), p.masthead} {
-		if ed.Title = clean(t); ed.Title != "" {
+		if ed.Title = model.CleanText(t); ed.Title != "" {
 			break
 		}
 	}
 	if ed.Title == "" && len(p.items) > 0 {
-		ed.Title = clean(p.items[0].title)
+		ed.Title = model.CleanText(p.items[0].title)
 	}
 	if ed.Number == 0 {
 		ed.Number = subjectNumber(ed.Title)
 	}
-	ed.IssueLine = clean(ed.IssueLine)
-	ed.Editorial = clean(ed.Editorial)
-	ed.EditorialHTML = clean(ed.EditorialHTML)
+	ed.IssueLine = model.CleanText(ed.IssueLine)
+	ed.Editorial = model.CleanText(ed.Editorial)
+	ed.EditorialHTML = model.CleanText(ed.EditorialHTML)
 
 	items := make([]model.Item, 0, len(p.items))
 	ids := map[string]int{}
 	anchors := map[string]int{}
 	for i, d := range p.items {
-		title := clean(d.title)
+		title := model.CleanText(d.title)
 		if title == "" {
 			// A body with no article heading: one article, titled by the
 			// edition (or, lacking one, by its first words).
@@ -281,7 +281,7 @@ func (p *parser) result() Result {
 			EditionTitle:  ed.Title,
 			Published:     ed.Published,
 			Position:      i + 1,
-			Section:       clean(d.section),
+			Section:       model.CleanText(d.section),
 			Title:         title,
 		}
 		it.ID = unique(ids, model.ItemID(ed.ID, title))
@@ -293,7 +293,7 @@ func (p *parser) result() Result {
 		items = append(items, it)
 	}
 	ed.ItemCount = len(items)
-	return Result{Edition: ed, Items: items, Masthead: clean(p.masthead)}
+	return Result{Edition: ed, Items: items, Masthead: model.CleanText(p.masthead)}
 }
 
 // firstWords returns the first line of text cut to at most n words.
@@ -323,8 +323,12 @@ func unique(seen map[string]int, key string) string {
 	}
 }
 
-// slug makes a short fragment identifier from a title: lowercase ASCII
-// letters and digits joined by hyphens, cut at a word boundary.
+// slug makes an item's anchor in its edition page from its title: the words
+// of model.NormaliseTitle (the one folding of titles, after common accented
+// letters are folded to their base letter), kept to their ASCII letters and
+// digits and joined by hyphens, cut at a word boundary. It differs from
+// model.Slug only in what a URL fragment needs: ASCII and short; anchors
+// already published keep their form.
 func slug(title string, pos int) string {
 	const max = 48
 	var b strings.Builder

@@ -61,8 +61,8 @@ func (p *parser) render(d draft) rendered {
 		p.blockHTML(&b, blk)
 		addLinks(blk.nodes)
 	}
-	r.text = clean(strings.Join(texts, "\n\n"))
-	r.html = clean(sanitizer().Sanitize(b.String()))
+	r.text = model.CleanText(strings.Join(texts, "\n\n"))
+	r.html = model.CleanText(sanitizer().Sanitize(b.String()))
 	return r
 }
 
@@ -169,9 +169,9 @@ func (p *parser) collectLinks(n *html.Node, r *rendered, seen map[string]bool) {
 			} else if !seen[href] {
 				seen[href] = true
 				r.links = append(r.links, model.Link{
-					URL:  clean(href),
-					Text: clean(oneLine(inlineText(childNodes(n)))),
-					Type: linkType(href),
+					URL:  model.CleanText(href),
+					Text: model.CleanText(oneLine(inlineText(childNodes(n)))),
+					Type: model.DocumentType(href),
 				})
 			}
 		}

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/lga-digital/bulletin/internal/dates"
 )
 
 // The shapes of GovDelivery's template families that the walker must know
@@ -97,11 +99,8 @@ func dateLineDay(text string) time.Time {
 	}
 	d, _ := strconv.Atoi(day)
 	y, _ := strconv.Atoi(m[5])
-	mo := monthNumber(mon)
-	if mo == 0 || d < 1 || d > daysIn(mo, y) || y < 1900 {
-		return time.Time{}
-	}
-	return time.Date(y, mo, d, 0, 0, 0, 0, london()).UTC()
+	t, _ := dates.Day(y, dates.Month(mon), d, nil)
+	return t
 }
 
 // labelRe is the vocabulary of label lines ("Name:", "When:", "Where:"):
@@ -127,7 +126,7 @@ var (
 	// "10:00am-3:00pm"; a bare number is none.
 	clockRe   = regexp.MustCompile(`(?i)\b\d{1,2}(?:(?:[:.]\d{2})\s*(?:a\.?m\.?|p\.?m\.?)?|\s*(?:a\.?m\.?|p\.?m\.?))(?:\s*(?:-|–|—|to|until)\s*\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)?)?|\b\d{1,2}\s*(?:-|–|—|to)\s*\d{1,2}(?:[:.]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b(?:noon|midnight)\b`)
 	weekdayRe = regexp.MustCompile(`(?i)\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b\.?`)
-	dayWordRe = regexp.MustCompile(`(?i)\b(?:` + monthNames + `|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?`)
+	dayWordRe = regexp.MustCompile(`(?i)\b(?:` + dates.Months + `)\b\.?`)
 	wordRe    = regexp.MustCompile(`[\p{L}]{2,}`)
 )
 

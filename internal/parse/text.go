@@ -3,7 +3,6 @@ package parse
 import (
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -143,41 +142,6 @@ func tableText(t *html.Node) string {
 	}
 	visit(t)
 	return strings.Join(lines, "\n")
-}
-
-// clean removes invalid UTF-8 and the characters XML 1.0 does not allow, so
-// every output string can go into a feed as is.
-func clean(s string) string {
-	ok := true
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && n == 1) || !xmlChar(r) {
-			ok = false
-			break
-		}
-		i += n
-	}
-	if ok {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		i += n
-		if (r == utf8.RuneError && n == 1) || !xmlChar(r) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// xmlChar reports whether r is a Char in XML 1.0 (§2.2).
-func xmlChar(r rune) bool {
-	return r == 0x9 || r == 0xA || r == 0xD ||
-		(r >= 0x20 && r <= 0xD7FF) ||
-		(r >= 0xE000 && r <= 0xFFFD) ||
-		(r >= 0x10000 && r <= 0x10FFFF)
 }
 
 func isLetter(r rune) bool { return unicode.IsLetter(r) }

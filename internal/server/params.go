@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/dates"
 )
 
 // Feed sizes: ?limit= defaults to 50 and may not exceed 500.
@@ -41,7 +42,7 @@ func dateParam(q url.Values, name string, end bool) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse("2006-01-02", v)
+	t, err := dates.ParseDay(v)
 	if err != nil {
 		return time.Time{}, badRequest(fmt.Sprintf("%s must be a date like 2024-03-21, got %q", name, v))
 	}

@@ -3,9 +3,9 @@ package server
 import (
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/dates"
 )
 
 // withParams returns a copy of v with the given parameters set; an empty
@@ -48,10 +48,10 @@ func (s *Server) searchLinks(v url.Values, resp SearchResponse) map[string]strin
 // dates of the search become after: and before: terms of its q.
 func (s *Server) feedOfSearch(v url.Values, ext string) string {
 	q := v.Get("q")
-	if t, err := time.Parse("2006-01-02", v.Get("from")); err == nil {
+	if t, err := dates.ParseDay(v.Get("from")); err == nil {
 		q = index.And(q, "after:"+t.Format("2006-01-02"))
 	}
-	if t, err := time.Parse("2006-01-02", v.Get("to")); err == nil {
+	if t, err := dates.ParseDay(v.Get("to")); err == nil {
 		q = index.And(q, "before:"+t.AddDate(0, 0, 1).Format("2006-01-02"))
 	}
 	fq := url.Values{}
