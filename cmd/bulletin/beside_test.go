@@ -13,12 +13,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mmcdole/gofeed"
 
+	"github.com/lga-digital/bulletin/internal/testenv"
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
 
@@ -27,7 +27,7 @@ import (
 func (e *env) serveCrawled() (stop func() string) {
 	e.t.Helper()
 	cmd := exec.Command(e.bin, "--config", e.config, "serve")
-	var errb syncBuf
+	var errb testenv.LogBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		e.t.Fatal(err)
@@ -52,24 +52,6 @@ func (e *env) serveCrawled() (stop func() string) {
 		return code == 200 && bytes.Contains(body, []byte(`"outcome": "ok"`)) && bytes.Contains(body, []byte(`"running": false`))
 	})
 	return stop
-}
-
-// syncBuf is a bytes.Buffer safe for a process's writes and the test's reads.
-type syncBuf struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuf) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuf) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // TestSearchAndCrawlBesideServe: while serve holds the index, `bulletin
@@ -184,7 +166,7 @@ delay = "0s"
 `, filepath.Join(dir, "data"), e.addr, site)), 0o644)
 
 	cmd := exec.Command(e.bin, "--config", e.config, "serve")
-	var errb syncBuf
+	var errb testenv.LogBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -278,7 +260,7 @@ func TestDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var errb syncBuf
+	var errb testenv.LogBuffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

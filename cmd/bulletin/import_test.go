@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // TestImport: a council that receives the bulletin by e-mail feeds the
@@ -59,13 +61,13 @@ func TestImport(t *testing.T) {
 	if n == 0 {
 		t.Fatal("imported edition not searchable")
 	}
-	snapshots := countFiles(t, filepath.Join(filepath.Dir(e.config), "data", "snapshots"))
+	snapshots := testenv.CountFiles(t, filepath.Join(filepath.Dir(e.config), "data", "snapshots"))
 
 	e.mustRun("import", eml) // again: nothing changes
 	if n2, ids2 := search(); n2 != n || ids2 != ids {
 		t.Errorf("re-import changed results: %d %q, was %d %q", n2, ids2, n, ids)
 	}
-	if s := countFiles(t, filepath.Join(filepath.Dir(e.config), "data", "snapshots")); s != snapshots {
+	if s := testenv.CountFiles(t, filepath.Join(filepath.Dir(e.config), "data", "snapshots")); s != snapshots {
 		t.Errorf("re-import wrote snapshots: %d files, was %d", s, snapshots)
 	}
 
@@ -77,21 +79,6 @@ func TestImport(t *testing.T) {
 	if _, errs, code := e.run("import", filepath.Join(t.TempDir(), "missing.eml")); code != 1 || !strings.Contains(errs, "missing.eml") {
 		t.Errorf("missing file: exit %d, %s", code, errs)
 	}
-}
-
-func countFiles(t *testing.T, dir string) int {
-	t.Helper()
-	n := 0
-	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			n++
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // TestImportCarrier: an e-mail whose body has no page chrome (no subject

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // mailEnv is a bulletin with three sources that receive e-mail and no web
@@ -273,7 +275,7 @@ func TestMail(t *testing.T) {
 			t.Errorf("/status lacks %q", want)
 		}
 	}
-	if n := countFiles(t, filepath.Join(filepath.Dir(e.config), "data", "snapshots", "meta", "wessex")); n != 2 {
+	if n := testenv.CountFiles(t, filepath.Join(filepath.Dir(e.config), "data", "snapshots", "meta", "wessex")); n != 2 {
 		t.Errorf("snapshots of the wessex source: %d, want the bulletin and the malformed message", n)
 	}
 

@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,41 +11,24 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // served is a running `bulletin serve` of a damage test.
 type served struct {
 	t    *testing.T
 	cmd  *exec.Cmd
-	logs *lockedBuffer
+	logs *testenv.LogBuffer
 	base string
-}
-
-// lockedBuffer is a log buffer the test reads while the process writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func startServed(t *testing.T, bin, cfg, addr string) *served {
 	t.Helper()
 	cmd := exec.Command(bin, "--config", cfg, "serve")
-	logs := &lockedBuffer{}
+	logs := &testenv.LogBuffer{}
 	cmd.Stderr = logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

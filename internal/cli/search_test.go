@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -19,49 +17,28 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
-	"github.com/lga-digital/bulletin/internal/crawl"
-	bparse "github.com/lga-digital/bulletin/internal/parse"
 	"github.com/lga-digital/bulletin/internal/server"
-	"github.com/lga-digital/bulletin/internal/testsite"
+	"github.com/lga-digital/bulletin/internal/testenv"
+	"github.com/lga-digital/bulletin/internal/testenv/lgafixtures"
 )
 
 // searchTestInstall writes a config and fills its index from the fixture
 // site's pages, as a crawl would; it returns the config file.
 func searchTestInstall(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	cfgFile := filepath.Join(dir, "bulletin.toml")
-	toml := `data_dir = "` + filepath.ToSlash(filepath.Join(dir, "data")) + `"
-base_url = "http://bulletin.test"
+	cfgFile := testenv.WriteConfig(t, `base_url = "http://bulletin.test"
 
 [[source]]
 id = "lga-cdt"
 title = "LGA Cyber, Digital and Technology Bulletin"
 lists = ["http://fixture.test/accounts/UKLGA/bulletins"]
-`
-	if err := os.WriteFile(cfgFile, []byte(toml), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	idx, err := index.Open(filepath.Join(dir, "data", "index"))
+`)
+	idx, err := index.Open(filepath.Join(filepath.Dir(cfgFile), "data", "index"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer idx.Close()
-	site := testsite.Handler()
-	for _, f := range testsite.Editions() {
-		if !f.Series {
-			continue
-		}
-		rec := httptest.NewRecorder()
-		site.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://fixture.test"+f.Path, nil))
-		res, err := bparse.Parse(rec.Body.Bytes(), rec.Header().Get("Content-Type"), "http://fixture.test"+f.Path, lgaParseOptions(t))
-		if err != nil {
-			t.Fatalf("parse %s: %v", f.Path, err)
-		}
-		if err := idx.PutEdition(context.Background(), res.Edition, res.Items); err != nil {
-			t.Fatal(err)
-		}
-	}
+	lgafixtures.Fill(t, idx, "http://fixture.test", lgafixtures.ParseOptions(t))
 	return cfgFile
 }
 
@@ -178,19 +155,4 @@ func TestParseSearchArgs(t *testing.T) {
 	if _, err := parseSearchArgs(fs, []string{"--size", "many"}); err == nil {
 		t.Error("a bad flag value is accepted")
 	}
-}
-
-// lgaParseOptions are the parser options of the shipped config's LGA
-// source, as a crawl builds them.
-func lgaParseOptions(t *testing.T) bparse.Options {
-	t.Helper()
-	cfg, err := config.Shipped(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, ok := cfg.Source("lga-cdt")
-	if !ok {
-		t.Fatal("the shipped config has no lga-cdt source")
-	}
-	return crawl.ParseOptions(src, nil)
 }

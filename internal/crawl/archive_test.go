@@ -16,6 +16,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // longList serves an archive list of n pages at site.test, one edition a
@@ -24,7 +25,7 @@ import (
 func longList(h *host, n int) {
 	for i := 1; i <= n; i++ {
 		id := fmt.Sprintf("%x", 0x100000+n-i)
-		h.handle(listURL(i), func(w http.ResponseWriter, _ *http.Request) {
+		h.Handle(listURL(i), func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			fmt.Fprintf(w, `<html><body><ul><li><a href="/accounts/A/bulletins/%s">Bulletin %s</a></li></ul>`, id, id)
 			if i < n {
@@ -32,7 +33,7 @@ func longList(h *host, n int) {
 			}
 			fmt.Fprint(w, "</body></html>")
 		})
-		h.handle("/accounts/A/bulletins/"+id, tinyEdition(id))
+		h.Handle("/accounts/A/bulletins/"+id, tinyEdition(id))
 	}
 }
 
@@ -73,14 +74,14 @@ func testArchive(t *testing.T, pages int, lose bool) {
 	w := newWorld(t, "site.test")
 	site := w.hosts["site.test"]
 	longList(site, pages)
-	var logs logBuffer
+	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	dir := t.TempDir()
 	st, err := snapshot.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := newMemIndex()
+	ix := testenv.NewMemIndex()
 	c := &crawl.Crawler{Fetch: fetch.New(fastFetch(w, log, nil)), Store: st, Index: ix, Log: log}
 	src := source(t, `lists = ["http://site.test`+listURL(1)+`"]`)
 	ctx := context.Background()
@@ -91,7 +92,7 @@ func testArchive(t *testing.T, pages int, lose bool) {
 	listHits := func() []int {
 		hits := make([]int, pages+1)
 		for i := 1; i <= pages; i++ {
-			hits[i] = site.hitsOf(listURL(i))
+			hits[i] = site.Hits(listURL(i))
 		}
 		return hits
 	}
@@ -137,14 +138,14 @@ func testArchive(t *testing.T, pages int, lose bool) {
 	}
 	before := map[string]int{}
 	for _, id := range []string{deleted, garbled, damaged} {
-		before[id] = site.hitsOf("/accounts/A/bulletins/" + id)
+		before[id] = site.Hits("/accounts/A/bulletins/" + id)
 	}
 	sum, err = c.Run(ctx, src, run.Options{})
 	if err != nil || sum.Fetched != 3 || sum.Restored != 3 {
 		t.Errorf("pass after the loss: %+v, err %v; want 3 fetched and restored", sum, err)
 	}
 	for id, n := range before {
-		if got := site.hitsOf("/accounts/A/bulletins/" + id); got != n+1 {
+		if got := site.Hits("/accounts/A/bulletins/" + id); got != n+1 {
 			t.Errorf("edition %s fetched %d times after the loss, want once", id, got-n)
 		}
 		m, ok, err := st.Get(ctx, "s", editionURL(id))
@@ -160,7 +161,7 @@ func testArchive(t *testing.T, pages int, lose bool) {
 	if n := pagesRead(second, third); n != 1 {
 		t.Errorf("list pages read %d, want only page 1: lost editions need no walk of the list", n)
 	}
-	if logs.line("snapshot is lost or damaged", "url="+editionURL(deleted)) == "" {
+	if logs.Line("snapshot is lost or damaged", "url="+editionURL(deleted)) == "" {
 		t.Errorf("no log line names the lost edition %s", deleted)
 	}
 	sum, err = c.Run(ctx, src, run.Options{})
@@ -189,15 +190,15 @@ func TestLoopingList(t *testing.T) {
 			next = listURL(1) // back to the start
 		}
 		id := fmt.Sprintf("%x", 0x200000+i)
-		site.handle(listURL(i), listPage([]string{id}, next))
-		site.handle("/accounts/A/bulletins/"+id, tinyEdition(id))
+		site.Handle(listURL(i), listPage([]string{id}, next))
+		site.Handle("/accounts/A/bulletins/"+id, tinyEdition(id))
 	}
 	// From page 10 on, every page repeats the same edition and links on.
 	for i := 10; i <= 60; i++ {
-		site.handle(listURL(i), listPage([]string{"300000"}, listURL(i+1)))
+		site.Handle(listURL(i), listPage([]string{"300000"}, listURL(i+1)))
 	}
-	site.handle("/accounts/A/bulletins/300000", tinyEdition("300000"))
-	var logs logBuffer
+	site.Handle("/accounts/A/bulletins/300000", tinyEdition("300000"))
+	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	c, ix := newCrawler(t, fetch.New(fastFetch(w, log, nil)), log)
 	for _, tt := range []struct {
@@ -207,14 +208,14 @@ func TestLoopingList(t *testing.T) {
 	}{{listURL(1), 3, 3}, {listURL(10), 4, 2}} {
 		src := source(t, `lists = ["http://site.test`+tt.start+`"]`)
 		sum, err := c.Run(context.Background(), src, run.Options{})
-		if err != nil || ix.count() != tt.want {
-			t.Errorf("list from %s: %+v, err %v, %d editions; want %d", tt.start, sum, err, ix.count(), tt.want)
+		if err != nil || ix.Len() != tt.want {
+			t.Errorf("list from %s: %+v, err %v, %d editions; want %d", tt.start, sum, err, ix.Len(), tt.want)
 		}
-		if got := site.hitsOf(tt.start); got != 1 {
+		if got := site.Hits(tt.start); got != 1 {
 			t.Errorf("list from %s: first page read %d times", tt.start, got)
 		}
 	}
-	if n := site.hitsOf(listURL(12)); n != 0 {
+	if n := site.Hits(listURL(12)); n != 0 {
 		t.Errorf("page 12 of a list that repeats itself from page 10 was read %d times", n)
 	}
 }
@@ -243,8 +244,8 @@ func lastLines(s string, n int) string {
 func TestLostSnapshotNotFetchable(t *testing.T) {
 	w := newWorld(t, "site.test", "other.test")
 	site := w.hosts["site.test"]
-	site.handle("/feed.rss", rss())
-	var logs logBuffer
+	site.Handle("/feed.rss", rss())
+	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	c, ix := newCrawler(t, fetch.New(fastFetch(w, log, nil)), log)
 	src := source(t, `feeds = ["http://site.test/feed.rss"]`)
@@ -255,11 +256,11 @@ func TestLostSnapshotNotFetchable(t *testing.T) {
 	if err != nil || sum.Failed != 0 || sum.Restored != 0 {
 		t.Errorf("pass: %+v, err %v", sum, err)
 	}
-	if w.hosts["other.test"].hitsOf("/accounts/A/bulletins/1") != 0 {
+	if w.hosts["other.test"].Hits("/accounts/A/bulletins/1") != 0 {
 		t.Error("a page off the source's hosts was requested")
 	}
 	for _, u := range []string{"mid:1234@mail.example", "http://other.test/accounts/A/bulletins/1"} {
-		if logs.line("not on the source's hosts; import its file again", "url="+u) == "" {
+		if logs.Line("not on the source's hosts; import its file again", "url="+u) == "" {
 			t.Errorf("no log line names %s", u)
 		}
 	}

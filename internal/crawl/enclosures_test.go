@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/lga-digital/bulletin/config"
@@ -15,53 +14,17 @@ import (
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
+	"github.com/lga-digital/bulletin/internal/testenv"
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
 
-// encIndex keeps the items of every PutEdition.
-type encIndex struct {
-	mu    sync.Mutex
-	eds   map[string]model.Edition
-	items map[string][]model.Item
-}
-
-func (ix *encIndex) PutEdition(_ context.Context, ed model.Edition, items []model.Item) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ix.eds[ed.ID], ix.items[ed.ID] = ed, items
-	return nil
-}
-
-func (ix *encIndex) Edition(_ context.Context, id string) (model.Edition, bool, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ed, ok := ix.eds[id]
-	return ed, ok, nil
-}
-
-func (ix *encIndex) Editions(_ context.Context, source string) ([]model.Edition, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	var out []model.Edition
-	for _, ed := range ix.eds {
-		if ed.Source == source {
-			out = append(out, ed)
-		}
-	}
-	return out, nil
-}
-
 // lengths maps every document link of the indexed items to its length.
-func (ix *encIndex) lengths() map[string]int64 {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+func lengths(ix *testenv.MemIndex) map[string]int64 {
 	out := map[string]int64{}
-	for _, items := range ix.items {
-		for _, it := range items {
-			for _, l := range it.Links {
-				if l.Type != "" {
-					out[l.URL] = l.Length
-				}
+	for _, it := range ix.AllItems() {
+		for _, l := range it.Links {
+			if l.Type != "" {
+				out[l.URL] = l.Length
 			}
 		}
 	}
@@ -72,8 +35,7 @@ func (ix *encIndex) lengths() map[string]int64 {
 // Content-Length, one that is missing. It counts HEAD requests per path.
 type encSite struct {
 	*httptest.Server
-	mu    sync.Mutex
-	heads map[string]int
+	heads testenv.Hits
 }
 
 const (
@@ -83,13 +45,11 @@ const (
 )
 
 func newEncSite(t *testing.T) *encSite {
-	s := &encSite{heads: map[string]int{}}
+	s := &encSite{}
 	site := testsite.Handler()
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
-			s.mu.Lock()
-			s.heads[r.URL.Path]++
-			s.mu.Unlock()
+			s.heads.Add(r.URL.Path)
 		}
 		if r.URL.Path == encPDF {
 			w.Header().Set("Content-Type", "application/pdf")
@@ -103,22 +63,6 @@ func newEncSite(t *testing.T) *encSite {
 	}))
 	t.Cleanup(s.Close)
 	return s
-}
-
-func (s *encSite) headsOf(p string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.heads[p]
-}
-
-func (s *encSite) totalHeads() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, v := range s.heads {
-		n += v
-	}
-	return n
 }
 
 func encSource(site *encSite) *config.Source {
@@ -137,7 +81,7 @@ func TestDocumentLengthsFromHEAD(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := &encIndex{eds: map[string]model.Edition{}, items: map[string][]model.Item{}}
+	ix := testenv.NewMemIndex()
 	log := slog.New(slog.DiscardHandler)
 	c := &Crawler{Fetch: fetch.New(fetch.Options{Retries: -1}), Store: store, Index: ix, Log: log}
 	src := encSource(site)
@@ -146,7 +90,7 @@ func TestDocumentLengthsFromHEAD(t *testing.T) {
 	if _, err := c.Run(ctx, src, run.Options{}); err != nil {
 		t.Fatalf("crawl: %v (a failed HEAD must not fail the crawl)", err)
 	}
-	got := ix.lengths()
+	got := lengths(ix)
 	pdf, missing := site.URL+encPDF, site.URL+encMissing
 	if got[pdf] != encPDFSize {
 		t.Errorf("length of %s = %d, want %d (lengths %v)", pdf, got[pdf], encPDFSize, got)
@@ -154,7 +98,7 @@ func TestDocumentLengthsFromHEAD(t *testing.T) {
 	if l, ok := got[missing]; !ok || l != 0 {
 		t.Errorf("length of the missing document = %d (listed %v), want 0", l, ok)
 	}
-	if n := site.headsOf(encPDF); n != 1 {
+	if n := site.heads.Of(encPDF); n != 1 {
 		t.Errorf("%d HEADs of a document linked from several editions, want 1", n)
 	}
 
@@ -162,18 +106,18 @@ func TestDocumentLengthsFromHEAD(t *testing.T) {
 	if _, err := c.Run(ctx, src, run.Options{Refetch: true}); err != nil {
 		t.Fatal(err)
 	}
-	if n := site.headsOf(encPDF); n != 1 {
+	if n := site.heads.Of(encPDF); n != 1 {
 		t.Errorf("a second crawl sent HEAD again: %d", n)
 	}
 
 	// A reindex, with no network at all, gives the same lengths.
 	site.Close()
-	ix2 := &encIndex{eds: map[string]model.Edition{}, items: map[string][]model.Item{}}
+	ix2 := testenv.NewMemIndex()
 	r := &Crawler{Store: store, Index: ix2, Log: log}
 	if _, err := r.Reindex(ctx, src, nil); err != nil {
 		t.Fatal(err)
 	}
-	if l := ix2.lengths()[pdf]; l != encPDFSize {
+	if l := lengths(ix2)[pdf]; l != encPDFSize {
 		t.Errorf("after reindex the length is %d, want %d", l, encPDFSize)
 	}
 }
@@ -198,7 +142,7 @@ func TestDocumentLengthsBounds(t *testing.T) {
 	)
 	items := []model.Item{{Links: links}}
 	p.documentLengths(context.Background(), items)
-	if n := site.totalHeads(); n != MaxHeadsPerEdition {
+	if n := site.heads.Total(); n != MaxHeadsPerEdition {
 		t.Errorf("%d HEADs for one edition, want the bound %d", n, MaxHeadsPerEdition)
 	}
 	for _, l := range items[0].Links {

@@ -16,6 +16,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // feedEntry is one item of a topic feed: a body when it carries the whole
@@ -75,7 +76,7 @@ func TestFeedBodies(t *testing.T) {
 	w := newWorld(t, "site.test")
 	site := w.hosts["site.test"]
 	feed := &topicFeed{}
-	site.handle("/accounts/A/topics/A_1/feed.rss", feed.ServeHTTP)
+	site.Handle("/accounts/A/topics/A_1/feed.rss", feed.ServeHTTP)
 	mar := time.Date(2025, 3, 4, 23, 45, 0, 0, time.UTC)
 	feb := time.Date(2025, 2, 18, 19, 10, 0, 0, time.UTC)
 	feed.set(
@@ -84,18 +85,18 @@ func TestFeedBodies(t *testing.T) {
 		feedEntry{"3a0a771", "February 18, 2025 Council Highlights", feb, gdBody("Bus shelters", "Allotments")},
 		feedEntry{"3a0a002", "Spring clean volunteers", feb, gdBody("Beach clean", "Park clean")},
 	)
-	site.handle("/accounts/A/bulletins/3a0b9e4", tinyEdition("Council Highlights 3a0b9e4"))
+	site.Handle("/accounts/A/bulletins/3a0b9e4", tinyEdition("Council Highlights 3a0b9e4"))
 	for _, id := range []string{"3a0c1f2", "3a0a771", "3a0a002"} {
-		site.handle("/accounts/A/bulletins/"+id, tinyEdition(id))
+		site.Handle("/accounts/A/bulletins/"+id, tinyEdition(id))
 	}
-	var logs logBuffer
+	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	dir := t.TempDir()
 	st, err0 := snapshot.Open(dir)
 	if err0 != nil {
 		t.Fatal(err0)
 	}
-	ix := newMemIndex()
+	ix := testenv.NewMemIndex()
 	c := &crawl.Crawler{Fetch: fetch.New(fastFetch(w, log, nil)), Store: st, Index: ix, Log: log}
 	src := source(t, "feeds = [\"http://site.test/accounts/A/topics/A_1/feed.rss\"]\nmatch = \"Council Highlights\"")
 	ctx := context.Background()
@@ -105,14 +106,14 @@ func TestFeedBodies(t *testing.T) {
 		t.Fatalf("first pass: %+v, err %v; want 3 from the feed, 1 fetched, 3 indexed, 1 skipped", sum, err)
 	}
 	for _, id := range []string{"3a0c1f2", "3a0a771", "3a0a002"} {
-		if n := site.hitsOf("/accounts/A/bulletins/" + id); n != 0 {
+		if n := site.Hits("/accounts/A/bulletins/" + id); n != 0 {
 			t.Errorf("page of %s requested %d times; its body was in the feed", id, n)
 		}
 	}
-	if site.hitsOf("/accounts/A/bulletins/3a0b9e4") != 1 {
+	if site.Hits("/accounts/A/bulletins/3a0b9e4") != 1 {
 		t.Error("the page of the entry with a summary was not fetched")
 	}
-	check := func(ix *memIndex, when string) {
+	check := func(ix *testenv.MemIndex, when string) {
 		for _, want := range []struct {
 			id, title string
 			published time.Time
@@ -125,7 +126,7 @@ func TestFeedBodies(t *testing.T) {
 				t.Errorf("%s: edition %s order %x", when, want.id, ed.Order)
 			}
 		}
-		if ix.has("s", editionURL("3a0a002")) {
+		if ix.Has("s", editionURL("3a0a002")) {
 			t.Errorf("%s: the bulletin of another series was indexed", when)
 		}
 	}
@@ -136,16 +137,16 @@ func TestFeedBodies(t *testing.T) {
 	}
 
 	// Reindex from the snapshots alone gives the same editions.
-	re := &crawl.Crawler{Store: c.Store, Index: newMemIndex(), Log: log}
+	re := &crawl.Crawler{Store: c.Store, Index: testenv.NewMemIndex(), Log: log}
 	if _, err := re.Reindex(ctx, src, nil); err != nil {
 		t.Fatal(err)
 	}
-	check(re.Index.(*memIndex), "reindex")
+	check(re.Index.(*testenv.MemIndex), "reindex")
 
-	puts := ix.puts
+	puts := ix.Puts()
 	sum, err = c.Run(ctx, src, run.Options{})
-	if err != nil || sum.FromFeed != 0 || sum.Fetched != 0 || sum.Editions != 0 || ix.puts != puts {
-		t.Errorf("second pass: %+v, err %v, %d puts; want nothing done", sum, err, ix.puts-puts)
+	if err != nil || sum.FromFeed != 0 || sum.Fetched != 0 || sum.Editions != 0 || ix.Puts() != puts {
+		t.Errorf("second pass: %+v, err %v, %d puts; want nothing done", sum, err, ix.Puts()-puts)
 	}
 
 	// A corrected body in the feed is taken again, still with no request.
@@ -167,7 +168,7 @@ func TestFeedBodies(t *testing.T) {
 	if err != nil || sum.FromFeed != 1 || sum.Restored != 1 || sum.Fetched != 0 {
 		t.Errorf("pass after losing a snapshot: %+v, err %v", sum, err)
 	}
-	if n := site.hitsOf("/accounts/A/bulletins/3a0c1f2"); n != 0 {
+	if n := site.Hits("/accounts/A/bulletins/3a0c1f2"); n != 0 {
 		t.Errorf("page requested %d times", n)
 	}
 	if t.Failed() {

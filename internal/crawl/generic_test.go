@@ -17,15 +17,15 @@ import (
 func TestGenericSource(t *testing.T) {
 	w := newWorld(t, "news.test")
 	h := w.hosts["news.test"]
-	h.handle("/robots.txt", func(rw http.ResponseWriter, _ *http.Request) { fmt.Fprint(rw, "User-agent: *\nAllow: /\n") })
-	h.handle("/news/", func(rw http.ResponseWriter, _ *http.Request) {
+	h.Handle("/robots.txt", func(rw http.ResponseWriter, _ *http.Request) { fmt.Fprint(rw, "User-agent: *\nAllow: /\n") })
+	h.Handle("/news/", func(rw http.ResponseWriter, _ *http.Request) {
 		fmt.Fprint(rw, `<html><body><ul>
 <li><a href="/news/2024-03.html">March news</a></li>
 <li><a href="/news/2024-04.html">April news</a></li>
 <li><a href="/about.html">About us</a></li></ul></body></html>`)
 	})
 	for _, month := range []string{"2024-03", "2024-04"} {
-		h.handle("/news/"+month+".html", func(rw http.ResponseWriter, _ *http.Request) {
+		h.Handle("/news/"+month+".html", func(rw http.ResponseWriter, _ *http.Request) {
 			rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 			fmt.Fprintf(rw, `<html><head><title>Digital news %[1]s</title></head><body>
 <nav>Home | Contact</nav>
@@ -50,11 +50,11 @@ date = "time"
 	if err != nil {
 		t.Fatalf("crawl: %v\n%s", err, logs.String())
 	}
-	if sum.Editions != 2 || sum.Items != 4 || h.hitsOf("/about.html") != 0 {
-		t.Errorf("summary %+v, /about.html fetched %d times\n%s", sum, h.hitsOf("/about.html"), logs.String())
+	if sum.Editions != 2 || sum.Items != 4 || h.Hits("/about.html") != 0 {
+		t.Errorf("summary %+v, /about.html fetched %d times\n%s", sum, h.Hits("/about.html"), logs.String())
 	}
 	for _, u := range []string{"http://news.test/news/2024-03.html", "http://news.test/news/2024-04.html"} {
-		if !ix.has("s", u) {
+		if !ix.Has("s", u) {
 			t.Errorf("edition %s not indexed", u)
 		}
 	}

@@ -1,7 +1,6 @@
 package crawl_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,118 +15,15 @@ import (
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
-	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/snapshot"
+	"github.com/lga-digital/bulletin/internal/testenv"
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
 
-// memIndex is an in-memory crawl.Index that counts what was put.
-type memIndex struct {
-	mu    sync.Mutex
-	eds   map[string]model.Edition
-	items map[string]int // edition id → item count
-	puts  int
-}
-
-func newMemIndex() *memIndex {
-	return &memIndex{eds: map[string]model.Edition{}, items: map[string]int{}}
-}
-
-func (ix *memIndex) PutEdition(_ context.Context, ed model.Edition, items []model.Item) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ix.eds[ed.ID] = ed
-	ix.items[ed.ID] = len(items)
-	ix.puts++
-	return nil
-}
-
-func (ix *memIndex) Edition(_ context.Context, id string) (model.Edition, bool, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ed, ok := ix.eds[id]
-	return ed, ok, nil
-}
-
-func (ix *memIndex) Editions(_ context.Context, source string) ([]model.Edition, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	var out []model.Edition
-	for _, ed := range ix.eds {
-		if ed.Source == source {
-			out = append(out, ed)
-		}
-	}
-	return out, nil
-}
-
-func (ix *memIndex) has(source, url string) bool {
-	_, ok, _ := ix.Edition(context.Background(), model.EditionID(source, url))
-	return ok
-}
-
-func (ix *memIndex) count() int {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	return len(ix.eds)
-}
-
-// logBuffer collects slog text output from several goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// line returns the first log line holding every one of parts, or "".
-func (b *logBuffer) line(parts ...string) string {
-	for _, l := range strings.Split(b.String(), "\n") {
-		all := true
-		for _, p := range parts {
-			if !strings.Contains(l, p) {
-				all = false
-				break
-			}
-		}
-		if all {
-			return l
-		}
-	}
-	return ""
-}
-
-// host is one fake web host: an httptest server reached under a name of
-// its own (site.test, other.test) through world's transport, so that the
+// host is one fake web host: a test server reached under a name of its
+// own (site.test, other.test) through world's transport, so that the
 // crawler sees distinct, non-private host names.
-type host struct {
-	*httptest.Server
-	mu     sync.Mutex
-	routes map[string]http.HandlerFunc
-	hits   map[string]int
-}
-
-func (h *host) handle(path string, fn http.HandlerFunc) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.routes[path] = fn
-}
-
-func (h *host) hitsOf(path string) int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.hits[path]
-}
+type host = testenv.Server
 
 // world maps host names to fake hosts.
 type world struct {
@@ -140,23 +35,7 @@ func newWorld(t *testing.T, names ...string) *world {
 	t.Helper()
 	w := &world{t: t, hosts: map[string]*host{}}
 	for _, name := range names {
-		h := &host{routes: map[string]http.HandlerFunc{}, hits: map[string]int{}}
-		h.Server = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-			key := r.URL.Path
-			if r.URL.RawQuery != "" {
-				key += "?" + r.URL.RawQuery
-			}
-			h.mu.Lock()
-			h.hits[key]++
-			fn, ok := h.routes[key]
-			h.mu.Unlock()
-			if !ok {
-				http.NotFound(rw, r)
-				return
-			}
-			fn(rw, r)
-		}))
-		t.Cleanup(h.Close)
+		h := testenv.NewServer(t, testenv.ByPathAndQuery, nil)
 		w.hosts[name] = h
 	}
 	return w
@@ -213,13 +92,13 @@ func source(t *testing.T, extra string) *config.Source {
 
 // newCrawler wires a crawler with a real snapshot store in a temporary
 // directory, an in-memory index and a logger writing to the returned buffer.
-func newCrawler(t *testing.T, fetcher crawl.Fetcher, log *slog.Logger) (*crawl.Crawler, *memIndex) {
+func newCrawler(t *testing.T, fetcher crawl.Fetcher, log *slog.Logger) (*crawl.Crawler, *testenv.MemIndex) {
 	t.Helper()
 	st, err := snapshot.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := newMemIndex()
+	ix := testenv.NewMemIndex()
 	return &crawl.Crawler{Fetch: fetcher, Store: st, Index: ix, Log: log}, ix
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/run"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // TestIncremental: a second pass asks for the feed with a conditional GET
@@ -19,7 +20,7 @@ func TestIncremental(t *testing.T) {
 		conditional []string // If-None-Match of each feed request
 	)
 	feed := rss("http://site.test/b/1", "http://site.test/b/2")
-	site.handle("/feed.rss", func(rw http.ResponseWriter, r *http.Request) {
+	site.Handle("/feed.rss", func(rw http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		conditional = append(conditional, r.Header.Get("If-None-Match"))
 		mu.Unlock()
@@ -30,9 +31,9 @@ func TestIncremental(t *testing.T) {
 		rw.Header().Set("ETag", `"v1"`)
 		feed(rw, r)
 	})
-	site.handle("/b/1", page)
-	site.handle("/b/2", page)
-	var logs logBuffer
+	site.Handle("/b/1", page)
+	site.Handle("/b/2", page)
+	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	c, ix := newCrawler(t, fetch.New(fastFetch(w, log, nil)), log)
 	src := source(t, `feeds = ["http://site.test/feed.rss"]`)
@@ -51,15 +52,15 @@ func TestIncremental(t *testing.T) {
 	}
 	for i, st := range steps {
 		sum, err := c.Run(t.Context(), src, st.opt)
-		if err != nil || sum.Fetched != st.fetched || sum.Editions != st.editions || site.hitsOf("/b/1") != st.pageHits {
+		if err != nil || sum.Fetched != st.fetched || sum.Editions != st.editions || site.Hits("/b/1") != st.pageHits {
 			t.Errorf("%s: fetched %d, editions %d, page hits %d, err %v; want %d, %d, %d", st.name, sum.Fetched, sum.Editions,
-				site.hitsOf("/b/1"), err, st.fetched, st.editions, st.pageHits)
+				site.Hits("/b/1"), err, st.fetched, st.editions, st.pageHits)
 		}
 		if conditional[i] != st.condition {
 			t.Errorf("%s: feed asked with If-None-Match %q, want %q", st.name, conditional[i], st.condition)
 		}
 	}
-	if ix.count() != 2 {
-		t.Errorf("index holds %d editions", ix.count())
+	if ix.Len() != 2 {
+		t.Errorf("index holds %d editions", ix.Len())
 	}
 }

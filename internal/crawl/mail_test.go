@@ -15,10 +15,11 @@ import (
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/snapshot"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // failingIndex refuses every write, as a full disk would.
-type failingIndex struct{ *memIndex }
+type failingIndex struct{ *testenv.MemIndex }
 
 func (failingIndex) PutEdition(context.Context, model.Edition, []model.Item) error {
 	return errors.New("write index: no space left on device")
@@ -37,7 +38,7 @@ func TestReceive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx := newMemIndex()
+	idx := testenv.NewMemIndex()
 	c := &crawl.Crawler{Store: st, Index: idx, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	src := &config.Source{ID: "wessex", Title: "Wessex", Mail: []string{"wessex-digital@bulletins.example.gov.uk"}}
 	ctx := context.Background()
@@ -47,19 +48,19 @@ func TestReceive(t *testing.T) {
 	if err != nil || got.URL != webCopy || got.Editions != 1 || got.Items == 0 || got.Unchanged || got.Failed != 0 {
 		t.Fatalf("first receipt: %+v, %v", got, err)
 	}
-	if !idx.has("wessex", webCopy) {
+	if !idx.Has("wessex", webCopy) {
 		t.Error("the bulletin is not indexed under its web copy's address")
 	}
-	files := countFiles(t, dir)
+	files := testenv.CountFiles(t, dir)
 
 	// The same message again, as a retry would bring it with one more
 	// trace header: nothing changes.
 	again := append([]byte("Received: from relay.example (relay.example [192.0.2.1]) by bulletin; Tue, 17 Mar 2026 10:05:00 +0000\r\n"), read("bulletin.eml")...)
 	got, err = c.Receive(ctx, src, again)
-	if err != nil || !got.Unchanged || got.Editions != 0 || idx.puts != 1 {
-		t.Errorf("second receipt: %+v, %v (index puts %d)", got, err, idx.puts)
+	if err != nil || !got.Unchanged || got.Editions != 0 || idx.Puts() != 1 {
+		t.Errorf("second receipt: %+v, %v (index puts %d)", got, err, idx.Puts())
 	}
-	if n := countFiles(t, dir); n != files {
+	if n := testenv.CountFiles(t, dir); n != files {
 		t.Errorf("the same message again wrote files: %d, was %d", n, files)
 	}
 
@@ -68,7 +69,7 @@ func TestReceive(t *testing.T) {
 		"MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
 		base64.StdEncoding.EncodeToString([]byte("<html><body><h1>Parish newsletter</h1><h3>Footpath repairs</h3><p>The path by the mill reopens in May.</p></body></html>")) + "\r\n"
 	got, err = c.Receive(ctx, src, []byte(plain))
-	if err != nil || got.URL != "mid:n-42@parish.example" || got.Editions != 1 || !idx.has("wessex", "mid:n-42@parish.example") {
+	if err != nil || got.URL != "mid:n-42@parish.example" || got.Editions != 1 || !idx.Has("wessex", "mid:n-42@parish.example") {
 		t.Errorf("message without a web copy: %+v, %v", got, err)
 	}
 
@@ -86,24 +87,9 @@ func TestReceive(t *testing.T) {
 	}
 
 	// A failure on our side is ErrLocal, so that the sender tries again.
-	c.Index = failingIndex{newMemIndex()}
+	c.Index = failingIndex{testenv.NewMemIndex()}
 	other := strings.Replace(string(read("bulletin.eml")), "3d0a001", "3d0a002", -1)
 	if _, err := c.Receive(ctx, src, []byte(other)); !errors.Is(err, crawl.ErrLocal) {
 		t.Errorf("index failure: err = %v, want ErrLocal", err)
 	}
-}
-
-func countFiles(t *testing.T, dir string) int {
-	t.Helper()
-	n := 0
-	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			n++
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/run"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // failFirst answers the first request with code (and the header, if any)
@@ -89,31 +90,31 @@ func TestMisbehavingServers(t *testing.T) {
 	}{
 		{
 			name:     "429 with Retry-After",
-			setup:    func(site, _ *host) { site.handle("/b/1", failFirst(http.StatusTooManyRequests, "Retry-After", "1")) },
+			setup:    func(site, _ *host) { site.Handle("/b/1", failFirst(http.StatusTooManyRequests, "Retry-After", "1")) },
 			editions: 1,
 			logs:     [][]string{{`msg="fetch: retrying"`, "url=http://site.test/b/1", "status=429", "wait=1s"}, {`msg="crawl: indexed edition"`}},
 			check: func(t *testing.T, site, _ *host) {
-				if n := site.hitsOf("/b/1"); n != 2 {
+				if n := site.Hits("/b/1"); n != 2 {
 					t.Errorf("edition requested %d times, want 2", n)
 				}
 			},
 		},
 		{
 			name:     "503 then 200",
-			setup:    func(site, _ *host) { site.handle("/b/1", failFirst(http.StatusServiceUnavailable, "", "")) },
+			setup:    func(site, _ *host) { site.Handle("/b/1", failFirst(http.StatusServiceUnavailable, "", "")) },
 			editions: 1,
 			logs:     [][]string{{`msg="fetch: retrying"`, "status=503", "attempt=1"}, {`msg="crawl: indexed edition"`}},
 		},
 		{
 			name:     "503 with Retry-After",
-			setup:    func(site, _ *host) { site.handle("/b/1", failFirst(http.StatusServiceUnavailable, "Retry-After", "1")) },
+			setup:    func(site, _ *host) { site.Handle("/b/1", failFirst(http.StatusServiceUnavailable, "Retry-After", "1")) },
 			editions: 1,
 			logs:     [][]string{{`msg="fetch: retrying"`, "status=503", "wait=1s"}},
 		},
 		{
 			name: "500 every time",
 			setup: func(site, _ *host) {
-				site.handle("/b/1", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
+				site.Handle("/b/1", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(500) })
 			},
 			failed: 1,
 			errHas: "status 500",
@@ -122,8 +123,8 @@ func TestMisbehavingServers(t *testing.T) {
 		{
 			name: "hanging body",
 			setup: func(site, _ *host) {
-				site.handle("/b/1", hang)
-				site.handle("/b/2", page)
+				site.Handle("/b/1", hang)
+				site.Handle("/b/2", page)
 			},
 			config: `editions = ["http://site.test/b/1", "http://site.test/b/2"]`,
 			// The host counts as down after a time-out: /b/2 is not tried,
@@ -137,14 +138,14 @@ func TestMisbehavingServers(t *testing.T) {
 					"deadline exceeded", "(gave up after 2 attempts)", "(no complete answer within the time cap; abandoned)"},
 			},
 			check: func(t *testing.T, site, _ *host) {
-				if n := site.hitsOf("/b/2"); n != 0 {
+				if n := site.Hits("/b/2"); n != 0 {
 					t.Errorf("a host that timed out was asked again (%d)", n)
 				}
 			},
 		},
 		{
 			name:        "no answer at all",
-			setup:       func(site, _ *host) { site.handle("/b/1", silent) },
+			setup:       func(site, _ *host) { site.Handle("/b/1", silent) },
 			failed:      1,
 			unreachable: true,
 			errHas:      "deadline exceeded",
@@ -152,20 +153,20 @@ func TestMisbehavingServers(t *testing.T) {
 		},
 		{
 			name:    "50 MiB body",
-			setup:   func(site, _ *host) { site.handle("/b/1", huge(false)) },
+			setup:   func(site, _ *host) { site.Handle("/b/1", huge(false)) },
 			timeout: 20 * time.Second,
 			failed:  1,
 			errHas:  "too large",
 			logs:    [][]string{{"level=ERROR", "http://site.test/b/1", "too large (over 5242880 bytes)"}},
 			check: func(t *testing.T, site, _ *host) {
-				if n := site.hitsOf("/b/1"); n != 1 {
+				if n := site.Hits("/b/1"); n != 1 {
 					t.Errorf("a body over the cap was asked for %d times, want 1 (no retry)", n)
 				}
 			},
 		},
 		{
 			name:    "50 MiB declared",
-			setup:   func(site, _ *host) { site.handle("/b/1", huge(true)) },
+			setup:   func(site, _ *host) { site.Handle("/b/1", huge(true)) },
 			timeout: 20 * time.Second,
 			failed:  1,
 			errHas:  "too large (Content-Length 52428800",
@@ -173,15 +174,15 @@ func TestMisbehavingServers(t *testing.T) {
 		},
 		{
 			name:     "redirect within the allowed hosts",
-			setup:    func(site, _ *host) { site.handle("/b/1", redirect("/b/one")); site.handle("/b/one", page) },
+			setup:    func(site, _ *host) { site.Handle("/b/1", redirect("/b/one")); site.Handle("/b/one", page) },
 			editions: 1,
 			logs:     [][]string{{`msg="fetch: redirect"`, "location=http://site.test/b/one"}, {`msg="crawl: indexed edition"`, "url=http://site.test/b/1"}},
 		},
 		{
 			name: "redirect to another configured host",
 			setup: func(site, other *host) {
-				site.handle("/b/1", redirect("http://other.test/b/1"))
-				other.handle("/b/1", page)
+				site.Handle("/b/1", redirect("http://other.test/b/1"))
+				other.Handle("/b/1", page)
 			},
 			config:   `editions = ["http://site.test/b/1"]` + "\n" + `lists = ["http://other.test/list"]`,
 			editions: 1,
@@ -191,14 +192,14 @@ func TestMisbehavingServers(t *testing.T) {
 		{
 			name: "redirect to another host",
 			setup: func(site, other *host) {
-				site.handle("/b/1", redirect("http://other.test/b/1"))
-				other.handle("/b/1", page)
+				site.Handle("/b/1", redirect("http://other.test/b/1"))
+				other.Handle("/b/1", page)
 			},
 			failed: 1,
 			errHas: "redirected to http://other.test/b/1: host not allowed",
 			logs:   [][]string{{"level=ERROR", "redirected to http://other.test/b/1: host not allowed"}},
 			check: func(t *testing.T, _, other *host) {
-				if n := other.hitsOf("/b/1"); n != 0 {
+				if n := other.Hits("/b/1"); n != 0 {
 					t.Errorf("the other host was asked %d times", n)
 				}
 			},
@@ -206,8 +207,8 @@ func TestMisbehavingServers(t *testing.T) {
 		{
 			name: "redirect to 127.0.0.1",
 			setup: func(site, _ *host) {
-				site.handle("/b/1", redirect(site.URL+"/b/inside"))
-				site.handle("/b/inside", page)
+				site.Handle("/b/1", redirect(site.URL+"/b/inside"))
+				site.Handle("/b/inside", page)
 			},
 			// 127.0.0.1 is an allowed host name here (a second known
 			// edition names it), so that the refusal is the private range's.
@@ -219,7 +220,7 @@ func TestMisbehavingServers(t *testing.T) {
 				{"level=ERROR", "http://127.0.0.1/b/never: private address refused"},
 			},
 			check: func(t *testing.T, site, _ *host) {
-				if n := site.hitsOf("/b/inside"); n != 0 {
+				if n := site.Hits("/b/inside"); n != 0 {
 					t.Errorf("the private address was asked %d times", n)
 				}
 			},
@@ -227,8 +228,8 @@ func TestMisbehavingServers(t *testing.T) {
 		{
 			name: "redirect loop",
 			setup: func(site, _ *host) {
-				site.handle("/b/1", redirect("/b/2"))
-				site.handle("/b/2", redirect("/b/1"))
+				site.Handle("/b/1", redirect("/b/2"))
+				site.Handle("/b/2", redirect("/b/1"))
 			},
 			failed: 1,
 			errHas: "redirect loop",
@@ -237,12 +238,12 @@ func TestMisbehavingServers(t *testing.T) {
 		{
 			name: "robots.txt disallows the edition pages",
 			setup: func(site, _ *host) {
-				site.handle("/robots.txt", func(w http.ResponseWriter, _ *http.Request) {
+				site.Handle("/robots.txt", func(w http.ResponseWriter, _ *http.Request) {
 					fmt.Fprint(w, "User-agent: *\nDisallow: /b/\n")
 				})
-				site.handle("/feed.rss", rss("http://site.test/b/1", "http://site.test/b/2"))
-				site.handle("/b/1", page)
-				site.handle("/b/2", page)
+				site.Handle("/feed.rss", rss("http://site.test/b/1", "http://site.test/b/2"))
+				site.Handle("/b/1", page)
+				site.Handle("/b/2", page)
 			},
 			// Skipped and reported, not a failure.
 			config:     `feeds = ["http://site.test/feed.rss"]`,
@@ -250,10 +251,10 @@ func TestMisbehavingServers(t *testing.T) {
 			logs: [][]string{{"level=WARN", "robots.txt disallows", "url=http://site.test/b/1"},
 				{"level=WARN", "robots.txt disallows", "url=http://site.test/b/2"}},
 			check: func(t *testing.T, site, _ *host) {
-				if n := site.hitsOf("/b/1") + site.hitsOf("/b/2"); n != 0 {
+				if n := site.Hits("/b/1") + site.Hits("/b/2"); n != 0 {
 					t.Errorf("disallowed pages were asked %d times", n)
 				}
-				if n := site.hitsOf("/robots.txt"); n != 1 {
+				if n := site.Hits("/robots.txt"); n != 1 {
 					t.Errorf("robots.txt asked %d times, want 1 (cached)", n)
 				}
 			},
@@ -261,11 +262,11 @@ func TestMisbehavingServers(t *testing.T) {
 		{
 			name: "malformed feed",
 			setup: func(site, _ *host) {
-				site.handle("/feed.rss", func(w http.ResponseWriter, _ *http.Request) {
+				site.Handle("/feed.rss", func(w http.ResponseWriter, _ *http.Request) {
 					w.Header().Set("Content-Type", "application/rss+xml")
 					fmt.Fprint(w, "<rss><channel><item><link>http://site.test/b/9</lin")
 				})
-				site.handle("/b/1", page)
+				site.Handle("/b/1", page)
 			},
 			config:   `feeds = ["http://site.test/feed.rss"]` + "\n" + `editions = ["http://site.test/b/1"]`,
 			editions: 1, // the known edition is still crawled
@@ -284,7 +285,7 @@ func TestMisbehavingServers(t *testing.T) {
 			if !strings.Contains(cfg, "editions") {
 				cfg += "\neditions = [\"http://site.test/b/1\"]"
 			}
-			var logs logBuffer
+			var logs testenv.LogBuffer
 			log := textLogger(&logs)
 			c, ix := newCrawler(t, fetch.New(fastFetch(w, log, func(o *fetch.Options) {
 				if tt.timeout > 0 {
@@ -295,8 +296,8 @@ func TestMisbehavingServers(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			sum, err := c.Run(ctx, src, run.Options{})
-			if sum.Editions != tt.editions || sum.Failed != tt.failed || ix.count() != tt.editions {
-				t.Errorf("editions %d (index %d), failed %d; want %d, %d\nerrors: %q", sum.Editions, ix.count(), sum.Failed, tt.editions, tt.failed, sum.Errors)
+			if sum.Editions != tt.editions || sum.Failed != tt.failed || ix.Len() != tt.editions {
+				t.Errorf("editions %d (index %d), failed %d; want %d, %d\nerrors: %q", sum.Editions, ix.Len(), sum.Failed, tt.editions, tt.failed, sum.Errors)
 			}
 			if sum.Deferred != tt.deferred || sum.Disallowed != tt.disallowed || len(sum.Errors) != sum.Failed {
 				t.Errorf("deferred %d, disallowed %d, %d errors for %d failed; want %d, %d", sum.Deferred, sum.Disallowed,
@@ -320,7 +321,7 @@ func TestMisbehavingServers(t *testing.T) {
 				t.Errorf("err = %v (errors %q), want it to say %q", err, sum.Errors, tt.errHas)
 			}
 			for _, parts := range tt.logs {
-				if logs.line(parts...) == "" {
+				if logs.Line(parts...) == "" {
 					t.Errorf("no log line with %q; log:\n%s", parts, logs.String())
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/run"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // listSite serves a paginated GovDelivery-like list at site.test: page i
@@ -31,7 +32,7 @@ func listURL(i int) string { return fmt.Sprintf("/accounts/A/bulletins?page=%d",
 
 func (l *listSite) register(h *host, ids ...string) {
 	for i := 1; i <= 3; i++ {
-		h.handle(listURL(i), func(w http.ResponseWriter, _ *http.Request) {
+		h.Handle(listURL(i), func(w http.ResponseWriter, _ *http.Request) {
 			l.mu.Lock()
 			defer l.mu.Unlock()
 			w.Header().Set("Content-Type", "text/html")
@@ -47,7 +48,7 @@ func (l *listSite) register(h *host, ids ...string) {
 		})
 	}
 	for _, id := range ids {
-		h.handle("/accounts/A/bulletins/"+id, page)
+		h.Handle("/accounts/A/bulletins/"+id, page)
 	}
 }
 
@@ -62,12 +63,12 @@ func TestPaginatedList(t *testing.T) {
 	var l listSite
 	l.register(site, "e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7")
 	l.set([]string{"e1", "e2"}, []string{"e3", "e4"}, []string{"e5", "e6"})
-	var logs logBuffer
+	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	c, ix := newCrawler(t, fetch.New(fastFetch(w, log, nil)), log)
 	src := source(t, `lists = ["http://site.test`+listURL(1)+`"]`)
 
-	hits := func() []int { return []int{site.hitsOf(listURL(1)), site.hitsOf(listURL(2)), site.hitsOf(listURL(3))} }
+	hits := func() []int { return []int{site.Hits(listURL(1)), site.Hits(listURL(2)), site.Hits(listURL(3))} }
 	steps := []struct {
 		name     string
 		before   func()
@@ -107,12 +108,12 @@ func TestPaginatedList(t *testing.T) {
 		if sum.Fetched != st.fetched || !slices.Equal(hits(), st.hits) || (err != nil) != st.failed {
 			t.Errorf("%s: fetched %d, list hits %v, err %v; want %d, %v, failed %v", st.name, sum.Fetched, hits(), err, st.fetched, st.hits, st.failed)
 		}
-		if len(st.log) > 0 && logs.line(st.log...) == "" {
+		if len(st.log) > 0 && logs.Line(st.log...) == "" {
 			t.Errorf("%s: no log line with %q", st.name, st.log)
 		}
 	}
 	for _, id := range []string{"e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7"} {
-		if !ix.has("s", "http://site.test/accounts/A/bulletins/"+id) {
+		if !ix.Has("s", "http://site.test/accounts/A/bulletins/"+id) {
 			t.Errorf("edition %s never indexed", id)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/run"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // TestOneRequestAtATimePerHost: two sources on one host, crawled at the
@@ -45,17 +46,17 @@ func TestOneRequestAtATimePerHost(t *testing.T) {
 			next(rw, r)
 		}
 	}
-	site.handle("/robots.txt", watch(http.NotFound))
+	site.Handle("/robots.txt", watch(http.NotFound))
 	var editions [2][]string
 	for s := range 2 {
 		for i := range 4 {
 			p := fmt.Sprintf("/%d/b/%d", s, i)
-			site.handle(p, watch(page))
+			site.Handle(p, watch(page))
 			editions[s] = append(editions[s], "http://site.test"+p)
 		}
-		site.handle(fmt.Sprintf("/%d/feed.rss", s), watch(rss(editions[s]...)))
+		site.Handle(fmt.Sprintf("/%d/feed.rss", s), watch(rss(editions[s]...)))
 	}
-	var logs logBuffer
+	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	client := fetch.New(fastFetch(w, log, func(o *fetch.Options) { o.Delay = delay }))
 	var wg sync.WaitGroup
@@ -64,7 +65,7 @@ func TestOneRequestAtATimePerHost(t *testing.T) {
 		src := source(t, fmt.Sprintf(`feeds = ["http://site.test/%d/feed.rss"]`, s))
 		wg.Go(func() {
 			sum, err := c.Run(t.Context(), src, run.Options{})
-			if err != nil || sum.Editions != 4 || ix.count() != 4 {
+			if err != nil || sum.Editions != 4 || ix.Len() != 4 {
 				t.Errorf("source %d: %d editions, err %v", s, sum.Editions, err)
 			}
 		})

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // fast are options that keep the tests quick: tiny delays and backoffs.
@@ -34,37 +34,6 @@ func fast(mod func(*fetch.Options)) fetch.Options {
 		mod(&o)
 	}
 	return o
-}
-
-// site is an httptest server with a handler per path; robots.txt is a 404
-// unless given. It counts the hits of every path.
-type site struct {
-	*httptest.Server
-	mu   sync.Mutex
-	hits map[string]int
-}
-
-func newSite(t *testing.T, routes map[string]http.HandlerFunc) *site {
-	t.Helper()
-	s := &site{hits: map[string]int{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.hits[r.URL.Path]++
-		s.mu.Unlock()
-		if h, ok := routes[r.URL.Path]; ok {
-			h(w, r)
-			return
-		}
-		http.NotFound(w, r)
-	}))
-	t.Cleanup(s.Close)
-	return s
-}
-
-func (s *site) count(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.hits[path]
 }
 
 func text(body string) http.HandlerFunc {
@@ -109,10 +78,10 @@ func TestRetries(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newSite(t, map[string]http.HandlerFunc{"/page": sequence(tt.statuses, tt.header)})
+			s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{"/page": sequence(tt.statuses, tt.header)})
 			c := fetch.New(fast(func(o *fetch.Options) { o.Retries = tt.retries }))
 			res, err := c.Do(t.Context(), fetch.Request{URL: s.URL + "/page", AllowPrivate: true})
-			if got := s.count("/page"); got != tt.wantHits {
+			if got := s.Hits("/page"); got != tt.wantHits {
 				t.Errorf("hits = %d, want %d", got, tt.wantHits)
 			}
 			if tt.wantCode == 0 {
@@ -141,30 +110,12 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink safe for the handler's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestRetryAndGiveUpAreLogged: each retry of a host that answers with an
 // error status is an info line; giving up is not logged here (the caller
 // reports the error once) but the error says how many attempts were made.
 func TestRetryAndGiveUpAreLogged(t *testing.T) {
-	s := newSite(t, map[string]http.HandlerFunc{"/down": sequence([]int{500}, nil)})
-	var logs syncBuffer
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{"/down": sequence([]int{500}, nil)})
+	var logs testenv.LogBuffer
 	c := fetch.New(fast(func(o *fetch.Options) {
 		o.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}))
@@ -190,7 +141,7 @@ func TestRetryAndGiveUpAreLogged(t *testing.T) {
 func TestHeadersAndConditionalGet(t *testing.T) {
 	const etag, lastMod = `"v1"`, "Tue, 10 Dec 2024 10:00:00 GMT"
 	var gotUA, gotAccept atomic.Value
-	s := newSite(t, map[string]http.HandlerFunc{
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{
 		"/bulletins.rss": func(w http.ResponseWriter, r *http.Request) {
 			gotUA.Store(r.UserAgent())
 			gotAccept.Store(r.Header.Get("Accept"))
@@ -253,7 +204,7 @@ func TestHeadersAndConditionalGet(t *testing.T) {
 
 func TestDefaultUserAgent(t *testing.T) {
 	var got atomic.Value
-	s := newSite(t, map[string]http.HandlerFunc{"/": func(w http.ResponseWriter, r *http.Request) { got.Store(r.UserAgent()) }})
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{"/": func(w http.ResponseWriter, r *http.Request) { got.Store(r.UserAgent()) }})
 	c := fetch.New(fetch.Options{Retries: -1})
 	if _, err := c.Do(t.Context(), fetch.Request{URL: s.URL + "/", AllowPrivate: true}); err != nil {
 		t.Fatal(err)
@@ -265,7 +216,7 @@ func TestDefaultUserAgent(t *testing.T) {
 }
 
 func TestHead(t *testing.T) {
-	s := newSite(t, map[string]http.HandlerFunc{
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{
 		"/doc.pdf": func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/pdf")
 			w.Header().Set("Content-Length", "123456")
@@ -291,7 +242,7 @@ func TestHead(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	release := make(chan struct{})
 	var started atomic.Int64
-	s := newSite(t, map[string]http.HandlerFunc{
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{
 		"/hang-headers": func(w http.ResponseWriter, r *http.Request) {
 			started.Add(1)
 			select {
@@ -333,7 +284,7 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestCancelledContext(t *testing.T) {
-	s := newSite(t, map[string]http.HandlerFunc{"/": text("ok")})
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{"/": text("ok")})
 	c := fetch.New(fast(nil))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
@@ -361,7 +312,7 @@ func TestTooLarge(t *testing.T) {
 			}
 		}
 	}
-	s := newSite(t, map[string]http.HandlerFunc{
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{
 		"/chunked":  stream(false),
 		"/declared": stream(true),
 		"/exact":    text(strings.Repeat("y", limit)),
@@ -376,7 +327,7 @@ func TestTooLarge(t *testing.T) {
 		if !strings.Contains(err.Error(), "fetch "+s.URL+path+": too large") {
 			t.Errorf("%s: error %q", path, err)
 		}
-		if got := s.count(path); got != 1 {
+		if got := s.Hits(path); got != 1 {
 			t.Errorf("%s: %d requests, ErrTooLarge must not be retried", path, got)
 		}
 	}
@@ -387,7 +338,7 @@ func TestTooLarge(t *testing.T) {
 }
 
 func TestRedirects(t *testing.T) {
-	other := newSite(t, map[string]http.HandlerFunc{"/elsewhere": text("other host")})
+	other := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{"/elsewhere": text("other host")})
 	otherURL, _ := url.Parse(other.URL)
 	_, otherPort, _ := net.SplitHostPort(otherURL.Host)
 	otherByName := "http://localhost:" + otherPort + "/elsewhere"
@@ -409,7 +360,7 @@ func TestRedirects(t *testing.T) {
 	for i := range 10 {
 		routes[fmt.Sprintf("/chain/%d", i)] = redirect(fmt.Sprintf("/chain/%d", i+1))
 	}
-	s := newSite(t, routes)
+	s := testenv.NewServer(t, testenv.ByPath, routes)
 	host := strings.TrimPrefix(s.URL, "http://")
 	hostName, _, _ := net.SplitHostPort(host)
 
@@ -457,10 +408,10 @@ func TestRedirects(t *testing.T) {
 			}
 		})
 	}
-	if n := other.count("/elsewhere"); n != 1 {
+	if n := other.Hits("/elsewhere"); n != 1 {
 		t.Errorf("other host hit %d times, want 1 (only when allowed)", n)
 	}
-	if n := s.count("/chain/6"); n != 0 {
+	if n := s.Hits("/chain/6"); n != 0 {
 		t.Errorf("followed more than %d redirects", fetch.MaxRedirects)
 	}
 }
@@ -482,11 +433,11 @@ func (m hostMap) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestPrivateAddresses(t *testing.T) {
 	var secretHits atomic.Int64
-	secret := newSite(t, map[string]http.HandlerFunc{"/secret": func(w http.ResponseWriter, r *http.Request) {
+	secret := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{"/secret": func(w http.ResponseWriter, r *http.Request) {
 		secretHits.Add(1)
 		fmt.Fprint(w, "internal")
 	}})
-	public := newSite(t, map[string]http.HandlerFunc{
+	public := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{
 		"/to-loopback": func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, secret.URL+"/secret", http.StatusMovedPermanently)
 		},
@@ -548,7 +499,7 @@ func TestPrivateAddresses(t *testing.T) {
 
 func TestRobots(t *testing.T) {
 	const robots = "User-agent: *\nDisallow: /\n\nUser-agent: bulletin\nDisallow: /private\nDisallow: /*?draft=\nAllow: /\n"
-	s := newSite(t, map[string]http.HandlerFunc{
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{
 		"/robots.txt":   text(robots),
 		"/public":       text("ok"),
 		"/private/page": text("no"),
@@ -578,10 +529,10 @@ func TestRobots(t *testing.T) {
 			}
 		}
 	}
-	if n := s.count("/robots.txt"); n != 1 {
+	if n := s.Hits("/robots.txt"); n != 1 {
 		t.Errorf("robots.txt fetched %d times, want once per host", n)
 	}
-	if n := s.count("/private/page"); n != 0 {
+	if n := s.Hits("/private/page"); n != 0 {
 		t.Errorf("disallowed page fetched %d times", n)
 	}
 }
@@ -604,8 +555,8 @@ func TestRobotsUnavailable(t *testing.T) {
 			if tt.robots != nil {
 				routes["/robots.txt"] = tt.robots
 			}
-			s := newSite(t, routes)
-			var logs syncBuffer
+			s := testenv.NewServer(t, testenv.ByPath, routes)
+			var logs testenv.LogBuffer
 			c := fetch.New(fast(func(o *fetch.Options) { o.Logger = slog.New(slog.NewTextHandler(&logs, nil)) }))
 			for range 2 {
 				if _, err := c.Do(t.Context(), fetch.Request{URL: s.URL + "/page", AllowPrivate: true}); err != nil {
@@ -615,7 +566,7 @@ func TestRobotsUnavailable(t *testing.T) {
 			if tt.wantLog != "" && !strings.Contains(logs.String(), tt.wantLog) {
 				t.Errorf("log lacks %q:\n%s", tt.wantLog, logs.String())
 			}
-			if n := s.count("/robots.txt"); n != 1 {
+			if n := s.Hits("/robots.txt"); n != 1 {
 				t.Errorf("robots.txt fetched %d times, want 1 (remembered)", n)
 			}
 		})
@@ -629,7 +580,7 @@ func TestOneRequestAtATimePerHost(t *testing.T) {
 		mu                 sync.Mutex
 		starts             []time.Time
 	)
-	s := newSite(t, map[string]http.HandlerFunc{"/page": func(w http.ResponseWriter, r *http.Request) {
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{"/page": func(w http.ResponseWriter, r *http.Request) {
 		if inFlight.Add(1) > 1 {
 			overlaps.Add(1)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lga-digital/bulletin/internal/fetch"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // TestObserve: the hook sees every exchange — robots.txt, each retry, each
@@ -24,7 +25,7 @@ func TestObserve(t *testing.T) {
 		seen = append(seen, fmt.Sprintf("%s %d", host, status))
 	}
 	busy := 0
-	s := newSite(t, map[string]http.HandlerFunc{
+	s := testenv.NewServer(t, testenv.ByPath, map[string]http.HandlerFunc{
 		"/busy": func(w http.ResponseWriter, r *http.Request) {
 			if busy++; busy == 1 {
 				w.WriteHeader(http.StatusServiceUnavailable)

@@ -1,51 +1,17 @@
 package inbox
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/crawl"
-	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/snapshot"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
-
-// memIndex is an in-memory crawl.Index.
-type memIndex struct {
-	mu  sync.Mutex
-	eds map[string]model.Edition
-}
-
-func (ix *memIndex) PutEdition(_ context.Context, ed model.Edition, _ []model.Item) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ix.eds[ed.ID] = ed
-	return nil
-}
-
-func (ix *memIndex) Edition(_ context.Context, id string) (model.Edition, bool, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	ed, ok := ix.eds[id]
-	return ed, ok, nil
-}
-
-func (ix *memIndex) Editions(_ context.Context, source string) ([]model.Edition, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	var out []model.Edition
-	for _, ed := range ix.eds {
-		if ed.Source == source {
-			out = append(out, ed)
-		}
-	}
-	return out, nil
-}
 
 // FuzzMessage: any message, to any source, through the sender checks,
 // DKIM verification and the crawler's Receive (MIME, parse, snapshot,
@@ -69,7 +35,7 @@ func FuzzMessage(f *testing.F) {
 		f.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	c := &crawl.Crawler{Store: st, Index: &memIndex{eds: map[string]model.Edition{}}, Log: log}
+	c := &crawl.Crawler{Store: st, Index: testenv.NewMemIndex(), Log: log}
 	rec := &recorder{}
 	s, err := New(cfg, c.Receive, rec, Options{LookupTXT: lookupTestKey, Log: log})
 	if err != nil {

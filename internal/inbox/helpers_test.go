@@ -23,6 +23,7 @@ import (
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/run"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // testConfig has three sources: one that takes mail from anyone, one from
@@ -153,31 +154,13 @@ func withFrom(msg []byte, from string) []byte {
 	return append([]byte(strings.Join(lines, "\r\n")+"\r\n\r\n"), body...)
 }
 
-// logBuffer collects log output from several goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testServer is an inbox on a loopback port.
 type testServer struct {
 	*Server
 	addr string
 	rec  *recorder
 	recv *receiver
-	log  *logBuffer
+	log  *testenv.LogBuffer
 }
 
 func startServer(t testing.TB, opt Options) *testServer {
@@ -186,7 +169,7 @@ func startServer(t testing.TB, opt Options) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := &testServer{rec: &recorder{}, recv: &receiver{}, log: &logBuffer{}}
+	ts := &testServer{rec: &recorder{}, recv: &receiver{}, log: &testenv.LogBuffer{}}
 	opt.Log = slog.New(slog.NewTextHandler(ts.log, nil))
 	if opt.LookupTXT == nil {
 		opt.LookupTXT = lookupTestKey

@@ -8,6 +8,7 @@ import (
 
 	"github.com/lga-digital/bulletin/internal/corpus"
 	"github.com/lga-digital/bulletin/internal/parse"
+	"github.com/lga-digital/bulletin/internal/testenv/lgafixtures"
 )
 
 // generatedPages renders n editions of the benchmark corpus (seed 1).
@@ -32,7 +33,7 @@ func generatedPages(tb testing.TB, n int) (pages []page, size int64) {
 func BenchmarkParseGenerated(b *testing.B) {
 	pages, size := generatedPages(b, 20)
 	b.SetBytes(size)
-	opt := lgaOptions(b)
+	opt := lgafixtures.ParseOptions(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, p := range pages {

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lga-digital/bulletin/internal/parse"
+	"github.com/lga-digital/bulletin/internal/testenv/lgafixtures"
 )
 
 // checkStrings fails when any string in v (walked through its JSON form) is
@@ -99,7 +100,7 @@ func FuzzExtract(f *testing.F) {
 
 func BenchmarkParse(b *testing.B) {
 	pages := fixturePages(b)
-	opt := lgaOptions(b)
+	opt := lgafixtures.ParseOptions(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, p := range pages {

@@ -12,10 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lga-digital/bulletin/config"
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/parse"
+	"github.com/lga-digital/bulletin/internal/testenv/lgafixtures"
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
 
@@ -24,22 +23,6 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // fixtureBase is the origin the fixture pages are parsed under, so that the
 // golden files do not depend on the port of a test server.
 const fixtureBase = "https://content.govdelivery.com"
-
-// lgaOptions are the parser options of the shipped config's LGA source,
-// built as a crawl builds them: its closing lines and group headings are
-// data there, not Go.
-func lgaOptions(t testing.TB) parse.Options {
-	t.Helper()
-	cfg, err := config.Shipped(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, ok := cfg.Source("lga-cdt")
-	if !ok {
-		t.Fatal("the shipped config has no lga-cdt source")
-	}
-	return crawl.ParseOptions(src, nil)
-}
 
 // page is a fixture page as served, with its Content-Type.
 type page struct {
@@ -126,7 +109,7 @@ func toGolden(r parse.Result) goldenEdition {
 func TestGolden(t *testing.T) {
 	for _, p := range fixturePages(t) {
 		t.Run(p.ID, func(t *testing.T) {
-			res, err := parse.Parse(p.body, p.contentType, p.url, lgaOptions(t))
+			res, err := parse.Parse(p.body, p.contentType, p.url, lgafixtures.ParseOptions(t))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,11 +12,12 @@ import (
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/parse"
 	"github.com/lga-digital/bulletin/internal/seedpage"
+	"github.com/lga-digital/bulletin/internal/testenv/lgafixtures"
 )
 
 func parseFixture(t *testing.T, p page) parse.Result {
 	t.Helper()
-	res, err := parse.Parse(p.body, p.contentType, p.url, lgaOptions(t))
+	res, err := parse.Parse(p.body, p.contentType, p.url, lgafixtures.ParseOptions(t))
 	if err != nil {
 		t.Fatalf("%s: %v", p.ID, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/lga-digital/bulletin/internal/parse"
+	"github.com/lga-digital/bulletin/internal/testenv/lgafixtures"
 )
 
 // realPagesDir finds the reference bulletins of other senders that the
@@ -167,7 +168,7 @@ func TestEveryWordKept(t *testing.T) {
 	for _, c := range pageCases(t) {
 		checkCoverage(t, c.name, c.body, c.parse(t), c.opt.SignOff)
 	}
-	opt := lgaOptions(t)
+	opt := lgafixtures.ParseOptions(t)
 	for _, p := range fixturePages(t) {
 		res, err := parse.Parse(p.body, p.contentType, p.url, opt)
 		if err != nil {

@@ -27,9 +27,7 @@ import (
 	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/feed"
 	"github.com/lga-digital/bulletin/internal/model"
-	"github.com/lga-digital/bulletin/internal/parse"
 	"github.com/lga-digital/bulletin/internal/schedule"
-	"github.com/lga-digital/bulletin/internal/testsite"
 )
 
 const (
@@ -46,32 +44,15 @@ func feedsTestConfig() *config.Config {
 	}}
 }
 
-// feedsTestIndex opens an index in a temporary directory holding the
-// fixture site's editions of the series, parsed as a crawl would.
+// feedsTestOrigin is the origin the fixture pages of the feed tests are
+// parsed as coming from.
+const feedsTestOrigin = "http://site.test"
+
+// feedsTestIndex returns the shared, read-only index of the fixture site's
+// editions of the series, parsed as a crawl would.
 func feedsTestIndex(t testing.TB) *index.Index {
 	t.Helper()
-	idx, err := index.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
-	site := testsite.Handler()
-	for _, fx := range testsite.Editions() {
-		if !fx.Series {
-			continue
-		}
-		u := "http://site.test" + fx.Path
-		rec := httptest.NewRecorder()
-		site.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, u, nil))
-		res, err := parse.Parse(rec.Body.Bytes(), rec.Header().Get("Content-Type"), u, withSource(lgaParseOptions(t), feedsTestSource))
-		if err != nil {
-			t.Fatalf("parse %s: %v", u, err)
-		}
-		if err := idx.PutEdition(context.Background(), res.Edition, res.Items); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return idx
+	return sharedFixtureIndex(t, feedsTestOrigin)
 }
 
 // countingIndex counts the calls that reach the index.
@@ -109,7 +90,12 @@ func (f fakeScheduler) Status() []schedule.Status { return f }
 // count their index calls.
 func feedsTestServer(t testing.TB, sched Scheduler) (*Server, *countingIndex) {
 	t.Helper()
-	idx := feedsTestIndex(t)
+	return feedsTestServerOn(t, feedsTestIndex(t), sched)
+}
+
+// feedsTestServerOn is feedsTestServer on an index of the caller's.
+func feedsTestServerOn(t testing.TB, idx *index.Index, sched Scheduler) (*Server, *countingIndex) {
+	t.Helper()
 	s, err := New(feedsTestConfig(), idx, sched, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -816,18 +802,13 @@ func TestFeedCacheConcurrent(t *testing.T) {
 	wg.Wait()
 }
 
-func withSource(opt parse.Options, source string) parse.Options {
-	opt.Source = source
-	return opt
-}
-
 // TestFeedOlderEntryAdded: a crawl adds an edition older than every other
 // (a back-filled archive) after a client's first fetch. The client that
 // sends only If-Modified-Since with the Last-Modified it was given must get
 // the new document with the new entry, not a 304; one that sends the new
 // validators gets 304 again.
 func TestFeedOlderEntryAdded(t *testing.T) {
-	s, _ := feedsTestServer(t, nil)
+	s, _ := feedsTestServerOn(t, newFixtureIndex(t, feedsTestOrigin), nil) // it adds an edition
 	targets := []string{"/feeds/lga-cdt.rss?limit=500", "/feeds/lga-cdt.atom?limit=500", "/feeds/lga-cdt.json?limit=500",
 		"/feeds/lga-cdt/editions.atom?limit=500", "/search.rss?q=backfilled&limit=500", "/events.ics", "/feeds/lga-cdt/events.ics"}
 	first := map[string]*httptest.ResponseRecorder{}

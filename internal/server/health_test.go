@@ -18,6 +18,7 @@ import (
 	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/metrics"
 	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // faultyIndex is a feed index that fails the way a damaged or starved
@@ -59,10 +60,10 @@ func (f *faultyIndex) LatestEditions(ctx context.Context, source string, n int) 
 
 // healthServer is a server over the fixture index whose feed handlers use
 // a faulty index, with metrics and logs kept.
-func healthServer(t *testing.T, mode string) (*Server, *faultyIndex, *metrics.Metrics, *strings.Builder) {
+func healthServer(t *testing.T, mode string) (*Server, *faultyIndex, *metrics.Metrics, *testenv.LogBuffer) {
 	t.Helper()
 	idx := feedsTestIndex(t)
-	var logs syncBuilder
+	var logs testenv.LogBuffer
 	s, err := New(feedsTestConfig(), idx, nil, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
@@ -72,18 +73,7 @@ func healthServer(t *testing.T, mode string) (*Server, *faultyIndex, *metrics.Me
 	m := metrics.New(t.TempDir())
 	s.SetMetrics(m)
 	s.SetReady(true)
-	return s, fi, m, &logs.b
-}
-
-type syncBuilder struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuilder) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
+	return s, fi, m, &logs
 }
 
 func metricsText(t *testing.T, s *Server) string {

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/parse"
+	"github.com/lga-digital/bulletin/internal/testenv"
 	"github.com/lga-digital/bulletin/internal/testsite"
 )
 
@@ -66,24 +66,18 @@ func hostileServer(t *testing.T) *Server {
 	if len(res.Items) < 3 || !strings.Contains(res.Items[0].Title, hostileTitleText) {
 		t.Fatalf("the hostile page parsed to %d items, first titled %q", len(res.Items), res.Items[0].Title)
 	}
-	dir := t.TempDir()
-	cfgFile := filepath.Join(dir, "bulletin.toml")
-	toml := `data_dir = "` + filepath.ToSlash(filepath.Join(dir, "data")) + `"
-base_url = "http://bulletin.test"
+	cfgFile := testenv.WriteConfig(t, `base_url = "http://bulletin.test"
 
 [[source]]
 id = "lga-cdt"
 title = "LGA <b>Cyber</b> & Digital"
-lists = ["` + searchFixtureSite + testsite.ListPath + `"]
-`
-	if err := os.WriteFile(cfgFile, []byte(toml), 0o644); err != nil {
-		t.Fatal(err)
-	}
+lists = ["`+searchFixtureSite+testsite.ListPath+`"]
+`)
 	cfg, err := config.Load(cfgFile, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx, err := index.Open(filepath.Join(dir, "index"))
+	idx, err := index.Open(filepath.Join(cfg.DataDir, "index"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -19,6 +18,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
 	"github.com/lga-digital/bulletin/internal/server"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 const opsToken = "s3cret-token-0123456789"
@@ -55,25 +55,7 @@ type opsEnv struct {
 	h     http.Handler
 	idx   *index.Index
 	sched *opsScheduler
-	logs  *opsLogs
-}
-
-// opsLogs collects the server's log output.
-type opsLogs struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *opsLogs) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *opsLogs) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
+	logs  *testenv.LogBuffer
 }
 
 // newOpsEnv serves a config with two sources (and the admin token unless
@@ -105,7 +87,7 @@ editions = ["https://example.org/b/1"]
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	logs := &opsLogs{}
+	logs := &testenv.LogBuffer{}
 	sched := &opsScheduler{status: []schedule.Status{{Source: "lga-cdt"}, {Source: "other"}}}
 	srv, err := server.New(cfg, idx, sched, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {

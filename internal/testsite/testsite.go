@@ -21,9 +21,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 //go:embed site
@@ -57,22 +58,18 @@ var lastModified = time.Date(2024, time.December, 12, 9, 30, 0, 0, time.UTC)
 // Site is a running fixture site.
 type Site struct {
 	*httptest.Server
-
-	mu   sync.Mutex
-	hits map[string]int
+	hits testenv.Hits
 }
 
 // Start starts the fixture site on a local httptest server and closes it when
 // the test ends.
 func Start(tb testing.TB) *Site {
 	tb.Helper()
-	s := &Site{hits: make(map[string]int)}
+	s := &Site{}
 	h := Handler()
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			s.mu.Lock()
-			s.hits[r.URL.Path]++
-			s.mu.Unlock()
+			s.hits.Add(r.URL.Path)
 		}
 		h.ServeHTTP(w, r)
 	}))
@@ -82,11 +79,7 @@ func Start(tb testing.TB) *Site {
 
 // Hits reports how many GET and HEAD requests the site has seen for a URL path,
 // including those answered 304 Not Modified.
-func (s *Site) Hits(path string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.hits[path]
-}
+func (s *Site) Hits(path string) int { return s.hits.Of(path) }
 
 // URLOf returns the absolute URL of a path on the site.
 func (s *Site) URLOf(path string) string { return s.Server.URL + path }
