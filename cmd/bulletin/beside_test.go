@@ -26,26 +26,12 @@ import (
 // its start-up crawl has ended; stop ends it and returns its log.
 func (e *env) serveCrawled() (stop func() string) {
 	e.t.Helper()
-	cmd := exec.Command(e.bin, "--config", e.config, "serve")
-	var errb testenv.LogBuffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		e.t.Fatal(err)
-	}
+	s := startServed(e.t, e.bin, e.config, e.addr)
 	stop = func() string {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				e.t.Errorf("serve exited with %v\n%s", err, errb.String())
-			}
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			e.t.Error("serve did not stop on SIGINT")
+		if err := s.stop(); err != nil {
+			e.t.Errorf("serve exited with %v\n%s", err, s.logs)
 		}
-		return errb.String()
+		return s.logs.String()
 	}
 	waitFor(e.t, "the start-up crawl", func() bool {
 		code, body := httpDo(e.t, "GET", "http://"+e.addr+"/api/status", "")
@@ -146,39 +132,23 @@ func TestStartupCrawlRetried(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	dir := t.TempDir()
 	siteAddr := freeAddr(t) // nothing listens there yet
 	site := "http://" + siteAddr
-	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "bulletin.toml"), addr: freeAddr(t)}
-	os.WriteFile(e.config, []byte(fmt.Sprintf(`data_dir = %q
-listen = %q
-retry_backoff = "2s"
+	e := newEnvAt(t, nil, fmt.Sprintf(`retry_backoff = "2s"
 
 [[source]]
 id = "lga-cdt"
 title = "LGA Cyber, Digital and Technology Bulletin"
 schedule = "@daily"
-feeds = ["%[3]s/accounts/UKLGA/bulletins.rss"]
-lists = ["%[3]s/accounts/UKLGA/bulletins"]
+feeds = ["%[1]s/accounts/UKLGA/bulletins.rss"]
+lists = ["%[1]s/accounts/UKLGA/bulletins"]
 match = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
 allow_private = true
 delay = "0s"
-`, filepath.Join(dir, "data"), e.addr, site)), 0o644)
+`, site))
 
-	cmd := exec.Command(e.bin, "--config", e.config, "serve")
-	var errb testenv.LogBuffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("serve log:\n%s", errb.String())
-		}
-	}()
-	base := "http://" + e.addr
+	served := startServed(t, e.bin, e.config, e.addr)
+	base := served.base
 	type status struct {
 		Sources []struct {
 			Running   bool      `json:"running"`
@@ -239,7 +209,7 @@ delay = "0s"
 		t.Errorf("home page after the retry:\n%s", home)
 	}
 	// One error line per failed crawl for the unreachable host, and no warnings.
-	log := errb.String()
+	log := served.logs.String()
 	failedCrawls := strings.Count(log, `outcome=failed`)
 	if n := strings.Count(log, "level=ERROR"); failedCrawls == 0 || n != failedCrawls || strings.Contains(log, "level=WARN") {
 		t.Errorf("%d failed crawls, %d ERROR lines, want one each and no WARN:\n%s", failedCrawls, n, log)

@@ -154,22 +154,10 @@ func countItems(state map[string][]string) int {
 	return n
 }
 
-// run runs the binary to completion.
+// runBin runs the binary to completion with these arguments.
 func runBin(t *testing.T, bin string, args ...string) (string, string, int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatalf("run %v: %v", args, err)
-	}
-	return out.String(), errb.String(), code
+	return (&env{t: t, bin: bin}).runRaw(args...)
 }
 
 // TestCrashSafety kills `bulletin crawl` with SIGKILL at random points of a

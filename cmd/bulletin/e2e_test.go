@@ -94,23 +94,29 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	site := testsite.Start(t)
-	dir := t.TempDir()
-	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "bulletin.toml"), addr: freeAddr(t), site: site}
-	cfg := fmt.Sprintf(`data_dir = %q
-listen = %q
-
+	return newEnvAt(t, site, fmt.Sprintf(`
 [[source]]
 id = "lga-cdt"
 title = "LGA Cyber, Digital and Technology Bulletin"
-home = "%[3]s/accounts/UKLGA/bulletins"
+home = "%[1]s/accounts/UKLGA/bulletins"
 schedule = "@daily"
-feeds = ["%[3]s/accounts/UKLGA/bulletins.rss"]
-lists = ["%[3]s/accounts/UKLGA/bulletins"]
-editions = ["%[3]s/accounts/UKLGA/bulletins/392f025"]
+feeds = ["%[1]s/accounts/UKLGA/bulletins.rss"]
+lists = ["%[1]s/accounts/UKLGA/bulletins"]
+editions = ["%[1]s/accounts/UKLGA/bulletins/392f025"]
 match = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
 allow_private = true
 delay = "0s"
-`, filepath.Join(dir, "data"), e.addr, site.URL)
+`, site.URL))
+}
+
+// newEnvAt is an installation in a new directory whose config is its
+// data_dir and listen address, then rest (more top-level keys, sources);
+// site is the fixture site it crawls, if any.
+func newEnvAt(t *testing.T, site *testsite.Site, rest string) *env {
+	t.Helper()
+	dir := t.TempDir()
+	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "bulletin.toml"), addr: freeAddr(t), site: site}
+	cfg := fmt.Sprintf("data_dir = %q\nlisten = %q\n", filepath.Join(dir, "data"), e.addr) + rest
 	if err := os.WriteFile(e.config, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -165,40 +171,14 @@ func (e *env) mustRun(args ...string) string {
 	return out
 }
 
-// serve starts `bulletin serve` and returns a stop function.
+// serve starts `bulletin serve` and returns a stop function, which fails
+// the test if serve does not exit 0.
 func (e *env) serve() (stop func()) {
 	e.t.Helper()
-	cmd := exec.Command(e.bin, "--config", e.config, "serve")
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get("http://" + e.addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			e.t.Fatalf("serve did not start: %v\n%s", err, errb.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	s := startServed(e.t, e.bin, e.config, e.addr)
 	return func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				e.t.Errorf("serve exited with %v\n%s", err, errb.String())
-			}
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			e.t.Error("serve did not stop on SIGINT")
+		if err := s.stop(); err != nil {
+			e.t.Errorf("serve exited with %v\n%s", err, s.logs)
 		}
 	}
 }

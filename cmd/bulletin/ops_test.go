@@ -41,26 +41,11 @@ func TestOperations(t *testing.T) {
 	e := newEnv(t)
 	cmd := exec.Command(e.bin, "--config", e.config, "--log-format", "json", "serve")
 	cmd.Env = append(os.Environ(), "BULLETIN_ADMIN_TOKEN="+e2eToken)
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	srv := startServedCmd(t, cmd, e.addr)
 	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			t.Error("serve did not stop on SIGINT")
-		}
-		if strings.Contains(errb.String(), e2eToken) {
+		srv.stop()
+		if strings.Contains(srv.logs.String(), e2eToken) {
 			t.Error("the admin token reached the log")
-		}
-		if t.Failed() {
-			t.Logf("serve log:\n%s", errb.String())
 		}
 	}()
 	base := "http://" + e.addr

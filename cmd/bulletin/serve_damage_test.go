@@ -8,55 +8,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/lga-digital/bulletin/internal/testenv"
 )
-
-// served is a running `bulletin serve` of a damage test.
-type served struct {
-	t    *testing.T
-	cmd  *exec.Cmd
-	logs *testenv.LogBuffer
-	base string
-}
-
-func startServed(t *testing.T, bin, cfg, addr string) *served {
-	t.Helper()
-	cmd := exec.Command(bin, "--config", cfg, "serve")
-	logs := &testenv.LogBuffer{}
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &served{t: t, cmd: cmd, logs: logs, base: "http://" + addr}
-	t.Cleanup(s.stop)
-	waitFor(t, "serve to answer /healthz", func() bool { code, _ := httpDo(t, "GET", s.base+"/healthz", ""); return code == 200 })
-	return s
-}
-
-func (s *served) stop() {
-	if s.cmd.ProcessState != nil {
-		return
-	}
-	s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan error, 1)
-	go func() { done <- s.cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
-		<-done
-		s.t.Error("serve did not stop on SIGINT")
-	}
-	if s.t.Failed() {
-		s.t.Logf("serve log:\n%s", s.logs)
-	}
-}
 
 func (s *served) get(path string) (int, []byte) {
 	s.t.Helper()

@@ -10,8 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -42,66 +40,17 @@ func corpusEnv(t *testing.T, editions int, pageDelay time.Duration) (*env, *corp
 		site.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "bulletin.toml"), addr: freeAddr(t)}
-	cfg := fmt.Sprintf(`data_dir = %q
-listen = %q
-[[source]]
+	e := newEnvAt(t, nil, fmt.Sprintf(`[[source]]
 id = "lga-cdt"
 title = "LGA Cyber, Digital and Technology Bulletin"
 schedule = "@daily"
-feeds = ["%[3]s%[4]s"]
-lists = ["%[3]s%[5]s"]
+feeds = ["%[1]s%[2]s"]
+lists = ["%[1]s%[3]s"]
 match = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
 allow_private = true
 delay = "0s"
-`, filepath.Join(dir, "data"), e.addr, srv.URL, corpus.FeedPath, corpus.ListPath)
-	if err := os.WriteFile(e.config, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`, srv.URL, corpus.FeedPath, corpus.ListPath))
 	return e, c
-}
-
-// startServe starts `bulletin serve` and waits for /healthz.
-func (e *env) startServe() (*exec.Cmd, *bytes.Buffer) {
-	e.t.Helper()
-	cmd := exec.Command(e.bin, "--config", e.config, "serve")
-	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	if err := cmd.Start(); err != nil {
-		e.t.Fatal(err)
-	}
-	for i := 0; ; i++ {
-		if resp, err := http.Get("http://" + e.addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			return cmd, &logs
-		}
-		if i > 600 {
-			cmd.Process.Kill()
-			e.t.Fatalf("serve did not start\n%s", logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-// waitExit waits for the process and returns its exit code.
-func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0
-	case <-time.After(within):
-		cmd.Process.Kill()
-		t.Fatalf("process did not exit within %v of SIGTERM", within)
-		return -1
-	}
 }
 
 // TestSIGTERMDuringSlowRequest: a response being read slowly when SIGTERM
@@ -112,7 +61,7 @@ func TestSIGTERMDuringSlowRequest(t *testing.T) {
 	}
 	e, _ := corpusEnv(t, 25, 0)
 	e.mustRun("crawl")
-	cmd, logs := e.startServe()
+	srv := startServed(t, e.bin, e.config, e.addr)
 
 	conn, err := net.Dial("tcp", e.addr)
 	if err != nil {
@@ -130,7 +79,7 @@ func TestSIGTERMDuringSlowRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The server is now blocked writing the rest of a multi-megabyte feed.
-	cmd.Process.Signal(syscall.SIGTERM)
+	srv.cmd.Process.Signal(syscall.SIGTERM)
 	time.Sleep(300 * time.Millisecond)
 	rest, err := io.ReadAll(resp.Body)
 	if err != nil {
@@ -140,8 +89,8 @@ func TestSIGTERMDuringSlowRequest(t *testing.T) {
 	if resp.StatusCode != 200 || !bytes.HasSuffix(bytes.TrimSpace(body), []byte("</rss>")) || len(body) < 1<<20 {
 		t.Errorf("incomplete response: status %d, %d bytes", resp.StatusCode, len(body))
 	}
-	if code := waitExit(t, cmd, 20*time.Second); code != 0 {
-		t.Errorf("exit %d after SIGTERM\n%s", code, logs.String())
+	if code := srv.exitCode(20 * time.Second); code != 0 {
+		t.Errorf("exit %d after SIGTERM\n%s", code, srv.logs.String())
 	}
 }
 
@@ -153,7 +102,7 @@ func TestSIGTERMDuringCrawl(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	e, c := corpusEnv(t, 40, 100*time.Millisecond)
-	cmd, logs := e.startServe() // empty index: crawls at start-up
+	srv := startServed(t, e.bin, e.config, e.addr) // empty index: crawls at start-up
 	for i := 0; ; i++ {
 		_, _, body := e.get("/api/editions")
 		var eds struct{ Editions []json.RawMessage }
@@ -162,13 +111,13 @@ func TestSIGTERMDuringCrawl(t *testing.T) {
 			break
 		}
 		if i > 400 {
-			t.Fatalf("start-up crawl indexed nothing\n%s", logs.String())
+			t.Fatalf("start-up crawl indexed nothing\n%s", srv.logs.String())
 		}
 		time.Sleep(25 * time.Millisecond)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	if code := waitExit(t, cmd, 15*time.Second); code != 0 {
-		t.Fatalf("exit %d after SIGTERM during a crawl\n%s", code, logs.String())
+	srv.cmd.Process.Signal(syscall.SIGTERM)
+	if code := srv.exitCode(15 * time.Second); code != 0 {
+		t.Fatalf("exit %d after SIGTERM during a crawl\n%s", code, srv.logs.String())
 	}
 	count := func() (int, map[string]int) {
 		out := e.mustRun("search", "--json", "--size", "100", "--sort", "date")

@@ -3,8 +3,6 @@ package main_test
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -24,11 +22,7 @@ func TestTopicFeedEndToEnd(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	site := testsite.Start(t)
-	dir := t.TempDir()
-	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "bulletin.toml"), addr: freeAddr(t), site: site}
-	cfg := fmt.Sprintf(`data_dir = %q
-listen = %q
-
+	e := newEnvAt(t, site, fmt.Sprintf(`
 [[source]]
 id = "hbc"
 title = "Harbourside Borough Council news"
@@ -36,10 +30,7 @@ govdelivery = "HBCUK_12"
 govdelivery_base = %q
 allow_private = true
 delay = "0s"
-`, filepath.Join(dir, "data"), e.addr, site.URL)
-	if err := os.WriteFile(e.config, []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`, site.URL))
 	fixtures := testsite.TopicEditions()
 
 	out := e.mustRun("config", "check")

@@ -39,7 +39,7 @@ const (
 )
 
 // Base is the placeholder for the scheme and host of the serving site.
-const Base = "{{BASE}}"
+const Base = seedpage.Base
 
 // Options say what to generate.
 type Options struct {

@@ -3,8 +3,6 @@ package corpus
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/lga-digital/bulletin/internal/seedpage"
 )
 
 // Manifest is written beside the site as manifest.json.
@@ -173,9 +173,7 @@ func (s *Site) Counts() Counts {
 
 // ServeHTTP answers GET and HEAD.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !seedpage.AllowRead(w, r) {
 		return
 	}
 	name, ctype, counter := s.lookup(r)
@@ -189,20 +187,9 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	body := bytes.ReplaceAll(raw, []byte(Base), []byte(scheme+"://"+r.Host))
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	if strings.Contains(r.Header.Get("If-None-Match"), etag) {
+	if seedpage.ServePage(w, r, raw, ctype, s.modTime) {
 		s.nm.Add(1)
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("ETag", etag)
-	w.Header().Set("Cache-Control", "max-age=300")
-	http.ServeContent(w, r, "", s.modTime, bytes.NewReader(body))
 }
 
 // lookup maps a request to a file of the site, its media type and counter.

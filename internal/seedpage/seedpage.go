@@ -2,7 +2,8 @@
 // texts (the real text of LGA Cyber, Digital and Technology Bulletin
 // editions 19 and 25, one line per paragraph), their article headings, and
 // the pieces of GovDelivery markup both write alike (headings, dividers,
-// tracked links, windows-1252 pages).
+// tracked links, windows-1252 pages), and the way both serve a generated
+// file (ServePage).
 //
 // internal/testsite writes the fixture site from it (go generate) and
 // internal/corpus the generated archives of any size; the parser's tests

@@ -13,10 +13,7 @@
 package testsite
 
 import (
-	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -24,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lga-digital/bulletin/internal/seedpage"
 	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
@@ -91,9 +89,7 @@ func Handler() http.Handler {
 }
 
 func serve(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	if !seedpage.AllowRead(w, r) {
 		return
 	}
 	name, ctype, ok := lookup(r.URL.Path)
@@ -106,17 +102,7 @@ func serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	body := bytes.ReplaceAll(raw, []byte("{{BASE}}"), []byte(scheme+"://"+r.Host))
-	sum := sha256.Sum256(body)
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)
-	w.Header().Set("Cache-Control", "max-age=300")
-	// ServeContent answers If-None-Match / If-Modified-Since with 304 and HEAD without a body.
-	http.ServeContent(w, r, "", lastModified, bytes.NewReader(body))
+	seedpage.ServePage(w, r, raw, ctype, lastModified)
 }
 
 // lookup maps a URL path to its embedded file and media type.
