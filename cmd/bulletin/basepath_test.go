@@ -20,6 +20,7 @@ func TestBasePath(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	base := e.setBaseURL("/bulletins/")
 	e.mustRun("crawl")

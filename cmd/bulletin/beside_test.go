@@ -49,6 +49,7 @@ func TestSearchAndCrawlBesideServe(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	stop := e.serveCrawled()
 	base := "http://" + e.addr
@@ -223,6 +224,7 @@ func TestDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	addr := freeAddr(t)
 	dir := filepath.Join(t.TempDir(), "demo")
 	cmd := exec.Command(binary(t), "demo", "--listen", addr, "--editions", "6", "--dir", dir)

@@ -11,6 +11,7 @@ func TestUsageAndErrors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	bin := binary(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.toml")
@@ -60,6 +61,7 @@ func TestUnreachable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	dir := t.TempDir()
 	dead := "http://" + freeAddr(t) // nothing listens there
 	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "c.toml"), addr: freeAddr(t)}
@@ -107,6 +109,7 @@ func TestCommandHelp(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := &env{t: t, bin: binary(t)}
 	usage, _, code := e.runRaw("help")
 	if code != 0 {

@@ -172,6 +172,7 @@ func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and crawls 40 editions many times")
 	}
+	t.Parallel()
 	bin := binary(t)
 	// The reference: one crawl that nobody interrupts.
 	cfg, data := newSynthetic(t).config(t)

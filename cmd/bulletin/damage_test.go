@@ -198,6 +198,7 @@ func TestReindexDamagedSnapshots(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and crawls")
 	}
+	t.Parallel()
 	fx := damageData(t)
 	bin := binary(t)
 	cases := []struct {
@@ -288,6 +289,7 @@ func TestIndexDamage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and crawls")
 	}
+	t.Parallel()
 	fx := damageData(t)
 	bin := binary(t)
 	truncate := func(t *testing.T, p string) {
@@ -362,6 +364,7 @@ func TestReindexLockedAndKilled(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and crawls")
 	}
+	t.Parallel()
 	fx := damageData(t)
 	bin := binary(t)
 	t.Run("locked", func(t *testing.T) {

@@ -52,6 +52,7 @@ func TestDiskFull(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and crawls")
 	}
+	t.Parallel()
 	fx := damageData(t)
 	mnt := mountTmpfs(t, "48m")
 	cfg, data, addr := fx.copyServe(t)

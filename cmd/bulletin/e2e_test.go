@@ -89,6 +89,7 @@ type env struct {
 	bin    string
 	config string
 	addr   string
+	path   string // the path of base_url, if set (setBaseURL)
 	site   *testsite.Site
 }
 
@@ -133,6 +134,7 @@ func (e *env) setBaseURL(path string) string {
 		e.t.Fatal(err)
 	}
 	base := "http://" + e.addr + path
+	e.path = path
 	if err := os.WriteFile(e.config, append([]byte(fmt.Sprintf("base_url = %q\n", base)), cfg...), 0o644); err != nil {
 		e.t.Fatal(err)
 	}
@@ -175,7 +177,7 @@ func (e *env) mustRun(args ...string) string {
 // the test if serve does not exit 0.
 func (e *env) serve() (stop func()) {
 	e.t.Helper()
-	s := startServed(e.t, e.bin, e.config, e.addr)
+	s := startServedCmd(e.t, exec.Command(e.bin, "--config", e.config, "serve"), e.addr, strings.TrimSuffix(e.path, "/")+"/healthz")
 	return func() {
 		if err := s.stop(); err != nil {
 			e.t.Errorf("serve exited with %v\n%s", err, s.logs)
@@ -236,6 +238,7 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	var want []string // every fixture edition of the series
 	for _, f := range testsite.Editions() {

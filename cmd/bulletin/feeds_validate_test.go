@@ -180,6 +180,7 @@ func TestFeedsValidate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	e.mustRun("crawl")
 	stop := e.serve()

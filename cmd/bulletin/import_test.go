@@ -18,6 +18,7 @@ func TestImport(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	page, err := os.ReadFile("../../internal/testsite/site/accounts/UKLGA/bulletins/392f025.html")
 	if err != nil {
@@ -89,6 +90,7 @@ func TestImportCarrier(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	const web = "https://content.govdelivery.com/accounts/UKLGA/bulletins/3d00a01"
 	body := `<table class="gd_tbl_wrap"><tr><td><table class="main-table" id="yahoo">` +

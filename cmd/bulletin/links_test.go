@@ -40,6 +40,7 @@ func TestEntryLinks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	base := e.setBaseURL("/news/")
 	e.mustRun("crawl")

@@ -146,6 +146,7 @@ func TestMail(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	python(t)
 	e, smtpAddr := mailEnv(t)
 	stopServe := e.serve()
@@ -381,6 +382,7 @@ func TestMailConfigErrors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e, _ := mailEnv(t)
 	cfg, err := os.ReadFile(e.config)
 	if err != nil {

@@ -21,6 +21,7 @@ func TestServeBadSchedule(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := &env{t: t, bin: binary(t)}
 	bad := filepath.Join(t.TempDir(), "bad.toml")
 	os.WriteFile(bad, []byte("[[source]]\nid = \"x\"\ntitle = \"X\"\nschedule = \"61 * * * *\"\neditions = [\"https://example.org/b/1\"]\n"), 0o644)
@@ -38,10 +39,11 @@ func TestOperations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	cmd := exec.Command(e.bin, "--config", e.config, "--log-format", "json", "serve")
 	cmd.Env = append(os.Environ(), "BULLETIN_ADMIN_TOKEN="+e2eToken)
-	srv := startServedCmd(t, cmd, e.addr)
+	srv := startServedCmd(t, cmd, e.addr, "/healthz")
 	defer func() {
 		srv.stop()
 		if strings.Contains(srv.logs.String(), e2eToken) {
@@ -146,6 +148,7 @@ func TestCrawlNotOnATerminal(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e := newEnv(t)
 	out, errs, code := e.run("crawl")
 	if code != 0 || !strings.HasPrefix(out, "SOURCE") {

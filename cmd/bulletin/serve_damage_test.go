@@ -54,6 +54,7 @@ func TestServeRebuildsDamagedIndex(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and crawls")
 	}
+	t.Parallel()
 	fx := damageData(t)
 	bin := binary(t)
 	for _, name := range []string{"segment garbled", "root.bolt garbled"} {
@@ -128,6 +129,7 @@ func TestHostileQueries(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and crawls")
 	}
+	t.Parallel()
 	fx := damageData(t)
 	cfg, _, addr := fx.copyServe(t)
 	s := startServed(t, binary(t), cfg, addr)

@@ -26,12 +26,13 @@ type served struct {
 // answers /healthz at addr.
 func startServed(t *testing.T, bin, cfg, addr string) *served {
 	t.Helper()
-	return startServedCmd(t, exec.Command(bin, "--config", cfg, "serve"), addr)
+	return startServedCmd(t, exec.Command(bin, "--config", cfg, "serve"), addr, "/healthz")
 }
 
 // startServedCmd starts a prepared serve command (its own flags or
-// environment) and waits until it answers /healthz at addr.
-func startServedCmd(t *testing.T, cmd *exec.Cmd, addr string) *served {
+// environment) and waits until it answers 200 at health, the path of
+// /healthz (under the base URL's path, if it has one) at addr.
+func startServedCmd(t *testing.T, cmd *exec.Cmd, addr, health string) *served {
 	t.Helper()
 	s := &served{t: t, cmd: cmd, logs: &testenv.LogBuffer{}, base: "http://" + addr, exited: make(chan struct{})}
 	cmd.Stderr = s.logs
@@ -45,7 +46,7 @@ func startServedCmd(t *testing.T, cmd *exec.Cmd, addr string) *served {
 			t.Logf("serve log:\n%s", s.logs)
 		}
 	})
-	waitFor(t, "serve to answer /healthz", func() bool { code, _ := httpDo(t, "GET", s.base+"/healthz", ""); return code == 200 })
+	waitFor(t, "serve to answer "+health, func() bool { code, _ := httpDo(t, "GET", s.base+health, ""); return code == 200 })
 	return s
 }
 

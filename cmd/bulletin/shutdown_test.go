@@ -59,6 +59,7 @@ func TestSIGTERMDuringSlowRequest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e, _ := corpusEnv(t, 25, 0)
 	e.mustRun("crawl")
 	srv := startServed(t, e.bin, e.config, e.addr)
@@ -101,6 +102,7 @@ func TestSIGTERMDuringCrawl(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	e, c := corpusEnv(t, 40, 100*time.Millisecond)
 	srv := startServed(t, e.bin, e.config, e.addr) // empty index: crawls at start-up
 	for i := 0; ; i++ {

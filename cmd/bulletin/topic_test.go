@@ -21,6 +21,7 @@ func TestTopicFeedEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	t.Parallel()
 	site := testsite.Start(t)
 	e := newEnvAt(t, site, fmt.Sprintf(`
 [[source]]

@@ -154,6 +154,7 @@ func runAxe(b browserTab, axe string) axeResult {
 // real key events and checks the focus order and that every focused element
 // shows a focus indicator.
 func TestAccessibleInBrowser(t *testing.T) {
+	t.Parallel() // a browser of its own; the server on the shared read-only index
 	exe := browserPath(t)
 	if testing.Short() && os.Getenv("CI") == "" && os.Getenv("BULLETIN_REQUIRE_BROWSER") == "" {
 		t.Skip("browser test skipped in -short mode")

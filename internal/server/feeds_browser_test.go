@@ -21,6 +21,7 @@ import (
 // or error and any deprecation issue that the browser reports fails the
 // test: it is how Chromium announces the features it is removing (XSLT).
 func TestFeedsInBrowser(t *testing.T) {
+	t.Parallel() // a browser of its own; the server on the shared read-only index
 	exe := browserPath(t)
 	if testing.Short() && os.Getenv("CI") == "" && os.Getenv("BULLETIN_REQUIRE_BROWSER") == "" {
 		t.Skip("browser test skipped in -short mode")

@@ -138,6 +138,7 @@ func (p *intranetPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // next page, read the autodiscovery links, look at the page on a phone, and
 // see a syntax error with its caret. Screenshots are saved for people to look at.
 func TestSearchInBrowser(t *testing.T) {
+	t.Parallel() // a browser of its own; the server on the shared read-only index
 	exe := browserPath(t)
 	if testing.Short() && os.Getenv("CI") == "" && os.Getenv("BULLETIN_REQUIRE_BROWSER") == "" {
 		t.Skip("browser test skipped in -short mode")
