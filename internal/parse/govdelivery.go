@@ -204,48 +204,73 @@ func (p *parser) signOffLine(l string) bool {
 // ends, notes the masthead and issue line, and returns the index of the first
 // block after it.
 func (p *parser) header(blocks []*block) int {
-	end := -1
-	for i, b := range blocks {
-		if i >= 10 || b.kind == kindHeading && !b.weak {
-			break
-		}
-		if b.kind == kindPara && greetingRe.MatchString(b.text) {
-			end = i
-			break
-		}
-	}
-	if end < 0 {
-		// No editorial: the header runs to the issue line, else the masthead,
-		// if one of the first few blocks is such.
-		for i := 0; i < len(blocks) && i < 8; i++ {
-			if issueLineRe.MatchString(blocks[i].text) || monthOnlyRe.MatchString(blocks[i].text) {
-				end = i + 1
-			}
-		}
-		if end < 0 {
-			for i := 0; i < len(blocks) && i < 4; i++ {
-				if len(blocks[i].text) <= 150 && mastheadRe.MatchString(blocks[i].text) && blocks[i].kind != kindList {
-					end = i + 1
-					break
-				}
-				if blocks[i].kind == kindHeading && !blocks[i].weak {
-					// An article heading before any masthead: the body starts
-					// with its articles, and a later line that names a
-					// "bulletin" is their text, not a masthead.
-					break
-				}
-			}
-		}
-		if end < 0 {
-			end = 0
-		}
-	}
+	end := headerEnd(blocks)
 	// A template's header cell is header, whatever it says.
 	for end < len(blocks) && blocks[end].header {
 		end++
 	}
+	p.readHeader(blocks[:end])
+	return end
+}
+
+// Where the header may end, counted in blocks from the top of the body.
+const (
+	// greetingReach: a greeting this far down opens the editorial; later
+	// ones ("Hello from the team…") are article text.
+	greetingReach = 10
+	// issueLineReach: the issue line ("March 2024 No. 12") is among the
+	// header's first blocks; a month and year further down is a date in text.
+	issueLineReach = 8
+	// mastheadReach: a masthead ("Cyber, digital and technology bulletin")
+	// is one of the very first blocks.
+	mastheadReach = 4
+	// maxMastheadLen: a masthead or series line is a title, not a sentence;
+	// a longer line that says "bulletin" is text about one.
+	maxMastheadLen = 150
+)
+
+// headerEnd is the index of the first block after the header: the
+// greeting that opens the editorial, else the block after the issue line,
+// else the block after the masthead, else 0.
+func headerEnd(blocks []*block) int {
+	for i, b := range blocks {
+		if i >= greetingReach || b.kind == kindHeading && !b.weak {
+			break
+		}
+		if b.kind == kindPara && greetingRe.MatchString(b.text) {
+			return i
+		}
+	}
+	// No editorial: the header runs to the issue line, else the masthead,
+	// if one of the first few blocks is such.
+	end := -1
+	for i := 0; i < len(blocks) && i < issueLineReach; i++ {
+		if issueLineRe.MatchString(blocks[i].text) || monthOnlyRe.MatchString(blocks[i].text) {
+			end = i + 1
+		}
+	}
+	if end >= 0 {
+		return end
+	}
+	for i := 0; i < len(blocks) && i < mastheadReach; i++ {
+		if len(blocks[i].text) <= maxMastheadLen && mastheadRe.MatchString(blocks[i].text) && blocks[i].kind != kindList {
+			return i + 1
+		}
+		if blocks[i].kind == kindHeading && !blocks[i].weak {
+			// An article heading before any masthead: the body starts
+			// with its articles, and a later line that names a
+			// "bulletin" is their text, not a masthead.
+			break
+		}
+	}
+	return 0
+}
+
+// readHeader takes the issue line and the masthead from the header's
+// lines; without a masthead line, the first short line stands for it.
+func (p *parser) readHeader(header []*block) {
 	var other string
-	for _, b := range blocks[:end] {
+	for _, b := range header {
 		for _, l := range b.lines() {
 			switch {
 			case p.edition.IssueLine == "" && issueLineRe.MatchString(l):
@@ -253,9 +278,9 @@ func (p *parser) header(blocks []*block) int {
 			case p.edition.IssueLine == "" && monthOnlyRe.MatchString(l):
 				p.edition.IssueLine = l
 			case issueLineRe.MatchString(l) || monthOnlyRe.MatchString(l):
-			case p.masthead == "" && len(l) <= 150 && mastheadRe.MatchString(l):
+			case p.masthead == "" && len(l) <= maxMastheadLen && mastheadRe.MatchString(l):
 				p.masthead = l
-			case other == "" && len(l) <= 150:
+			case other == "" && len(l) <= maxMastheadLen:
 				other = l
 			}
 		}
@@ -263,7 +288,6 @@ func (p *parser) header(blocks []*block) int {
 	if p.masthead == "" {
 		p.masthead = other
 	}
-	return end
 }
 
 // demoteWeak turns back into paragraphs the bold lines that only look like
@@ -324,8 +348,13 @@ func sentence(s string) bool {
 	return (strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "...")) || strings.HasSuffix(s, ",") || strings.HasSuffix(s, ";")
 }
 
-// closingOnly reports blocks that are only a short sign-off: at most four
-// short lines ("The HealthCare.gov Team"), or nothing.
+// maxClosingOnlyLines: what follows the last bold line is a sign-off (and
+// the bold line no article's title) when it is at most this many short
+// lines ("The HealthCare.gov Team").
+const maxClosingOnlyLines = 4
+
+// closingOnly reports blocks that are only a short sign-off: at most
+// maxClosingOnlyLines short lines, or nothing.
 func closingOnly(blocks []*block) bool {
 	lines := 0
 	for _, b := range blocks {
@@ -343,7 +372,7 @@ func closingOnly(blocks []*block) bool {
 			return false
 		}
 	}
-	return lines <= 4
+	return lines <= maxClosingOnlyLines
 }
 
 // hasArticles reports whether the body has an article heading, or
@@ -448,13 +477,55 @@ func (p *parser) setEditorial(blocks []*block) {
 // letter itself, without valediction and signature, and the index of the
 // first block after the signature.
 func signOff(blocks []*block) (body []*block, after int) {
+	if body, after, ok := signature(blocks); ok {
+		return body, after
+	}
+	// No signature: end at the valediction and the short lines after it,
+	// or else at the first divider, or else at the first heading after the
+	// greeting.
+	if body, after, ok := valediction(blocks); ok {
+		return body, after
+	}
+	for j, b := range blocks {
+		if b.kind == kindDivider {
+			return blocks[:j], j
+		}
+	}
+	for j, b := range blocks {
+		if j > 0 && b.kind == kindHeading {
+			return blocks[:j], j
+		}
+	}
+	return blocks, len(blocks)
+}
+
+// The shape of a signature: a name, a role line, perhaps an organisation.
+const (
+	// maxRoleLineLen: a role line ("Head of Digital, Anytown Council") is
+	// short; a longer line with a role word is a sentence about the role.
+	maxRoleLineLen = 100
+	// maxSignatureBlockLines: a signature block holds a few lines (the
+	// last of the letter's text, valediction, name, role, organisation);
+	// a block of more lines is letter text that names a role.
+	maxSignatureBlockLines = 6
+	// maxClosingLines: after a valediction without a role line, the name,
+	// role and organisation take at most three short lines, in its block or
+	// in each of up to maxClosingBlocks blocks after it.
+	maxClosingLines  = 3
+	maxClosingBlocks = 3
+)
+
+// signature finds the signature that ends a letter — a role line after a
+// name on its own line — and returns the letter before it, without the
+// valediction, and the index of the first block after it.
+func signature(blocks []*block) (body []*block, after int, ok bool) {
 	for j, b := range blocks {
 		if b.kind != kindPara && b.kind != kindHeading {
 			continue
 		}
 		lines := b.lines()
 		for k, l := range lines {
-			if !roleRe.MatchString(l) || len(l) > 100 || len(lines) > 6 {
+			if !roleRe.MatchString(l) || len(l) > maxRoleLineLen || len(lines) > maxSignatureBlockLines {
 				continue
 			}
 			start, end := j, j+1
@@ -481,12 +552,17 @@ func signOff(blocks []*block) (body []*block, after int) {
 					body = append(body, lead)
 				}
 			}
-			return body, end
+			return body, end, true
 		}
 	}
-	// No signature: end at the valediction and the short lines after it
-	// (in its block or in up to three blocks after it), or else at the
-	// first divider, or else at the first heading after the greeting.
+	return nil, 0, false
+}
+
+// valediction finds the valediction ("Best wishes") that ends a letter
+// without a role line, before the first heading after the greeting, and
+// returns the letter before it and the index of the first block after it
+// and the short lines that follow it.
+func valediction(blocks []*block) (body []*block, after int, ok bool) {
 	for j, b := range blocks {
 		if j > 0 && b.kind == kindHeading {
 			break // a valediction further on closes an article, not the letter
@@ -496,34 +572,24 @@ func signOff(blocks []*block) (body []*block, after int) {
 		}
 		lines := b.lines()
 		for k, l := range lines {
-			if !valedictionRe.MatchString(l) || len(lines)-k-1 > 3 {
+			if !valedictionRe.MatchString(l) || len(lines)-k-1 > maxClosingLines {
 				continue
 			}
 			end := j + 1
-			for end < len(blocks) && end < j+4 && blocks[end].kind == kindPara && isShortLine(blocks[end].text) && len(blocks[end].lines()) <= 3 {
+			for end < len(blocks) && end <= j+maxClosingBlocks && blocks[end].kind == kindPara &&
+				isShortLine(blocks[end].text) && len(blocks[end].lines()) <= maxClosingLines {
 				end++
 			}
 			body := blocks[:j:j]
 			if k > 0 {
 				body = append(body, textBlock(strings.Join(lines[:k], "\n")))
 			}
-			return trimValediction(body), end
+			return trimValediction(body), end, true
 		}
 	}
-	for j, b := range blocks {
-		if b.kind == kindDivider {
-			return blocks[:j], j
-		}
-	}
-	for j, b := range blocks {
-		if j > 0 && b.kind == kindHeading {
-			return blocks[:j], j
-		}
-	}
-	return blocks, len(blocks)
+	return nil, 0, false
 }
 
-// textBlock is a paragraph of plain text cut out of another block.
 func textBlock(text string) *block {
 	return &block{kind: kindPara, text: text, elem: "p", nodes: []*html.Node{{Type: html.TextNode, Data: text}}}
 }
@@ -550,12 +616,23 @@ func trimValediction(blocks []*block) []*block {
 	return blocks
 }
 
+// A short line is a line of a signature or a closing, not a sentence.
+const (
+	maxShortLineRunes = 80 // longer is prose
+	maxShortLineWords = 10 // a name, a role, an organisation: a few words each
+	maxNameWords      = 5  // "Cllr Dr Jane Mary Smith" at the most
+)
+
+// isShortLine reports a line that may be part of a signature: short, of few
+// words, not ending as a sentence does.
 func isShortLine(s string) bool {
-	return s != "" && len([]rune(s)) <= 80 && !strings.HasSuffix(s, ".") && len(strings.Fields(s)) <= 10
+	return s != "" && len([]rune(s)) <= maxShortLineRunes && !strings.HasSuffix(s, ".") && len(strings.Fields(s)) <= maxShortLineWords
 }
 
+// isNameLine reports a block that is one short line of a few words: a
+// signatory's name.
 func isNameLine(b *block) bool {
-	return b.kind == kindPara && len(b.lines()) == 1 && isShortLine(b.text) && len(strings.Fields(b.text)) <= 5
+	return b.kind == kindPara && len(b.lines()) == 1 && isShortLine(b.text) && len(strings.Fields(b.text)) <= maxNameWords
 }
 
 // group is a heading that gathers the articles under it.
@@ -591,19 +668,9 @@ func (p *parser) articles(blocks []*block) (intro []*block, items []draft) {
 	for i, b := range blocks {
 		switch {
 		case b.kind == kindHeading:
-			if next := nextContent(blocks, i+1); next != nil {
-				nextRank := 0
-				switch {
-				case next.kind == kindHeading:
-					nextRank = next.rank
-				case leadArticles(next, paras):
-					nextRank = weakRank + 1
-				}
-				if nextRank > 0 && (b.rank < nextRank || p.groups[groupKey(b.text)]) {
-					g = &group{title: b.text, rank: b.rank, byName: b.rank >= nextRank}
-					cur = -1
-					continue
-				}
+			if ng := p.groupAt(blocks, i, paras); ng != nil {
+				g, cur = ng, -1
+				continue
 			}
 			if g != nil && (b.rank < g.rank || !g.byName && b.rank <= g.rank) {
 				g = nil
@@ -650,6 +717,28 @@ func (p *parser) articles(blocks []*block) (intro []*block, items []draft) {
 	return intro, items
 }
 
+// groupAt returns the group that the heading at i opens, or nil: a
+// heading directly followed by another heading, or by paragraphs that open
+// with a title, is a group heading when it is more prominent than what
+// follows or is a known group name.
+func (p *parser) groupAt(blocks []*block, i int, paras bool) *group {
+	b, next := blocks[i], nextContent(blocks, i+1)
+	if next == nil {
+		return nil
+	}
+	nextRank := 0
+	switch {
+	case next.kind == kindHeading:
+		nextRank = next.rank
+	case leadArticles(next, paras):
+		nextRank = weakRank + 1
+	}
+	if nextRank > 0 && (b.rank < nextRank || p.groups[groupKey(b.text)]) {
+		return &group{title: b.text, rank: b.rank, byName: b.rank >= nextRank}
+	}
+	return nil
+}
+
 // nextContent returns the next block after dividers, or nil.
 func nextContent(blocks []*block, i int) *block {
 	for ; i < len(blocks); i++ {
@@ -685,6 +774,10 @@ func (p *parser) number() {
 	}
 }
 
+// lastYearLike is the last number at the end of a subject read as a year
+// ("Round-up 2024") rather than an edition number; from dates.MinYear.
+const lastYearLike = 2100
+
 // subjectNumber reads an edition number at the end of a subject ("… - 52",
 // "… No. 52"); 0 when there is none. A year is no number.
 func subjectNumber(subject string) int {
@@ -693,7 +786,7 @@ func subjectNumber(subject string) int {
 		return 0
 	}
 	n, err := strconv.Atoi(m[1])
-	if err != nil || n <= 0 || n >= 1900 && n <= 2100 {
+	if err != nil || n <= 0 || n >= dates.MinYear && n <= lastYearLike {
 		return 0
 	}
 	return n

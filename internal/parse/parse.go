@@ -185,6 +185,10 @@ var (
 	headEndRe   = regexp.MustCompile(`(?i)</head\s*>|<body\b`)
 )
 
+// untitledTitleWords is how many of its first words title an article that
+// has no heading, in an edition that has no title either: a headline's length.
+const untitledTitleWords = 12
+
 // maxHeadBytes bounds the search for a <meta> charset declaration.
 const maxHeadBytes = 64 << 10
 
@@ -271,7 +275,7 @@ func (p *parser) result() Result {
 		}
 		r := p.render(d)
 		if title == "" {
-			title = firstWords(r.text, 12)
+			title = firstWords(r.text, untitledTitleWords)
 		}
 		it := model.Item{
 			Source:        p.source,
