@@ -59,6 +59,7 @@ func metaFile(dir, source, u string) string {
 // TestLongArchive: the first pass walks a list of a few hundred pages to its
 // end; the next stops at page 1.
 func TestLongArchive(t *testing.T) {
+	t.Parallel() // a world, a store and an index of its own
 	testArchive(t, 300, false)
 }
 
@@ -67,6 +68,7 @@ func TestLongArchive(t *testing.T) {
 // list page it is on, and nothing else is; --refetch walks the whole list
 // again.
 func TestLostSnapshots(t *testing.T) {
+	t.Parallel()
 	testArchive(t, 40, true)
 }
 
