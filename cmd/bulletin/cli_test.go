@@ -61,13 +61,9 @@ func TestUnreachable(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	t.Parallel()
-	dir := t.TempDir()
+	// Serial: nothing may take the dead address while it runs.
 	dead := "http://" + freeAddr(t) // nothing listens there
-	e := &env{t: t, bin: binary(t), config: filepath.Join(dir, "c.toml"), addr: freeAddr(t)}
-	os.WriteFile(e.config, []byte(`data_dir = "`+filepath.Join(dir, "data")+`"
-listen = "`+e.addr+`"
-[[source]]
+	e := newEnvAt(t, nil, `[[source]]
 id = "dead"
 title = "Dead"
 schedule = "@daily"
@@ -76,7 +72,7 @@ lists = ["`+dead+`/accounts/UKLGA/bulletins"]
 editions = ["`+dead+`/accounts/UKLGA/bulletins/1a", "`+dead+`/accounts/UKLGA/bulletins/1b"]
 allow_private = true
 delay = "0s"
-`), 0o644)
+`)
 	out, errs, code := e.run("crawl")
 	if code == 0 {
 		t.Fatalf("crawl of an unreachable source exited 0\n%s\n%s", out, errs)
