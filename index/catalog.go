@@ -32,6 +32,23 @@ type catValues struct {
 	names []string
 	keys  []string
 	ids   map[string]int32
+	// rank is each value's place among the names in byte order, so that
+	// facet values of equal counts are ordered by comparing ints.
+	rank []int32
+}
+
+// rankNames computes rank afresh (a new slice: a catalog sharing the
+// tables' earlier ranks keeps them).
+func (v *catValues) rankNames() {
+	byName := make([]int32, len(v.names))
+	for i := range byName {
+		byName[i] = int32(i)
+	}
+	slices.SortFunc(byName, func(a, b int32) int { return strings.Compare(v.names[a], v.names[b]) })
+	v.rank = make([]int32, len(v.names))
+	for r, id := range byName {
+		v.rank[id] = int32(r)
+	}
 }
 
 func (v *catValues) id(name string) int32 {
@@ -77,6 +94,22 @@ type catalog struct {
 	orgs     []int32  // the records' organisations (org value ids)
 
 	source, section, year, edition, org catValues
+
+	// What index derives from the records, so that a query reads only the
+	// records that may match: the items and editions holding each value.
+	itemPost, edPost catPostings
+	// all are the facets of every item, the empty query's.
+	all []Facet
+	// counts recycles the facet counters of searches (their size is the
+	// number of values, not of matches).
+	counts sync.Pool
+}
+
+// catPostings lists, for each value id of a field, the indices of the
+// records holding it, ascending (that is, in date order).
+type catPostings struct {
+	source, section, org [][]int32
+	number               map[int32][]int32
 }
 
 func (c *catalog) docID(r *catRec) string { return string(c.ids[r.idOff : r.idOff+uint32(r.idLen)]) }
@@ -299,7 +332,43 @@ func (ix *Index) buildCatalog() (*catalog, error) {
 		}
 	}
 	c.sort()
+	c.index()
 	return c, nil
+}
+
+// index derives the postings, the values' order by name and the facets of
+// every item from the records; build and merge call it once the records
+// are sorted.
+func (c *catalog) index() {
+	c.itemPost = c.postingsOf(c.items)
+	c.edPost = c.postingsOf(c.editions)
+	for _, v := range []*catValues{&c.source, &c.section, &c.year, &c.edition, &c.org} {
+		v.rankNames()
+	}
+	k := c.newCounts()
+	for i := range c.items {
+		k.add(c, &c.items[i])
+	}
+	c.all = k.facets(c)
+}
+
+func (c *catalog) postingsOf(recs []catRec) catPostings {
+	p := catPostings{source: make([][]int32, len(c.source.names)), section: make([][]int32, len(c.section.names)),
+		org: make([][]int32, len(c.org.names)), number: map[int32][]int32{}}
+	for i := range recs {
+		r := &recs[i]
+		if r.source >= 0 {
+			p.source[r.source] = append(p.source[r.source], int32(i))
+		}
+		if r.section >= 0 {
+			p.section[r.section] = append(p.section[r.section], int32(i))
+		}
+		for _, o := range c.orgsOf(r) {
+			p.org[o] = append(p.org[o], int32(i))
+		}
+		p.number[r.number] = append(p.number[r.number], int32(i))
+	}
+	return p
 }
 
 // catChange is what one PutEdition did to the documents.
@@ -438,6 +507,7 @@ func (c *catalog) merge(changes []catChange) *catalog {
 	}
 	n.items = n.mergeSorted(c, c.items, added, newItems, keep)
 	n.editions = n.mergeSorted(c, c.editions, added, newEds, keep)
+	n.index()
 	return n
 }
 
@@ -478,5 +548,5 @@ func (v catValues) clone() catValues {
 	for k, id := range v.ids {
 		ids[k] = id
 	}
-	return catValues{names: slices.Clip(v.names), keys: slices.Clip(v.keys), ids: ids}
+	return catValues{names: slices.Clip(v.names), keys: slices.Clip(v.keys), ids: ids, rank: v.rank}
 }

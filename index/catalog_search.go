@@ -3,10 +3,11 @@ package index
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -193,7 +194,13 @@ func (c *catalog) compile(n node, qn float64) catMatch {
 // periodOf matches dated records from from (inclusive) to to (inclusive
 // when inclusiveTo); a zero bound is open.
 func periodOf(from, to time.Time, inclusiveTo bool) func(*catRec) bool {
-	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	lo, hi := bounds(from, to, inclusiveTo)
+	return func(r *catRec) bool { return r.hasPub && r.published >= lo && r.published <= hi }
+}
+
+// bounds are periodOf's times in Unix nanoseconds, both inclusive.
+func bounds(from, to time.Time, inclusiveTo bool) (lo, hi int64) {
+	lo, hi = math.MinInt64, math.MaxInt64
 	if !from.IsZero() {
 		lo = from.UnixNano()
 	}
@@ -203,7 +210,7 @@ func periodOf(from, to time.Time, inclusiveTo bool) func(*catRec) bool {
 			hi--
 		}
 	}
-	return func(r *catRec) bool { return r.hasPub && r.published >= lo && r.published <= hi }
+	return lo, hi
 }
 
 // filterOf is the request's source and date restriction.
@@ -223,6 +230,158 @@ func (c *catalog) filterOf(req Request) func(*catRec) bool {
 		}
 		return !dated || in(r)
 	}
+}
+
+// catScan is the records a search reads: those at indices [lo, hi) or,
+// when isList, those in list (ascending). Every record outside it is known
+// not to match, so a query that names a section, an organisation, an
+// edition or a period reads only the records holding it.
+type catScan struct {
+	lo, hi int
+	list   []int32
+	isList bool
+}
+
+func (s catScan) size() int {
+	if s.isList {
+		return len(s.list)
+	}
+	return s.hi - s.lo
+}
+
+// all yields the indices of the scan in ascending order.
+func (s catScan) all() iter.Seq[int] {
+	return func(yield func(int) bool) {
+		if s.isList {
+			for _, i := range s.list {
+				if !yield(int(i)) {
+					return
+				}
+			}
+			return
+		}
+		for i := s.lo; i < s.hi; i++ {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+
+// scanOf returns the records of recs (with postings p) that the search for
+// n and req needs to read: the smallest of what the query's clauses and
+// the request's filters allow.
+func (c *catalog) scanOf(n node, req Request, recs []catRec, p *catPostings) catScan {
+	best := c.nodeScan(n, recs, p)
+	if req.Source != "" {
+		s := catScan{isList: true}
+		if id, ok := c.source.ids[normKeyword(req.Source)]; ok {
+			s.list = p.source[id]
+		}
+		if s.size() < best.size() {
+			best = s
+		}
+	}
+	if !req.From.IsZero() || !req.To.IsZero() {
+		lo, hi := bounds(req.From, req.To, true)
+		if s := dateScan(recs, lo, hi); s.size() < best.size() {
+			best = s
+		}
+	}
+	return best
+}
+
+// nodeScan is scanOf for the query alone: a field term reads the postings
+// of its values, a period the records sent in it (a run of the date
+// order), AND the smallest of its terms' scans, OR the union of its terms'
+// postings; anything else reads every record.
+func (c *catalog) nodeScan(n node, recs []catRec, p *catPostings) catScan {
+	every := catScan{lo: 0, hi: len(recs)}
+	switch n := n.(type) {
+	case keywordNode:
+		var vals *catValues
+		var post [][]int32
+		switch n.field.Name {
+		case "section":
+			vals, post = &c.section, p.section
+		case "org":
+			vals, post = &c.org, p.org
+		case "source":
+			vals, post = &c.source, p.source
+		default:
+			return every
+		}
+		var lists [][]int32
+		for id, k := range vals.keys {
+			if k == n.value || (n.prefix && strings.HasPrefix(k, n.value)) {
+				lists = append(lists, post[id])
+			}
+		}
+		return union(lists, len(recs))
+	case editionNode:
+		num := int32(n.number)
+		if int(num) != n.number {
+			return catScan{isList: true}
+		}
+		return catScan{isList: true, list: p.number[num]}
+	case dateNode:
+		lo, hi := bounds(n.from, n.to, false)
+		return dateScan(recs, lo, hi)
+	case andNode:
+		best := every
+		for _, k := range n.kids {
+			if _, neg := k.(notNode); neg {
+				continue
+			}
+			if s := c.nodeScan(k, recs, p); s.size() < best.size() {
+				best = s
+			}
+		}
+		return best
+	case orNode:
+		var lists [][]int32
+		for _, k := range n.kids {
+			s := c.nodeScan(k, recs, p)
+			if !s.isList {
+				return every
+			}
+			lists = append(lists, s.list)
+		}
+		return union(lists, len(recs))
+	}
+	return every
+}
+
+// union is the scan of the records in any of lists, or of all n records
+// when that would read most of them anyway.
+func union(lists [][]int32, n int) catScan {
+	switch len(lists) {
+	case 0:
+		return catScan{isList: true}
+	case 1:
+		return catScan{isList: true, list: lists[0]}
+	}
+	total := 0
+	for _, l := range lists {
+		total += len(l)
+	}
+	if total > n/4 {
+		return catScan{lo: 0, hi: n}
+	}
+	out := make([]int32, 0, total)
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.Sort(out)
+	return catScan{isList: true, list: slices.Compact(out)}
+}
+
+// dateScan is the run of recs (dated ones first, newest first) sent from
+// lo to hi, inclusive.
+func dateScan(recs []catRec, lo, hi int64) catScan {
+	start := sort.Search(len(recs), func(i int) bool { return !recs[i].hasPub || recs[i].published <= hi })
+	end := sort.Search(len(recs), func(i int) bool { return !recs[i].hasPub || recs[i].published < lo })
+	return catScan{lo: start, hi: max(start, end)}
 }
 
 // catHit is a matching record and its score.
@@ -249,15 +408,19 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 	if req.Facets {
 		facets, haveFacets = ix.facets.get(fkey, gen)
 	}
+	everything := n == nil && req.Source == "" && req.From.IsZero() && req.To.IsZero()
+	if req.Facets && !haveFacets && everything {
+		facets, haveFacets = c.all, true // counted when the catalog was made
+	}
 	var counts *catCounts
 	if req.Facets && !haveFacets {
-		counts = c.newCounts()
+		counts = c.getCounts()
+		defer c.putCounts(counts)
 	}
 
 	from, need := (page-1)*size, page*size
 	hits := make([]catHit, 0, min(need, 64))
 	total, equal, first := 0, true, 0.0
-	everything := n == nil && req.Source == "" && req.From.IsZero() && req.To.IsZero()
 	if everything && counts == nil {
 		// The newest items, the home page's query: no scan at all.
 		total = len(c.items)
@@ -265,10 +428,11 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 			hits = append(hits, catHit{i, 1})
 		}
 	}
-	for i := range c.items {
-		if everything && counts == nil {
-			break
-		}
+	scan := catScan{}
+	if !everything || counts != nil {
+		scan = c.scanOf(n, req, c.items, &c.itemPost)
+	}
+	for i := range scan.all() {
 		r := &c.items[i]
 		if !keep(r) {
 			continue
@@ -293,7 +457,7 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 	if !equal {
 		// Scores differ (an OR of restrictions): order every match.
 		hits = hits[:0]
-		for i := range c.items {
+		for i := range scan.all() {
 			if r := &c.items[i]; keep(r) {
 				if ok, s := match(r); ok {
 					hits = append(hits, catHit{i, s})
@@ -315,9 +479,14 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 
 	res := &Result{Page: page, Size: size, Total: uint64(total), Hits: []Hit{}}
 	hl := termsOf(n)
+	sr, err := ix.storedReader()
+	if err != nil {
+		return nil, nil // Bleve will say why
+	}
+	defer sr.Close()
 	for _, h := range hits[min(from, len(hits)):] {
 		var it model.Item
-		found, err := ix.loadStored(c.docID(&c.items[h.i]), &it)
+		found, err := sr.load(c.docID(&c.items[h.i]), &it)
 		if err != nil {
 			return nil, err
 		}
@@ -339,7 +508,7 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 	}
 	if n != nil {
 		var eds []catHit
-		for i := range c.editions {
+		for i := range c.scanOf(n, req, c.editions, &c.edPost).all() {
 			if r := &c.editions[i]; keep(r) {
 				if ok, s := match(r); ok {
 					eds = append(eds, catHit{i, s})
@@ -350,7 +519,7 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 		slices.SortStableFunc(eds, func(a, b catHit) int { return cmp.Compare(b.score, a.score) })
 		for _, h := range eds[:min(len(eds), maxEditionHits)] {
 			var ed model.Edition
-			found, err := ix.loadStored(c.docID(&c.editions[h.i]), &ed)
+			found, err := sr.load(c.docID(&c.editions[h.i]), &ed)
 			if err != nil {
 				return nil, err
 			}
@@ -373,10 +542,7 @@ func (ix *Index) loadStored(docID string, v any) (bool, error) {
 	if err != nil || js == "" {
 		return false, err
 	}
-	if err := json.Unmarshal([]byte(js), v); err != nil {
-		return false, fmt.Errorf("decode stored %s: %w", docID, err)
-	}
-	return true, nil
+	return true, decodeStored(docID, []byte(js), v)
 }
 
 // catCounts counts the facet values of matching records.
@@ -390,6 +556,22 @@ func (c *catalog) newCounts() *catCounts {
 		year: make([]int, len(c.year.names)), edition: make([]int, len(c.edition.names)),
 		org: make([]int, len(c.org.names)),
 	}
+}
+
+// getCounts returns zeroed counters, recycled from an earlier search.
+func (c *catalog) getCounts() *catCounts {
+	if k, ok := c.counts.Get().(*catCounts); ok {
+		return k
+	}
+	return c.newCounts()
+}
+
+// putCounts zeroes k and keeps it for a later search.
+func (c *catalog) putCounts(k *catCounts) {
+	for _, s := range [][]int{k.source, k.section, k.year, k.edition, k.org} {
+		clear(s)
+	}
+	c.counts.Put(k)
 }
 
 func (k *catCounts) add(c *catalog, r *catRec) {
@@ -431,19 +613,39 @@ func (k *catCounts) facets(c *catalog) []Facet {
 			counts, vals = k.source, &c.source
 		}
 		facet := Facet{Name: f.Facet, Values: []FacetValue{}}
-		for id, n := range counts {
-			if n > 0 {
-				facet.Values = append(facet.Values, FacetValue{Value: vals.names[id], Count: n})
-			}
+		for _, id := range topValues(counts, vals.rank, maxFacetValues) {
+			facet.Values = append(facet.Values, FacetValue{Value: vals.names[id], Count: counts[id]})
 		}
-		slices.SortFunc(facet.Values, func(a, b FacetValue) int {
-			if c := cmp.Compare(b.Count, a.Count); c != 0 {
-				return c
-			}
-			return strings.Compare(a.Value, b.Value)
-		})
-		facet.Values = facet.Values[:min(len(facet.Values), maxFacetValues)]
 		out = append(out, facet)
 	}
 	return out
+}
+
+// topValues returns the ids of the (at most max) values counted most,
+// ties in the order of rank, best first. It keeps the best so far in
+// order, so that choosing among the thousands of editions of a broad query
+// costs a comparison per value, not a sort of them all.
+func topValues(counts []int, rank []int32, max int) []int32 {
+	better := func(a, b int32) int {
+		if c := cmp.Compare(counts[b], counts[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(rank[a], rank[b])
+	}
+	var top []int32
+	for id, n := range counts {
+		if n == 0 {
+			continue
+		}
+		v := int32(id)
+		if len(top) == max && better(v, top[max-1]) >= 0 {
+			continue
+		}
+		at, _ := slices.BinarySearchFunc(top, v, better)
+		if len(top) == max {
+			top = top[:max-1]
+		}
+		top = slices.Insert(top, at, v)
+	}
+	return top
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -71,7 +72,7 @@ func cloneItems(items []model.Item, ed model.Edition) []model.Item {
 }
 
 // benchMix is the query mix of bench/run.sh.
-func benchMix(t *testing.T) []string {
+func benchMix(t testing.TB) []string {
 	b, err := os.ReadFile(filepath.Join("..", "bench", "cmd", "benchtool", "queries.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -406,5 +407,40 @@ func TestWarmAfterClose(t *testing.T) {
 	}
 	if err := ix.Warm(); err == nil {
 		t.Fatal("Warm after Close succeeded")
+	}
+}
+
+// TestTopValues: choosing the facet values keeps the same ones, in the same
+// order, as sorting every counted value by count, then name, and cutting.
+func TestTopValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 5, 100, 101, 250, 5000} {
+		for _, spread := range []int{1, 3, 1000} {
+			var v catValues
+			counts := make([]int, n)
+			for i := range n {
+				v.id(fmt.Sprintf("v%d", rng.IntN(1_000_000)*n+i))
+				if rng.IntN(4) > 0 {
+					counts[i] = 1 + rng.IntN(spread)
+				}
+			}
+			v.rankNames()
+			var want []int32
+			for id, c := range counts {
+				if c > 0 {
+					want = append(want, int32(id))
+				}
+			}
+			slices.SortFunc(want, func(a, b int32) int {
+				if c := counts[b] - counts[a]; c != 0 {
+					return c
+				}
+				return strings.Compare(v.names[a], v.names[b])
+			})
+			want = want[:min(len(want), maxFacetValues)]
+			if got := topValues(counts, v.rank, maxFacetValues); !slices.Equal(got, want) {
+				t.Errorf("%d values, counts up to %d: got %v, want %v", n, spread, got, want)
+			}
+		}
 	}
 }

@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -18,8 +17,8 @@ func (ix *Index) EditionItems(ctx context.Context, editionID string) ([]model.It
 	items := make([]model.Item, 0, len(stored))
 	for docID, js := range stored {
 		var it model.Item
-		if err := json.Unmarshal([]byte(js), &it); err != nil {
-			return nil, fmt.Errorf("decode stored %s: %w", docID, err)
+		if err := decodeStored(docID, []byte(js), &it); err != nil {
+			return nil, err
 		}
 		items = append(items, it)
 	}

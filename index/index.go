@@ -310,8 +310,8 @@ func (ix *Index) Editions(ctx context.Context, source string) ([]model.Edition, 
 	var eds []model.Edition
 	err := ix.each(ctx, editionsQuery(source), editionOrder, func(docID, js string) error {
 		var ed model.Edition
-		if err := json.Unmarshal([]byte(js), &ed); err != nil {
-			return fmt.Errorf("decode stored %s: %w", docID, err)
+		if err := decodeStored(docID, []byte(js), &ed); err != nil {
+			return err
 		}
 		eds = append(eds, ed)
 		return nil

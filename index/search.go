@@ -3,7 +3,6 @@ package index
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -309,10 +308,7 @@ func (ix *Index) filtered(q query.Query, typ string, req Request) query.Query {
 
 func decodeHit(h *search.DocumentMatch, v any) error {
 	js, _ := h.Fields[fJSON].(string)
-	if err := json.Unmarshal([]byte(js), v); err != nil {
-		return fmt.Errorf("decode stored %s: %w", h.ID, err)
-	}
-	return nil
+	return decodeStored(h.ID, []byte(js), v)
 }
 
 func facetsOf(frs search.FacetResults) []Facet {

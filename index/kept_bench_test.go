@@ -1,0 +1,63 @@
+package index
+
+import (
+	"context"
+	"math"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// BenchmarkKeptIndex runs each query of the benchmark mix, as /api/search
+// asks it (facets and snippets, results not kept, facets computed each
+// time), on an index built beforehand: BENCH_INDEX_DIR names its directory
+// (bench/run.sh's $BENCH_WORK/big/index, 100,000 items). Skipped without it.
+func BenchmarkKeptIndex(b *testing.B) {
+	dir := os.Getenv("BENCH_INDEX_DIR")
+	if dir == "" {
+		b.Skip("BENCH_INDEX_DIR is not set")
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	ix.SetResultCache(false)
+	if err := ix.Warm(); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, q := range benchMix(b) {
+		for _, v := range []struct {
+			name string
+			req  Request
+		}{
+			{"api", Request{Query: q, Facets: true, Highlight: true, Size: 20}},
+			{"bare", Request{Query: q, Size: 20}},
+		} {
+			b.Run(v.name+"/q="+q, func(b *testing.B) {
+				b.ReportAllocs()
+				cpu0 := cpuTime()
+				for b.Loop() {
+					ix.facets.put(facetKeyOf(v.req), math.MaxUint64, nil, 1) // computed every time
+					if _, err := ix.Search(ctx, v.req); err != nil {
+						b.Fatal(err)
+					}
+				}
+				// On a shared machine the process's CPU time per search
+				// varies far less than the wall time.
+				b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			})
+		}
+	}
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
