@@ -418,13 +418,14 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 		defer c.putCounts(counts)
 	}
 
+	// hits are the matches of the page: from the from-th to the need-th.
 	from, need := (page-1)*size, page*size
-	hits := make([]catHit, 0, min(need, 64))
+	hits := make([]catHit, 0, min(size, 64))
 	total, equal, first := 0, true, 0.0
 	if everything && counts == nil {
 		// The newest items, the home page's query: no scan at all.
 		total = len(c.items)
-		for i := range c.items[:min(need, total)] {
+		for i := min(from, total); i < min(need, total); i++ {
 			hits = append(hits, catHit{i, 1})
 		}
 	}
@@ -446,10 +447,10 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 		} else if s != first {
 			equal = false
 		}
-		total++
-		if len(hits) < need {
+		if total >= from && total < need {
 			hits = append(hits, catHit{i, s})
 		}
+		total++
 		if counts != nil {
 			counts.add(c, r)
 		}
@@ -474,7 +475,7 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 		} else {
 			slices.SortStableFunc(hits, func(a, b catHit) int { return cmp.Compare(b.score, a.score) })
 		}
-		hits = hits[:min(len(hits), need)]
+		hits = hits[min(len(hits), from):min(len(hits), need)]
 	}
 
 	res := &Result{Page: page, Size: size, Total: uint64(total), Hits: []Hit{}}
@@ -484,7 +485,7 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 		return nil, nil // Bleve will say why
 	}
 	defer sr.Close()
-	for _, h := range hits[min(from, len(hits)):] {
+	for _, h := range hits {
 		var it model.Item
 		found, err := sr.load(c.docID(&c.items[h.i]), &it)
 		if err != nil {
