@@ -15,15 +15,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"iter"
 	"log/slog"
 	"maps"
 	"net"
 	"net/url"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/lga-digital/bulletin/config"
@@ -229,93 +226,23 @@ func (c *Crawler) Reindex(ctx context.Context, src *config.Source, known []strin
 		}
 	}
 	p.sum.Discovered = len(metas)
-	// Snapshots are read and parsed on every core, a few editions ahead,
-	// while this goroutine indexes them in order.
-	for e := range p.parseAhead(ctx, metas) {
+	for _, m := range metas {
 		if ctx.Err() != nil {
 			return p.sum, ctx.Err()
 		}
-		if e.readErr != nil {
-			if fes := snapshot.FileErrors(e.readErr); len(fes) > 0 {
-				p.unreadable(fes[0].Path, e.m.URL, fes[0].Err)
+		body, err := c.Store.Body(ctx, m)
+		if err != nil {
+			if fes := snapshot.FileErrors(err); len(fes) > 0 {
+				p.unreadable(fes[0].Path, m.URL, fes[0].Err)
 			} else {
-				p.fail(e.m.URL, e.readErr)
+				p.fail(m.URL, err)
 			}
 			continue
 		}
-		p.index(ctx, e.m, e.opt, e.res, e.err)
+		p.process(ctx, m, body)
 	}
 	p.sum.Duration = time.Since(p.sum.Started)
 	return p.sum, p.sum.Err()
-}
-
-// parsedEdition is an edition snapshot read and parsed.
-type parsedEdition struct {
-	m       snapshot.Meta
-	opt     parse.Options
-	res     parse.Result
-	err     error // the page could not be parsed
-	readErr error // the snapshot could not be read
-}
-
-// parseAhead reads and parses the snapshots of metas on GOMAXPROCS
-// goroutines and yields them in the order of metas, at most twice as many
-// ahead as there are goroutines. Parsing is a pure function of the page,
-// so only the order of indexing, not of parsing, is kept.
-func (p *pass) parseAhead(ctx context.Context, metas []snapshot.Meta) iter.Seq[parsedEdition] {
-	return func(yield func(parsedEdition) bool) {
-		ctx, cancel := context.WithCancel(ctx)
-		workers := runtime.GOMAXPROCS(0)
-		order := make(chan chan parsedEdition, 2*workers)
-		sem := make(chan struct{}, workers)
-		var wg sync.WaitGroup // the parsing goroutines
-		produced := make(chan struct{})
-		defer func() {
-			// Stop starting more; let those started finish.
-			cancel()
-			<-produced
-			wg.Wait()
-		}()
-		go func() {
-			defer close(produced)
-			defer close(order)
-			for _, m := range metas {
-				if ctx.Err() != nil {
-					return
-				}
-				out := make(chan parsedEdition, 1)
-				select {
-				case sem <- struct{}{}:
-				case <-ctx.Done():
-					return
-				}
-				select {
-				case order <- out:
-				case <-ctx.Done():
-					<-sem
-					return
-				}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					defer func() { <-sem }()
-					e := parsedEdition{m: m}
-					body, err := p.Store.Body(ctx, m)
-					if err != nil {
-						e.readErr = err
-					} else {
-						e.opt, e.res, e.err = p.parsePage(m, body)
-					}
-					out <- e
-				}()
-			}
-		}()
-		for out := range order {
-			if !yield(<-out) {
-				return
-			}
-		}
-	}
 }
 
 // discover gathers edition URLs from the source's feeds, list pages and
@@ -621,24 +548,11 @@ func sha256Hex(b []byte) string {
 // process parses a snapshot, checks that it belongs to the source and
 // indexes it, recording the outcome on the snapshot.
 func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
-	opt, res, err := p.parsePage(m, body)
-	p.index(ctx, m, opt, res, err)
-}
-
-// parsePage parses an edition page with the source's options and the
-// snapshot's carrier; safe for concurrent use.
-func (p *pass) parsePage(m snapshot.Meta, body []byte) (parse.Options, parse.Result, error) {
 	opt := ParseOptions(p.src, p.Orgs)
 	if m.Carrier != nil {
 		opt.Carrier = parse.Carrier{Subject: m.Carrier.Subject, Published: m.Carrier.Published}
 	}
 	res, err := parse.Parse(body, m.ContentType, m.URL, opt)
-	return opt, res, err
-}
-
-// index indexes a parsed edition (or reports why it could not be parsed)
-// and records the outcome in its snapshot's status.
-func (p *pass) index(ctx context.Context, m snapshot.Meta, opt parse.Options, res parse.Result, err error) {
 	if err != nil {
 		if p.reindex {
 			p.unreadable(p.Store.BlobFile(m), m.URL, err)
