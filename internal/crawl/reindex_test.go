@@ -38,9 +38,8 @@ func (ix *orderIndex) PutEdition(ctx context.Context, ed model.Edition, items []
 	return ix.memIndex.PutEdition(ctx, ed, items)
 }
 
-// TestReindexInOrder: a reindex parses snapshots several at a time but
-// indexes them, and reports the one it cannot read, in the order of the
-// snapshots, as a reindex one at a time did; cancelled, it stops.
+// TestReindexInOrder: a reindex indexes the snapshots, and reports the one
+// it cannot read, in the order of the snapshots; cancelled, it stops.
 func TestReindexInOrder(t *testing.T) {
 	ctx := context.Background()
 	gen, err := corpus.New(corpus.Options{Editions: 30, Seed: 3})
