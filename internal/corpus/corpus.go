@@ -25,8 +25,10 @@ import (
 	"github.com/lga-digital/bulletin/internal/seedpage"
 )
 
-// MaxEditions is the largest corpus New accepts.
-const MaxEditions = 10000
+// MaxEditions is the largest corpus New accepts: 2,000,000 items, twice
+// what the 1M benchmark (bench/run.sh, BENCH_ITEMS=1000000) generates.
+// Editions are sent one a day from 1999, so the largest run past 2100.
+const MaxEditions = 100000
 
 // Account is the GovDelivery account the corpus pretends to be.
 const Account = "UKLGA"
