@@ -21,7 +21,7 @@ func TestGenCorpus(t *testing.T) {
 		stderr string
 	}{
 		{"no out", []string{"gen-corpus", "--editions", "3"}, 2, "--out DIR is required"},
-		{"too many", []string{"gen-corpus", "--out", "x", "--editions", "10001"}, 2, "editions must be 1 to 10000"},
+		{"too many", []string{"gen-corpus", "--out", "x", "--editions", "100001"}, 2, "editions must be 1 to 100000"},
 		{"argument", []string{"gen-corpus", "--out", "x", "extra"}, 2, "takes no arguments"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
