@@ -16,12 +16,13 @@ import (
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/snapshot"
+	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
 // orderIndex records the order in which editions are put, and may cancel
 // the reindex after a number of puts.
 type orderIndex struct {
-	*memIndex
+	*testenv.MemIndex
 	mu     sync.Mutex
 	urls   []string
 	cancel func()
@@ -35,7 +36,7 @@ func (ix *orderIndex) PutEdition(ctx context.Context, ed model.Edition, items []
 		ix.cancel()
 	}
 	ix.mu.Unlock()
-	return ix.memIndex.PutEdition(ctx, ed, items)
+	return ix.MemIndex.PutEdition(ctx, ed, items)
 }
 
 // TestReindexInOrder: a reindex indexes the snapshots, and reports the one
@@ -84,7 +85,7 @@ func TestReindexInOrder(t *testing.T) {
 	}
 	src := source(t, "editions = [\""+urls[0]+"\"]\nmatch = '(?i)cyber'")
 
-	ix := &orderIndex{memIndex: newMemIndex()}
+	ix := &orderIndex{MemIndex: testenv.NewMemIndex()}
 	c := &crawl.Crawler{Store: st, Index: ix, Log: textLogger(io.Discard)}
 	sum, err := c.Reindex(ctx, src, nil)
 	if len(sum.Unreadable) != 1 || !strings.Contains(sum.Unreadable[0].URL, broken.URL) {
@@ -99,7 +100,7 @@ func TestReindexInOrder(t *testing.T) {
 
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ix = &orderIndex{memIndex: newMemIndex(), cancel: cancel, after: 3}
+	ix = &orderIndex{MemIndex: testenv.NewMemIndex(), cancel: cancel, after: 3}
 	c = &crawl.Crawler{Store: st, Index: ix, Log: textLogger(io.Discard)}
 	if _, err := c.Reindex(cctx, src, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled reindex: err %v, want context.Canceled", err)
