@@ -240,6 +240,9 @@ type catScan struct {
 	lo, hi int
 	list   []int32
 	isList bool
+	// exact: every record of the scan matches the query (a scan of one
+	// field term or period), so the records need no testing against it.
+	exact bool
 }
 
 func (s catScan) size() int {
@@ -317,16 +320,20 @@ func (c *catalog) nodeScan(n node, recs []catRec, p *catPostings) catScan {
 				lists = append(lists, post[id])
 			}
 		}
-		return union(lists, len(recs))
+		s := union(lists, len(recs))
+		s.exact = s.isList
+		return s
 	case editionNode:
 		num := int32(n.number)
 		if int(num) != n.number {
-			return catScan{isList: true}
+			return catScan{isList: true, exact: true}
 		}
-		return catScan{isList: true, list: p.number[num]}
+		return catScan{isList: true, list: p.number[num], exact: true}
 	case dateNode:
 		lo, hi := bounds(n.from, n.to, false)
-		return dateScan(recs, lo, hi)
+		s := dateScan(recs, lo, hi)
+		s.exact = true
+		return s
 	case andNode:
 		best := every
 		for _, k := range n.kids {
@@ -337,6 +344,7 @@ func (c *catalog) nodeScan(n node, recs []catRec, p *catPostings) catScan {
 				best = s
 			}
 		}
+		best.exact = false // the other terms are still to be tested
 		return best
 	case orNode:
 		var lists [][]int32
@@ -438,7 +446,10 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 		if !keep(r) {
 			continue
 		}
-		ok, s := match(r)
+		ok, s := true, qn // a single term scores the query norm
+		if !scan.exact {
+			ok, s = match(r)
+		}
 		if !ok {
 			continue
 		}
