@@ -17,10 +17,7 @@ import (
 // https://intranet.example/bulletins/) and follows every link of every page
 // and feed it reaches: each link to this server carries the path and answers.
 func TestBasePath(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	base := e.setBaseURL("/bulletins/")
 	e.mustRun("crawl")

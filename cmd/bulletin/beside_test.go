@@ -46,10 +46,7 @@ func (e *env) serveCrawled() (stop func() string) {
 // crawl` runs the crawl in the server, waits for it and prints its summary.
 // Once serve stops, search opens the index itself again.
 func TestSearchAndCrawlBesideServe(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	stop := e.serveCrawled()
 	base := "http://" + e.addr
@@ -221,10 +218,7 @@ delay = "0s"
 // address to open, crawls the archive, serves pages and feeds on it, and
 // stops on SIGINT.
 func TestDemo(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	addr := freeAddr(t)
 	dir := filepath.Join(t.TempDir(), "demo")
 	cmd := exec.Command(binary(t), "demo", "--listen", addr, "--editions", "6", "--dir", dir)

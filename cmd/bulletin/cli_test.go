@@ -8,10 +8,7 @@ import (
 )
 
 func TestUsageAndErrors(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	bin := binary(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.toml")
@@ -102,10 +99,7 @@ delay = "0s"
 // TestCommandHelp: every command the usage lists answers --help (and
 // `help COMMAND`) with its own usage on stdout and exit 0.
 func TestCommandHelp(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := &env{t: t, bin: binary(t)}
 	usage, _, code := e.runRaw("help")
 	if code != 0 {

@@ -169,10 +169,7 @@ func runBin(t *testing.T, bin string, args ...string) (string, string, int) {
 // titles, no duplicates — and `reindex` rebuilds the same from the
 // snapshots. The seed is fixed, so a failure replays.
 func TestCrashSafety(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and crawls 40 editions many times")
-	}
-	t.Parallel()
+	e2e(t, "builds the binary and crawls 40 editions many times")
 	bin := binary(t)
 	// The reference: one crawl that nobody interrupts.
 	cfg, data := newSynthetic(t).config(t)

@@ -195,10 +195,7 @@ func logLinesWith(log string, subs ...string) []string {
 // edition URL, what is wrong), counts them, keeps the old index (which
 // held more) and says what to run; --force swaps the smaller index in.
 func TestReindexDamagedSnapshots(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and crawls")
-	}
-	t.Parallel()
+	e2e(t, "builds the binary and crawls")
 	fx := damageData(t)
 	bin := binary(t)
 	cases := []struct {
@@ -286,10 +283,7 @@ func TestReindexDamagedSnapshots(t *testing.T) {
 // and `bulletin reindex`, never a panic, and reindex brings every item back
 // exactly once.
 func TestIndexDamage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and crawls")
-	}
-	t.Parallel()
+	e2e(t, "builds the binary and crawls")
 	fx := damageData(t)
 	bin := binary(t)
 	truncate := func(t *testing.T, p string) {
@@ -361,10 +355,7 @@ func TestIndexDamage(t *testing.T) {
 // killed with SIGKILL at any point leaves an index holding every item
 // exactly once, and the next reindex completes.
 func TestReindexLockedAndKilled(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and crawls")
-	}
-	t.Parallel()
+	e2e(t, "builds the binary and crawls")
 	fx := damageData(t)
 	bin := binary(t)
 	t.Run("locked", func(t *testing.T) {

@@ -49,10 +49,7 @@ func fill(t *testing.T, p string) {
 // full while /healthz stays 200 and pages are still served; once space is
 // freed, the server is ready again by itself, with every item once.
 func TestDiskFull(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and crawls")
-	}
-	t.Parallel()
+	e2e(t, "builds the binary and crawls")
 	fx := damageData(t)
 	mnt := mountTmpfs(t, "48m")
 	cfg, data, addr := fx.copyServe(t)

@@ -53,6 +53,17 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// e2e marks a test of the built binary: skipped under -short (why says
+// what it does), and run in parallel with the others, each in a directory,
+// on a port and with a site of its own.
+func e2e(t *testing.T, why string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(why)
+	}
+	t.Parallel()
+}
+
 // binary builds cmd/bulletin once per test run.
 func binary(t *testing.T) string {
 	t.Helper()
@@ -235,10 +246,7 @@ func (e *env) feeds() map[string][][2]string {
 }
 
 func TestEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	var want []string // every fixture edition of the series
 	for _, f := range testsite.Editions() {

@@ -177,10 +177,7 @@ func isFeed(d servedDoc) bool {
 // paging reaches every item once, that every feed answers 304, and that a
 // reindex and a restart change no feed at all.
 func TestFeedsValidate(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	e.mustRun("crawl")
 	stop := e.serve()

@@ -15,10 +15,7 @@ import (
 // TestImport: a council that receives the bulletin by e-mail feeds the
 // saved .eml in; importing it again changes nothing; reindex keeps it.
 func TestImport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	page, err := os.ReadFile("../../internal/testsite/site/accounts/UKLGA/bulletins/392f025.html")
 	if err != nil {
@@ -87,10 +84,7 @@ func TestImport(t *testing.T) {
 // date from the Subject and Date headers, through import and reindex; the
 // "View in browser" link names the edition.
 func TestImportCarrier(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	const web = "https://content.govdelivery.com/accounts/UKLGA/bulletins/3d00a01"
 	body := `<table class="gd_tbl_wrap"><tr><td><table class="main-table" id="yahoo">` +

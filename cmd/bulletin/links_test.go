@@ -37,10 +37,7 @@ type linkedEntry struct {
 // order must be the feed's own (the bulletin's order), with no two times
 // equal.
 func TestEntryLinks(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	base := e.setBaseURL("/news/")
 	e.mustRun("crawl")

@@ -143,10 +143,7 @@ func replaceHeader(msg []byte, name, value string) []byte {
 // client are searchable and in the feeds as soon as the server says 250;
 // the same message again changes nothing; nothing else gets in.
 func TestMail(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	python(t)
 	e, smtpAddr := mailEnv(t)
 	stopServe := e.serve()
@@ -379,10 +376,7 @@ func selfSignedPEM(t *testing.T, dir string) (certFile, keyFile string) {
 
 // TestMailConfigErrors: serve says which key is wrong and exits.
 func TestMailConfigErrors(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e, _ := mailEnv(t)
 	cfg, err := os.ReadFile(e.config)
 	if err != nil {

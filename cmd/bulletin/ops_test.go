@@ -18,10 +18,7 @@ const e2eToken = "e2e-admin-token-0123456789"
 // TestServeBadSchedule: serve with a bad cron spec fails at start-up with
 // the config error, not a panic.
 func TestServeBadSchedule(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := &env{t: t, bin: binary(t)}
 	bad := filepath.Join(t.TempDir(), "bad.toml")
 	os.WriteFile(bad, []byte("[[source]]\nid = \"x\"\ntitle = \"X\"\nschedule = \"61 * * * *\"\neditions = [\"https://example.org/b/1\"]\n"), 0o644)
@@ -36,10 +33,7 @@ func TestServeBadSchedule(t *testing.T) {
 // shows that crawl on /status, /api/status and /metrics, and runs another
 // on POST /api/crawl with the token, never without it.
 func TestOperations(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	cmd := exec.Command(e.bin, "--config", e.config, "--log-format", "json", "serve")
 	cmd.Env = append(os.Environ(), "BULLETIN_ADMIN_TOKEN="+e2eToken)
@@ -145,10 +139,7 @@ func TestOperations(t *testing.T) {
 // TestCrawlNotOnATerminal: with stderr not a terminal, crawl writes plain
 // log lines, no progress bar, and the summary table on stdout.
 func TestCrawlNotOnATerminal(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e := newEnv(t)
 	out, errs, code := e.run("crawl")
 	if code != 0 || !strings.HasPrefix(out, "SOURCE") {

@@ -51,10 +51,7 @@ func (s *served) allItemIDs() []string {
 // rebuilds the index from the kept pages, then ready with every item
 // exactly once.
 func TestServeRebuildsDamagedIndex(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and crawls")
-	}
-	t.Parallel()
+	e2e(t, "builds the binary and crawls")
 	fx := damageData(t)
 	bin := binary(t)
 	for _, name := range []string{"segment garbled", "root.bolt garbled"} {
@@ -126,10 +123,7 @@ func timed(t *testing.T, u string) (int, time.Duration) {
 // or answered within a bound that is a multiple of a normal query's time
 // in the same run (not an absolute time).
 func TestHostileQueries(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and crawls")
-	}
-	t.Parallel()
+	e2e(t, "builds the binary and crawls")
 	fx := damageData(t)
 	cfg, _, addr := fx.copyServe(t)
 	s := startServed(t, binary(t), cfg, addr)

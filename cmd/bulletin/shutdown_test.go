@@ -56,10 +56,7 @@ delay = "0s"
 // TestSIGTERMDuringSlowRequest: a response being read slowly when SIGTERM
 // arrives is completed, then the process exits 0.
 func TestSIGTERMDuringSlowRequest(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e, _ := corpusEnv(t, 25, 0)
 	e.mustRun("crawl")
 	srv := startServed(t, e.bin, e.config, e.addr)
@@ -99,10 +96,7 @@ func TestSIGTERMDuringSlowRequest(t *testing.T) {
 // exits 0 promptly, and the next crawl completes the index with exactly the
 // corpus's items, which reindex reproduces.
 func TestSIGTERMDuringCrawl(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	e, c := corpusEnv(t, 40, 100*time.Millisecond)
 	srv := startServed(t, e.bin, e.config, e.addr) // empty index: crawls at start-up
 	for i := 0; ; i++ {

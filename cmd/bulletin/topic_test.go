@@ -18,10 +18,7 @@ import (
 // page. A second crawl changes nothing, and a reindex from the snapshots,
 // offline, gives the same editions and articles.
 func TestTopicFeedEndToEnd(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	t.Parallel()
+	e2e(t, "builds and runs the binary")
 	site := testsite.Start(t)
 	e := newEnvAt(t, site, fmt.Sprintf(`
 [[source]]
