@@ -132,18 +132,7 @@ func TestStartupCrawlRetried(t *testing.T) {
 	}
 	siteAddr := freeAddr(t) // nothing listens there yet
 	site := "http://" + siteAddr
-	e := newEnvAt(t, nil, fmt.Sprintf(`retry_backoff = "2s"
-
-[[source]]
-id = "lga-cdt"
-title = "LGA Cyber, Digital and Technology Bulletin"
-schedule = "@daily"
-feeds = ["%[1]s/accounts/UKLGA/bulletins.rss"]
-lists = ["%[1]s/accounts/UKLGA/bulletins"]
-match = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
-allow_private = true
-delay = "0s"
-`, site))
+	e := newEnvAt(t, nil, "retry_backoff = \"2s\"\n\n"+lgaSource(site+testsite.FeedPath, site+testsite.ListPath))
 
 	served := startServed(t, e.bin, e.config, e.addr)
 	base := served.base

@@ -106,19 +106,23 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	site := testsite.Start(t)
-	return newEnvAt(t, site, fmt.Sprintf(`
-[[source]]
+	return newEnvAt(t, site, "\n"+lgaSource(site.URL+testsite.FeedPath, site.URL+testsite.ListPath)+
+		fmt.Sprintf("home = %q\neditions = [%q]\n", site.URL+testsite.ListPath, site.URL+"/accounts/UKLGA/bulletins/392f025"))
+}
+
+// lgaSource is the config of the LGA series crawled from a feed and a list
+// on a local site, with no delay; more keys of the source may follow it.
+func lgaSource(feed, list string) string {
+	return fmt.Sprintf(`[[source]]
 id = "lga-cdt"
 title = "LGA Cyber, Digital and Technology Bulletin"
-home = "%[1]s/accounts/UKLGA/bulletins"
 schedule = "@daily"
-feeds = ["%[1]s/accounts/UKLGA/bulletins.rss"]
-lists = ["%[1]s/accounts/UKLGA/bulletins"]
-editions = ["%[1]s/accounts/UKLGA/bulletins/392f025"]
+feeds = [%q]
+lists = [%q]
 match = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
 allow_private = true
 delay = "0s"
-`, site.URL))
+`, feed, list)
 }
 
 // newEnvAt is an installation in a new directory whose config is its

@@ -40,16 +40,7 @@ func corpusEnv(t *testing.T, editions int, pageDelay time.Duration) (*env, *corp
 		site.ServeHTTP(w, r)
 	}))
 	t.Cleanup(srv.Close)
-	e := newEnvAt(t, nil, fmt.Sprintf(`[[source]]
-id = "lga-cdt"
-title = "LGA Cyber, Digital and Technology Bulletin"
-schedule = "@daily"
-feeds = ["%[1]s%[2]s"]
-lists = ["%[1]s%[3]s"]
-match = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
-allow_private = true
-delay = "0s"
-`, srv.URL, corpus.FeedPath, corpus.ListPath))
+	e := newEnvAt(t, nil, lgaSource(srv.URL+corpus.FeedPath, srv.URL+corpus.ListPath))
 	return e, c
 }
 
