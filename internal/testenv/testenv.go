@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -256,4 +257,15 @@ func WriteConfig(tb testing.TB, text string) string {
 		tb.Fatal(err)
 	}
 	return file
+}
+
+// Deps returns the import paths pkg depends on (go list -deps), skipping
+// the test where the go command cannot list them.
+func Deps(tb testing.TB, pkg string) []string {
+	tb.Helper()
+	out, err := exec.Command("go", "list", "-deps", pkg).Output()
+	if err != nil {
+		tb.Skipf("go list: %v", err)
+	}
+	return strings.Fields(string(out))
 }
