@@ -11,7 +11,8 @@
 // and robots.txt, and served by Site, which counts the requests it answers.
 // Pages refer to their own origin as {{BASE}}, replaced per request.
 //
-// It imports seedpage (the seed texts) and dates (send times are
+// It imports seedpage (the seed texts, and the markup and the serving it
+// shares with the fixture site) and dates (send times are
 // Europe/London's); the CLI's gen-corpus command and the benchmark tools
 // under bench/ use it.
 package corpus
