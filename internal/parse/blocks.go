@@ -389,11 +389,20 @@ func (s style) merge(t style) style {
 	return s
 }
 
+// The font sizes from which a styled run ranks as a heading: the sizes at
+// which the templates set their h2 and h3 (24px and 18px; 18pt and 13.5pt).
+const (
+	h2Px = 24
+	h3Px = 18
+)
+
+// rank is the heading rank a style gives a run: 2 or 3 by its font size,
+// 4 when it is only bold, 0 when it is no heading.
 func (s style) rank() int {
 	switch {
-	case s.px >= 24:
+	case s.px >= h2Px:
 		return 2
-	case s.px >= 18:
+	case s.px >= h3Px:
 		return 3
 	case s.bold:
 		return 4

@@ -66,6 +66,10 @@ type mention struct {
 	cue        string // the deadline words before it, e.g. "by ", or ""
 }
 
+// cueReach is how many bytes before a date its deadline words are looked
+// for: the longest cue ("no later than the", "closing date is") and more.
+const cueReach = 40
+
 const (
 	weekdayPat = `(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?`
 	monthPat   = `(` + dates.Months + `)\.?`
@@ -132,8 +136,8 @@ func findDates(s string, edition time.Time) []mention {
 		start, end := m[0], m[1]
 		t := time.Date(year, mon, day, 0, 0, 0, 0, time.UTC)
 		mt := mention{start: start, end: end, text: s[start:end], date: t.Format("2006-01-02"), day: t}
-		if c := deadlineCueRe.FindStringSubmatchIndex(s[max(0, start-40):start]); c != nil {
-			off := max(0, start-40)
+		if c := deadlineCueRe.FindStringSubmatchIndex(s[max(0, start-cueReach):start]); c != nil {
+			off := max(0, start-cueReach)
 			mt.cue = s[off+c[2] : start]
 		}
 		out = append(out, mt)
@@ -231,7 +235,7 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 	place := ""
 	if chosen.start >= titleEnd {
 		line := lineAt(all, chosen.start)
-		if len([]rune(line)) <= 120 {
+		if utf8.RuneCountInString(line) <= maxPlaceLineRunes {
 			place = placeBefore(all[lineStart(all, chosen.start):chosen.start])
 		}
 		if place == "" {
@@ -325,9 +329,19 @@ func findDayEvents(title, all string, mentions []mention, edition time.Time) []m
 	return out
 }
 
+// maxPlaceLineRunes: a line that gives an event's place before its date
+// ("20 Cavendish Square, London, 5 March, 10am") is short; in a longer line
+// the words before the date are a sentence, not a place.
+const maxPlaceLineRunes = 120
+
+// maxProgrammeNameRunes: a programme's heading is a title; a longer line
+// above its days is a sentence introducing them.
+const maxProgrammeNameRunes = 100
+
 // programmeName is the heading of the programme whose line starts at ls:
 // the nearest line above that is not another day of it, when that line
-// reads as a heading (at most 100 characters, not ending in ":" or ".").
+// reads as a heading (at most maxProgrammeNameRunes, not ending in ":" or
+// ".").
 func programmeName(all string, ls int) string {
 	for end := ls - 1; end > 0; {
 		start := lineStart(all, end)
@@ -336,7 +350,7 @@ func programmeName(all string, ls int) string {
 		if line == "" || isDayLine(line) {
 			continue
 		}
-		if utf8.RuneCountInString(line) > 100 || strings.HasSuffix(line, ":") || strings.HasSuffix(line, ".") {
+		if utf8.RuneCountInString(line) > maxProgrammeNameRunes || strings.HasSuffix(line, ":") || strings.HasSuffix(line, ".") {
 			return ""
 		}
 		return line
@@ -373,11 +387,15 @@ func sameDay(evs []model.Event, ev model.Event) bool {
 	return false
 }
 
+// timeReach is how many bytes after a date its time is looked for: room
+// for ", from 10:30am to 12:30pm" and the like.
+const timeReach = 40
+
 // parseTimes reads a time or time range at the start of s (after a comma or
 // dash). Minutes since midnight are returned.
 func parseTimes(s string) (start, end int, hasEnd, ok bool) {
-	if len(s) > 40 {
-		s = s[:40]
+	if len(s) > timeReach {
+		s = s[:timeReach]
 	}
 	if m := timeRangeRe.FindStringSubmatch(s); m != nil && (m[3] != "" || m[6] != "" || (m[2] != "" && m[5] != "")) {
 		h1, _ := strconv.Atoi(m[1])

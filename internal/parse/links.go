@@ -9,6 +9,10 @@ import (
 	"github.com/lga-digital/bulletin/internal/urlclean"
 )
 
+// maxUnwrap bounds how many tracking wrappers (lnks.gd, safelinks…) one
+// link may have peeled off: a wrapper may wrap another, never endlessly.
+const maxUnwrap = 3
+
 // CleanURL resolves href against base and returns the absolute address a
 // reader should see: mail-tracker wrappers (lnks.gd, links.govdelivery.com)
 // unwrapped to their target, utm_* parameters removed. It returns "" for
@@ -38,7 +42,7 @@ func CleanURL(base *url.URL, href string) string {
 	if u.Host == "" {
 		return ""
 	}
-	for i := 0; i < 3; i++ { // a wrapped link may itself be wrapped
+	for range maxUnwrap { // a wrapped link may itself be wrapped
 		t := unwrapTracker(u)
 		if t == nil {
 			break

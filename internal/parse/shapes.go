@@ -18,9 +18,13 @@ import (
 // lines, and paragraphs or list items that open with a bold title and a
 // colon.
 
+// maxPreheaderFont is the largest font (px or pt) of text set too small to
+// read, which mail clients show only as the inbox preview.
+const maxPreheaderFont = 2
+
 // preheader reports the preheader of a template: a cell or box named so
 // (td#preheader-left, td#preheader-right, .preheader), or text set in a
-// font too small to read (1–2px), which mail clients show only as the
+// font too small to read (maxPreheaderFont), which mail clients show only as the
 // inbox preview.
 func preheader(n *html.Node) bool {
 	id, class := strings.ToLower(attr(n, "id")), strings.ToLower(attr(n, "class"))
@@ -29,7 +33,7 @@ func preheader(n *html.Node) bool {
 	}
 	if m := fontSizeRe.FindStringSubmatch(attr(n, "style")); m != nil {
 		v, err := strconv.ParseFloat(m[1], 64)
-		if err == nil && (strings.EqualFold(m[2], "px") || strings.EqualFold(m[2], "pt")) && v <= 2 && !isEmptyBox(n) {
+		if err == nil && (strings.EqualFold(m[2], "px") || strings.EqualFold(m[2], "pt")) && v <= maxPreheaderFont && !isEmptyBox(n) {
 			return true
 		}
 	}
