@@ -3,6 +3,7 @@ package parse_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -27,14 +28,24 @@ func generatedPages(tb testing.TB, n int) (pages []page, size int64) {
 	return pages, size
 }
 
+// reportCPU adds the metric cpu-ns/op: the process's CPU time since start
+// per iteration. Compare it, as well as sec/op, when other processes load
+// the machine.
+func reportCPU(b *testing.B, start time.Duration) {
+	if end := cpuTime(); end > 0 && b.N > 0 {
+		b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
 // BenchmarkParseGenerated parses generated editions (about 20 articles each)
 // with our parser; BenchmarkHTMLParseGenerated is its physical baseline, the
-// bare HTML5 parse of the same bytes. Both report MB/s.
+// bare HTML5 parse of the same bytes. Both report MB/s and CPU time.
 func BenchmarkParseGenerated(b *testing.B) {
 	pages, size := generatedPages(b, 20)
 	b.SetBytes(size)
 	opt := lgafixtures.ParseOptions(b)
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		for _, p := range pages {
 			if _, err := parse.Parse(p.body, p.contentType, p.url, opt); err != nil {
@@ -42,12 +53,14 @@ func BenchmarkParseGenerated(b *testing.B) {
 			}
 		}
 	}
+	reportCPU(b, start)
 }
 
 func BenchmarkHTMLParseGenerated(b *testing.B) {
 	pages, size := generatedPages(b, 20)
 	b.SetBytes(size)
 	b.ReportAllocs()
+	start := cpuTime()
 	for b.Loop() {
 		for _, p := range pages {
 			if _, err := html.Parse(bytes.NewReader(p.body)); err != nil {
@@ -55,6 +68,7 @@ func BenchmarkHTMLParseGenerated(b *testing.B) {
 			}
 		}
 	}
+	reportCPU(b, start)
 }
 
 // BenchmarkHTMLParseFixtures is the baseline of BenchmarkParse: the bare

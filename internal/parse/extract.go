@@ -146,10 +146,13 @@ func findDates(s string, edition time.Time) []mention {
 }
 
 var (
-	eventWordRe = regexp.MustCompile(`(?i)\b(webinars?|workshops?|conferences?|showcases?|events?|seminars?|summits?|masterclass(?:es)?|roundtables?|briefing sessions?|meet-?ups?|hackathons?|drop-in sessions?|training sessions?|information sessions?|expos?|festivals?)\b`)
+	// eventWords name a kind of event; pastWords report one as past. Both
+	// are matched as word sets (see wordSet) on the text lowered once.
+	eventWords  = newWordSet(`(?i)\b(webinars?|workshops?|conferences?|showcases?|events?|seminars?|summits?|masterclass(?:es)?|roundtables?|briefing sessions?|meet-?ups?|hackathons?|drop-in sessions?|training sessions?|information sessions?|expos?|festivals?)\b`)
+	pastWords   = newWordSet(`(?i)\b(took place|was held|were held|has taken place|have taken place|happened|was hosted|were hosted)\b`)
+	eventWordRe = eventWords.re
 	onlineRe    = regexp.MustCompile(`(?i)\b(online|virtual|virtually|webinar|zoom|microsoft teams|hybrid)\b`)
 	hybridRe    = regexp.MustCompile(`(?i)\bhybrid\b`)
-	pastRe      = regexp.MustCompile(`(?i)\b(took place|was held|were held|has taken place|have taken place|happened|was hosted|were hosted)\b`)
 	formatRe    = regexp.MustCompile(`(?i)^(webinar|online|virtual|hybrid|in person|in-person|event|workshop|conference|free)$`)
 	placeInRe   = regexp.MustCompile(`\b(?:in|at)\s+([A-Z][\w'’.-]+(?:\s+(?:of\s+|upon\s+|on\s+)?[A-Z][\w'’.-]+)*)`)
 	// "5-6pm", "9:30-10:30am", "9am-5pm", "14:00-15:30", "at 2pm"
@@ -164,9 +167,10 @@ var (
 // chosen is, in order: one followed by a time, one in the title, one in a
 // sentence naming the event.
 func findEvent(title, all string, mentions []mention, edition time.Time) (model.Event, bool) {
+	ft := foldText(all)
 	var cands []mention
 	for _, m := range mentions {
-		if m.cue != "" || pastRe.MatchString(sentenceAt(all, m.start)) {
+		if m.cue != "" || ft.has(pastWords, sentenceSpan(all, m.start)) {
 			continue
 		}
 		if !edition.IsZero() {
@@ -180,7 +184,7 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 	}
 	// The event word is looked for last: it scans the whole text, while
 	// most items have no date that could be an event's.
-	if len(cands) == 0 || !eventWordRe.MatchString(all) {
+	if len(cands) == 0 || !ft.has(eventWords, span{0, len(all)}) {
 		return model.Event{}, false
 	}
 	titleEnd := len(title)
@@ -203,7 +207,7 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 	}
 	if chosen == nil {
 		for i := range cands {
-			if eventWordRe.MatchString(sentenceAt(all, cands[i].start)) {
+			if ft.has(eventWords, sentenceSpan(all, cands[i].start)) {
 				chosen = &cands[i]
 				break
 			}
@@ -212,8 +216,8 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 	if chosen == nil {
 		return model.Event{}, false
 	}
-	if !eventWordRe.MatchString(title) && !eventWordRe.MatchString(sentenceAt(all, chosen.start)) &&
-		!eventWordRe.MatchString(lineAt(all, chosen.start)) && !hasTime {
+	if !ft.has(eventWords, span{0, len(title)}) && !ft.has(eventWords, sentenceSpan(all, chosen.start)) &&
+		!ft.has(eventWords, lineSpan(all, chosen.start)) && !hasTime {
 		return model.Event{}, false
 	}
 
@@ -496,31 +500,59 @@ func lineStart(s string, i int) int {
 }
 
 func lineAt(s string, i int) string {
-	start := lineStart(s, i)
-	end := strings.IndexByte(s[i:], '\n')
-	if end < 0 {
-		return s[start:]
-	}
-	return s[start : i+end]
+	sp := lineSpan(s, i)
+	return s[sp.start:sp.end]
 }
 
-var sentenceEndRe = regexp.MustCompile(`[.!?](\s|$)|\n`)
+// span is a part of a text, by byte offsets.
+type span struct{ start, end int }
+
+// lineSpan returns the line holding offset i.
+func lineSpan(s string, i int) span {
+	start := lineStart(s, i)
+	if e := strings.IndexByte(s[i:], '\n'); e >= 0 {
+		return span{start, i + e}
+	}
+	return span{start, len(s)}
+}
+
+// Sentences end at "." "!" or "?" before white space or at the end of
+// the text, and at line breaks: what `[.!?](\s|$)|\n` matches.
 
 // sentenceAt returns the sentence holding offset i.
 func sentenceAt(s string, i int) string {
-	start := 0
-	for _, m := range sentenceEndRe.FindAllStringIndex(s[:i], -1) {
-		start = m[1]
-	}
-	return s[start:sentenceEnd(s, i)]
+	sp := sentenceSpan(s, i)
+	return s[sp.start:sp.end]
 }
 
+// sentenceSpan returns the sentence holding offset i: from the end of the last sentence end in s[:i] (a stop at i
+// itself counts, as the end of s[:i]) to the next sentence end from i.
+func sentenceSpan(s string, i int) span {
+	start := 0
+	for e := i; e > 0; e-- {
+		if c := s[e-1]; c == '\n' || e == i && sentenceStop(c) || e >= 2 && sentenceStop(s[e-2]) && perlSpace(c) {
+			start = e
+			break
+		}
+	}
+	return span{start, sentenceEnd(s, i)}
+}
+
+// sentenceEnd returns the offset of the first sentence end at or after i,
+// or len(s).
 func sentenceEnd(s string, i int) int {
-	if m := sentenceEndRe.FindStringIndex(s[i:]); m != nil {
-		return i + m[0]
+	for p := i; p < len(s); p++ {
+		if c := s[p]; c == '\n' || sentenceStop(c) && (p+1 == len(s) || perlSpace(s[p+1])) {
+			return p
+		}
 	}
 	return len(s)
 }
+
+func sentenceStop(c byte) bool { return c == '.' || c == '!' || c == '?' }
+
+// perlSpace reports \s of Go's regexp syntax: [\t\n\f\r ].
+func perlSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
 
 // findOrgs returns the canonical names of the organisations mentioned, in
 // order of first mention. Names and aliases match case-sensitively on word

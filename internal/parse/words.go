@@ -1,0 +1,208 @@
+package parse
+
+import (
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode/utf8"
+)
+
+// A wordSet answers what MatchString of a case-insensitive word list
+// `(?i)\b(webinars?|workshops?|…)\b` answers without running the regexp:
+// Go runs such an alternation with its backtracker or NFA at every byte of
+// the text, which made the event words most of the cost of Extract. The
+// regexp stays the one statement of the list: the set is its language,
+// read from the parsed expression, and the regexp answers for the rare
+// text the fast path cannot (see foldedText).
+type wordSet struct {
+	re      *regexp.Regexp
+	byFirst [utf8.RuneSelf][]string // the words in lower case, by first byte
+}
+
+// maxWordForms bounds the language of a wordSet's expression.
+const maxWordForms = 4096
+
+// newWordSet compiles expr, which must be `(?i)\b(…)\b` around a finite
+// language of ASCII phrases (literals, alternations, optional parts).
+func newWordSet(expr string) *wordSet {
+	ws := &wordSet{re: regexp.MustCompile(expr)}
+	t, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		panic(fmt.Sprintf("parse: word set %q: %v", expr, err))
+	}
+	if t.Op != syntax.OpConcat || len(t.Sub) != 3 || t.Sub[0].Op != syntax.OpWordBoundary || t.Sub[2].Op != syntax.OpWordBoundary {
+		panic(fmt.Sprintf(`parse: word set %q: not \b(…)\b`, expr))
+	}
+	forms, err := language(t.Sub[1])
+	if err != nil {
+		panic(fmt.Sprintf("parse: word set %q: %v", expr, err))
+	}
+	for _, f := range forms {
+		if f == "" {
+			panic(fmt.Sprintf("parse: word set %q: matches the empty word", expr))
+		}
+		ws.byFirst[f[0]] = append(ws.byFirst[f[0]], f)
+	}
+	return ws
+}
+
+// language returns the strings a case-insensitive expression with no
+// repetition matches, in ASCII lower case.
+func language(t *syntax.Regexp) ([]string, error) {
+	switch t.Op {
+	case syntax.OpEmptyMatch:
+		return []string{""}, nil
+	case syntax.OpLiteral:
+		s := string(t.Rune)
+		if t.Flags&syntax.FoldCase == 0 || !isASCII(s) {
+			return nil, fmt.Errorf("literal %q is not case-insensitive ASCII", s)
+		}
+		return []string{asciiLower(s)}, nil
+	case syntax.OpCharClass:
+		// (?i)[sz] is [SZsz\x{17f}\x{212a}…]: the ASCII letters, and the
+		// non-ASCII runes that fold to them (foldedText sends texts with
+		// those to the regexp).
+		seen := map[string]bool{}
+		var out []string
+		for i := 0; i+1 < len(t.Rune); i += 2 {
+			for r := t.Rune[i]; r <= t.Rune[i+1]; r++ {
+				if r == longS || r == kelvin {
+					continue
+				}
+				if r >= utf8.RuneSelf || len(seen) > maxWordForms {
+					return nil, fmt.Errorf("character class %v is not ASCII", t)
+				}
+				if s := asciiLower(string(r)); !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+		return out, nil
+	case syntax.OpCapture:
+		return language(t.Sub[0])
+	case syntax.OpQuest:
+		sub, err := language(t.Sub[0])
+		return append([]string{""}, sub...), err
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range t.Sub {
+			l, err := language(s)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, l...)
+		}
+		return out, nil
+	case syntax.OpConcat:
+		out := []string{""}
+		for _, s := range t.Sub {
+			l, err := language(s)
+			if err != nil {
+				return nil, err
+			}
+			var next []string
+			for _, a := range out {
+				for _, b := range l {
+					next = append(next, a+b)
+				}
+			}
+			if len(next) > maxWordForms {
+				return nil, fmt.Errorf("more than %d forms", maxWordForms)
+			}
+			out = next
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unsupported %v", t)
+}
+
+// The two non-ASCII runes that case-insensitive matching folds to ASCII
+// letters: ſ (long s) to s, K (Kelvin sign) to k.
+const (
+	longS  = '\u017f'
+	kelvin = '\u212a'
+)
+
+// matchLower reports whether low, a text lowered by asciiLower that holds
+// neither ſ nor K, has one of the words between word boundaries (\b: a
+// change between ASCII word characters and anything else, the ends of low
+// counting as non-word).
+func (ws *wordSet) matchLower(low string) bool {
+	for i := 0; i < len(low); i++ {
+		c := low[i]
+		if c >= utf8.RuneSelf || ws.byFirst[c] == nil || !wordBoundary(low, i) {
+			continue
+		}
+		for _, f := range ws.byFirst[c] {
+			if strings.HasPrefix(low[i:], f) && wordBoundary(low, i+len(f)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wordBoundary reports whether \b holds at byte i of s.
+func wordBoundary(s string, i int) bool {
+	before := i > 0 && isWordByte(s[i-1])
+	after := i < len(s) && isWordByte(s[i])
+	return before != after
+}
+
+// isWordByte reports an ASCII word character (\w); the bytes of a
+// non-ASCII rune are none, as the rune is none.
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}
+
+// foldedText is a text and its ASCII lower-case form (same byte offsets),
+// made once so that several word sets can be matched on its parts.
+type foldedText struct {
+	s, low string
+	// exotic marks a text holding ſ or K, which case-insensitive matching
+	// folds to s and k: its parts are matched by the regexps.
+	exotic bool
+}
+
+func foldText(s string) foldedText {
+	return foldedText{s: s, low: asciiLower(s), exotic: strings.ContainsRune(s, longS) || strings.ContainsRune(s, kelvin)}
+}
+
+// has reports whether the part sp of the text holds a word of ws, as
+// ws.re.MatchString(part) does.
+func (t foldedText) has(ws *wordSet, sp span) bool {
+	if t.exotic {
+		return ws.re.MatchString(t.s[sp.start:sp.end])
+	}
+	return ws.matchLower(t.low[sp.start:sp.end])
+}
+
+// asciiLower lower-cases the ASCII letters of s, leaving every other byte
+// as it is.
+func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && !(s[i] >= 'A' && s[i] <= 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}

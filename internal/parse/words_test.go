@@ -1,0 +1,154 @@
+package parse
+
+import (
+	"regexp"
+	"testing"
+)
+
+// wordSets are the word sets the equivalence tests and fuzz targets check.
+var wordSets = map[string]*wordSet{"eventWords": eventWords, "pastWords": pastWords}
+
+// wordEdgeCases put the words at the edges of texts and of words, in other
+// cases, and beside the two non-ASCII runes that fold to ASCII letters.
+var wordEdgeCases = []string{
+	"", "event", "Events", "EVENTS.", "an event_", "_event", "event2", "2events", "prevent", "eventful",
+	"éevent", "eventé", "événement", "the WebinarS!", "meetup meet-up meet-ups meetups meet--up",
+	"Masterclasses masterclasse", "briefing  session", "briefing session", "drop-in sessions", "drop in session",
+	"It took place.", "it TOOK\u00a0place", "took placed", "has taken place", "were hosted-by",
+	"Worᴋshop", "wor\u212ashop", "\u212aworkshop", "workshop\u212a", "\u017feminar", "eventſ", "event\u017fx", "x\u017feminars",
+	"webinar\xff", "\xffwebinar", "exposé", "expos", "expo\n", "Festivals,", "hackathon's",
+}
+
+// TestWordSetsEqualRegexps checks that each word set reports what its
+// regexp's MatchString reports, on whole texts and on each sentence and
+// line of them.
+func TestWordSetsEqualRegexps(t *testing.T) {
+	texts := sampleTexts(t, wordEdgeCases...)
+	for name, ws := range wordSets {
+		for _, s := range texts {
+			ft := foldText(s)
+			spans := []span{{0, len(s)}}
+			for i := 0; i < len(s) && len(s) <= 20000; i++ { // the seeds whole: their lines are there
+				if i == 0 || s[i-1] == '\n' || i > 1 && sentenceStop(s[i-2]) && s[i-1] == ' ' {
+					spans = append(spans, sentenceSpan(s, i), lineSpan(s, i))
+				}
+			}
+			for _, sp := range spans {
+				part := s[sp.start:sp.end]
+				if got, want := ft.has(ws, sp), ws.re.MatchString(part); got != want {
+					t.Errorf("%s on %.80q: got %v, want %v", name, part, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestWordSetForms checks the language read from an expression.
+func TestWordSetForms(t *testing.T) {
+	ws := newWordSet(`(?i)\b(meet-?ups?|organi[sz]ations?|n\.b\.)\b`)
+	got := map[string]bool{}
+	for _, fs := range ws.byFirst {
+		for _, f := range fs {
+			got[f] = true
+		}
+	}
+	for _, f := range []string{"meetup", "meetups", "meet-up", "meet-ups", "organisation", "organizations", "n.b."} {
+		if !got[f] {
+			t.Errorf("form %q missing from %v", f, got)
+		}
+	}
+	if len(got) != 9 {
+		t.Errorf("%d forms, want 9: %v", len(got), got)
+	}
+	// A word ending in a non-word character needs a word character after it.
+	for s, want := range map[string]bool{"n.b.": false, "n.b.x": true, "see N.B. x": false} {
+		if got := foldText(s).has(ws, span{0, len(s)}); got != want || ws.re.MatchString(s) != want {
+			t.Errorf("%q: got %v, regexp %v, want %v", s, got, ws.re.MatchString(s), want)
+		}
+	}
+}
+
+func TestNewWordSetRejects(t *testing.T) {
+	for _, expr := range []string{`(?i)\b(events*)\b`, `\b(events)\b`, `(?i)(events)`, `(?i)\b(é)\b`, `(?i)\b(a?)\b`} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%q: no panic", expr)
+				}
+			}()
+			newWordSet(expr)
+		}()
+	}
+}
+
+func FuzzWordSets(f *testing.F) {
+	for _, s := range wordEdgeCases {
+		f.Add(s, 0, len(s))
+	}
+	f.Fuzz(func(t *testing.T, s string, i, j int) {
+		if i < 0 || j > len(s) || i > j {
+			i, j = 0, len(s)
+		}
+		for name, ws := range wordSets {
+			if got, want := foldText(s).has(ws, span{i, j}), ws.re.MatchString(s[i:j]); got != want {
+				t.Errorf("%s on %q: got %v, want %v", name, s[i:j], got, want)
+			}
+		}
+	})
+}
+
+// sentenceEndRe is what sentenceSpan and sentenceEnd implement.
+var sentenceEndRe = regexp.MustCompile(`[.!?](\s|$)|\n`)
+
+// sentenceAtRe is sentenceAt as it was written with sentenceEndRe.
+func sentenceAtRe(s string, i int) string {
+	start := 0
+	for _, m := range sentenceEndRe.FindAllStringIndex(s[:i], -1) {
+		start = m[1]
+	}
+	end := len(s)
+	if m := sentenceEndRe.FindStringIndex(s[i:]); m != nil {
+		end = i + m[0]
+	}
+	return s[start:end]
+}
+
+func TestSentenceAtEqualsRegexp(t *testing.T) {
+	texts := sampleTexts(t, "", ".", "a.", "a. b", "a.\nb", "a!! b? c.d e.\n\nf", "x.\u00a0y", "a .b. c\t.d\r\fe ?")
+	for _, s := range texts {
+		if len(s) > 20000 {
+			continue // the seeds whole: their lines are there
+		}
+		for i := 0; i <= len(s); i++ {
+			if len(s) > 300 && !nearStop(s, i) {
+				continue // long texts: where sentences start and end
+			}
+			if got, want := sentenceAt(s, i), sentenceAtRe(s, i); got != want {
+				t.Fatalf("%.80q at %d: got %q, want %q", s, i, got, want)
+			}
+		}
+	}
+}
+
+// nearStop reports whether one of the two bytes before i is a line break
+// or a full stop, exclamation or question mark.
+func nearStop(s string, i int) bool {
+	for j := max(0, i-2); j < i; j++ {
+		if s[j] == '\n' || sentenceStop(s[j]) {
+			return true
+		}
+	}
+	return false
+}
+
+func FuzzSentenceAt(f *testing.F) {
+	f.Add("One. Two!\nThree? four", 5)
+	f.Fuzz(func(t *testing.T, s string, i int) {
+		if i < 0 || i > len(s) {
+			i = len(s) / 2
+		}
+		if got, want := sentenceAt(s, i), sentenceAtRe(s, i); got != want {
+			t.Errorf("%q at %d: got %q, want %q", s, i, got, want)
+		}
+	})
+}
