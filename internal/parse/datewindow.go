@@ -35,6 +35,10 @@ func dateMatches(s string) [][]int {
 		}
 		lo := max(wordsBack(s, d, dateWordsBefore), done)
 		hi := wordsForward(s, k, dateWordsAfter)
+		if !hasMonthPrefix(s[lo:hi]) {
+			i = k
+			continue
+		}
 		for _, m := range dateRe.FindAllStringSubmatchIndex(s[lo:hi], -1) {
 			if m[0]+lo < done {
 				continue
@@ -50,6 +54,26 @@ func dateMatches(s string) [][]int {
 		i = max(k, done)
 	}
 	return out
+}
+
+// monthPrefixes are the first three letters of every month name dateRe
+// knows (monthPat: "Jan", "January", "Sept", …): a window without one of
+// them holds no date.
+var monthPrefixes = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// hasMonthPrefix reports whether s holds the start of a month name.
+func hasMonthPrefix(s string) bool {
+	for i := 0; i+3 <= len(s); i++ {
+		switch s[i] {
+		case 'J', 'F', 'M', 'A', 'S', 'O', 'N', 'D':
+			for _, p := range monthPrefixes {
+				if s[i:i+3] == p {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // wordsBack returns a position at least n words before p (the word holding
