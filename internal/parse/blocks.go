@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -269,15 +270,16 @@ func (w *walker) run(nodes []*html.Node, parent *html.Node) {
 		}
 		return
 	}
-	if w.marker(text) {
+	line := oneLine(text)
+	if w.marker(line) {
 		return
 	}
-	if isDateLine(text) {
-		w.blocks = append(w.blocks, &block{kind: kindDate, nodes: nodes, text: oneLine(text), elem: elem})
+	if isDateLine(line) {
+		w.blocks = append(w.blocks, &block{kind: kindDate, nodes: nodes, text: line, elem: elem})
 		return
 	}
-	if rank, ok := headingRun(nodes, parent); ok {
-		w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: nodes, text: oneLine(text), rank: rank, elem: elem, weak: rank == weakRank})
+	if rank, ok := headingRun(nodes, parent, line); ok {
+		w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: nodes, text: line, rank: rank, elem: elem, weak: rank == weakRank})
 		return
 	}
 	if l := splitLead(nodes, parent); l != nil {
@@ -287,10 +289,11 @@ func (w *walker) run(nodes []*html.Node, parent *html.Node) {
 	// A bold first line followed by a line break and ordinary text.
 	if i := firstBreak(nodes); i > 0 && i < len(nodes)-1 {
 		head, rest := nodes[:i], nodes[i+1:]
-		if rank, ok := headingRun(head, parent); ok {
+		headLine := oneLine(inlineText(head))
+		if rank, ok := headingRun(head, parent, headLine); ok {
 			if rt := inlineText(rest); rt != "" {
 				w.blocks = append(w.blocks,
-					&block{kind: kindHeading, nodes: head, text: oneLine(inlineText(head)), rank: rank, elem: elem, weak: rank == weakRank},
+					&block{kind: kindHeading, nodes: head, text: headLine, rank: rank, elem: elem, weak: rank == weakRank},
 					&block{kind: kindPara, nodes: rest, text: rt, elem: elem})
 				return
 			}
@@ -318,12 +321,12 @@ const maxHeadingRunes = 200
 // weakRank is the rank of a heading that is only bold text.
 const weakRank = 4
 
-// headingRun reports whether an inline run reads as a heading: short, and all
-// its text bold (strong, b, or font-weight) or set larger by inline CSS. The
-// rank says how prominent it is: 2 for ≥ 24px, 3 for ≥ 18px, 4 for bold.
-func headingRun(nodes []*html.Node, parent *html.Node) (int, bool) {
-	text := oneLine(inlineText(nodes))
-	if text == "" || len([]rune(text)) > maxHeadingRunes || strings.HasSuffix(text, ":") || !hasLetter(text) {
+// headingRun reports whether an inline run, whose text is line (its
+// inlineText on one line), reads as a heading: short, and all its text bold
+// (strong, b, or font-weight) or set larger by inline CSS. The rank says how
+// prominent it is: 2 for ≥ 24px, 3 for ≥ 18px, 4 for bold.
+func headingRun(nodes []*html.Node, parent *html.Node, line string) (int, bool) {
+	if line == "" || utf8.RuneCountInString(line) > maxHeadingRunes || strings.HasSuffix(line, ":") || !hasLetter(line) {
 		return 0, false
 	}
 	return emphasised(nodes, parent)

@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
@@ -145,12 +146,18 @@ func collapseKeepEdges(s string) string {
 }
 
 func isSpaceStart(s string) bool {
-	return s != "" && strings.ContainsRune(" \t\n\r\f\u00a0", []rune(s)[0])
+	r, _ := utf8.DecodeRuneInString(s)
+	return s != "" && edgeSpace(r)
 }
 
 func isSpaceEnd(s string) bool {
-	r := []rune(s)
-	return len(r) > 0 && strings.ContainsRune(" \t\n\r\f\u00a0", r[len(r)-1])
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return s != "" && edgeSpace(r)
+}
+
+// edgeSpace reports the white space collapseKeepEdges keeps one space for.
+func edgeSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\u00a0'
 }
 
 // collectLinks appends the links under n to r: web links once each (with

@@ -74,16 +74,30 @@ var endMarkerRe = regexp.MustCompile(`(?i)^(?:#\s*#\s*#|\*\s*\*\s*\*|-+\s*end\s*
 // marker handles an end marker: a divider, not text. It reports whether
 // text was one.
 func (w *walker) marker(text string) bool {
-	if !endMarkerRe.MatchString(oneLine(text)) {
+	if !isEndMarker(oneLine(text)) {
 		return false
 	}
 	w.divider()
 	return true
 }
 
+// isEndMarker reports what endMarkerRe.MatchString(line) reports, for a line
+// (no line breaks, no white space at its ends). The regexp is tried only
+// on a line that starts as one of its alternatives does: a paragraph costs
+// the regexp time in proportion to its length even when its first
+// character rules it out.
+func isEndMarker(line string) bool {
+	return line != "" && strings.IndexByte("#*-eE", line[0]) >= 0 && endMarkerRe.MatchString(line)
+}
+
 // dateLineRe is a whole line that is only a date with a year: "September 18,
 // 2023", "Monday, 18 September 2023", "18th September 2023".
 var dateLineRe = regexp.MustCompile(`^(?:` + weekdayPat + `,?\s+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+` + monthPat + `|` + monthPat + `\s+(\d{1,2})(?:st|nd|rd|th)?,?)\s+(\d{4})\.?$`)
+
+// maxDateLine is the length of the longest line dateLineRe matches in a
+// text collapsed by oneLine (where \s+ is one space): "Wednesday.,
+// September. 18th, 2023." is 34 bytes; dateLineRe is not run on longer lines.
+const maxDateLine = 34
 
 // isDateLine reports a line that is a date and nothing else.
 func isDateLine(text string) bool {
@@ -93,7 +107,11 @@ func isDateLine(text string) bool {
 // dateLineDay returns the day of a date line at midnight, London time, in
 // UTC; zero when text is no date line.
 func dateLineDay(text string) time.Time {
-	m := dateLineRe.FindStringSubmatch(oneLine(text))
+	line := oneLine(text)
+	if len(line) > maxDateLine {
+		return time.Time{}
+	}
+	m := dateLineRe.FindStringSubmatch(line)
 	if m == nil {
 		return time.Time{}
 	}

@@ -1,6 +1,9 @@
 package parse
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestShapes(t *testing.T) {
 	details := map[string]bool{
@@ -49,4 +52,41 @@ func TestShapes(t *testing.T) {
 			t.Errorf("subjectNumber(%q) = %d, want %d", s, got, want)
 		}
 	}
+}
+
+var lineCases = []string{
+	"", "###", "# # #", "* * *", "- END -", "--end--", "END", "end", "-30-", "- 30 -", "#", "ends", "x###",
+	"Wednesday., September. 18th, 2023.", "Wednesday., September.  18th, 2023. ", "Wednesday, 18th September. 2023.", "Wednesday,\u00a018th  September.\n2023.",
+	"Monday, December 2nd, 2024", "September 18, 2023", "18 September 2023", "Sat. 1st Jan. 2000.", "1 May 2024 x",
+}
+
+// checkLine compares the walker's shortcuts with the regexps they stand
+// before: isEndMarker with endMarkerRe, and the length bound of a date line.
+func checkLine(t *testing.T, s string) {
+	t.Helper()
+	line := oneLine(s)
+	if got, want := isEndMarker(line), endMarkerRe.MatchString(line); got != want {
+		t.Errorf("isEndMarker(%q) = %v, want %v", line, got, want)
+	}
+	if dateLineRe.MatchString(line) && len(line) > maxDateLine {
+		t.Errorf("date line %q is %d bytes, more than maxDateLine", line, len(line))
+	}
+}
+
+func TestLineShortcutsEqualRegexps(t *testing.T) {
+	if longest := "Wednesday., September. 18th, 2023."; !dateLineRe.MatchString(longest) || len(longest) != maxDateLine {
+		t.Errorf("%q (%d bytes) should be the longest date line", longest, len(longest))
+	}
+	for _, s := range sampleTexts(t, lineCases...) {
+		for _, l := range append([]string{s}, strings.Split(s, "\n")...) {
+			checkLine(t, l)
+		}
+	}
+}
+
+func FuzzLineShortcuts(f *testing.F) {
+	for _, s := range lineCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkLine)
 }

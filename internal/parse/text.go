@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -44,41 +45,99 @@ func inlineText(nodes []*html.Node) string {
 }
 
 // tidyLines collapses white space within lines and drops empty lines.
-func tidyLines(s string) string {
-	lines := strings.Split(s, "\n")
-	out := lines[:0]
-	for _, l := range lines {
-		if l = collapse(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return strings.Join(out, "\n")
-}
+func tidyLines(s string) string { return tidy(s, true) }
 
 // collapse replaces runs of white space (including no-break spaces and
 // zero-width characters) with one space and trims the ends.
-func collapse(s string) string {
+func collapse(s string) string { return tidy(s, false) }
+
+// oneLine joins the lines of a text with spaces (it is collapse, a line
+// break being white space).
+func oneLine(s string) string {
+	if isTidy(s, true) {
+		return strings.ReplaceAll(s, "\n", " ") // the lines of inlineText
+	}
+	return collapse(s)
+}
+
+// tidy is collapse, or with lines tidyLines: one pass over s, and s itself
+// when it is tidy already. Invalid UTF-8 becomes U+FFFD.
+func tidy(s string, lines bool) string {
+	if isTidy(s, lines) {
+		return s
+	}
 	var b strings.Builder
-	space := false
+	b.Grow(len(s))
+	space, newline, content := false, false, false // content: the line has some
 	for _, r := range s {
 		switch {
-		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad':
+		case zeroWidth(r):
+			continue
+		case r == '\n' && lines:
+			newline = newline || b.Len() > 0
+			space, content = false, false
 			continue
 		case unicode.IsSpace(r) || r == '\u00a0':
 			space = true
 			continue
 		}
-		if space && b.Len() > 0 {
+		if newline {
+			b.WriteByte('\n')
+		} else if space && content {
 			b.WriteByte(' ')
 		}
-		space = false
-		b.WriteRune(r)
+		space, newline, content = false, false, true
+		if r < utf8.RuneSelf {
+			b.WriteByte(byte(r))
+		} else {
+			b.WriteRune(r)
+		}
 	}
 	return b.String()
 }
 
-// oneLine joins the lines of a text with spaces.
-func oneLine(s string) string { return collapse(strings.ReplaceAll(s, "\n", " ")) }
+// isTidy reports whether tidy(s, lines) is s: valid UTF-8 with no zero-width
+// characters, and single spaces (or, with lines, single line breaks) only
+// between other characters.
+func isTidy(s string, lines bool) bool {
+	sep := true // at the start, or after a space or line break
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			switch c {
+			case ' ':
+				if sep {
+					return false
+				}
+				sep = true
+			case '\n':
+				if sep || !lines {
+					return false
+				}
+				sep = true
+			case '\t', '\v', '\f', '\r':
+				return false
+			default:
+				sep = false
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || zeroWidth(r) || unicode.IsSpace(r) || r == '\u00a0' {
+			return false
+		}
+		sep = false
+		i += n
+	}
+	return !sep || s == ""
+}
+
+// zeroWidth reports the characters collapse drops: zero-width spaces and
+// joiners, the byte order mark, the soft hyphen.
+func zeroWidth(r rune) bool {
+	return r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\ufeff' || r == '\u00ad'
+}
 
 // listText renders a list with one item per line (nested items too).
 func listText(list *html.Node) string {
