@@ -1,7 +1,6 @@
 package parse
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -414,10 +413,11 @@ func (s style) rank() int {
 }
 
 var (
-	fontWeightRe = regexp.MustCompile(`(?i)font-weight\s*:\s*(bold|bolder|[6-9]00)`)
-	fontSizeRe   = regexp.MustCompile(`(?i)font-size\s*:\s*([0-9.]+)\s*(px|pt|em|rem)`)
-	displayNone  = regexp.MustCompile(`(?i)display\s*:\s*none|visibility\s*:\s*hidden|max-height\s*:\s*0`)
-	borderRe     = regexp.MustCompile(`(?i)border(-top|-bottom)?\s*:\s*[^;]*\b(solid|dashed|dotted|double)|border-(top|bottom)-style\s*:\s*(solid|dashed|dotted|double)`)
+	// Style attributes are matched with the property names as keywords.
+	fontWeightRe = keyed(`(?i)font-weight\s*:\s*(bold|bolder|[6-9]00)`, "font-weight")
+	fontSizeRe   = keyed(`(?i)font-size\s*:\s*([0-9.]+)\s*(px|pt|em|rem)`, "font-size")
+	displayNone  = keyed(`(?i)display\s*:\s*none|visibility\s*:\s*hidden|max-height\s*:\s*0`, "display", "visibility", "max-height")
+	borderRe     = keyed(`(?i)border(-top|-bottom)?\s*:\s*[^;]*\b(solid|dashed|dotted|double)|border-(top|bottom)-style\s*:\s*(solid|dashed|dotted|double)`, "border")
 )
 
 func styleOf(n *html.Node) style {

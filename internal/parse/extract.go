@@ -82,8 +82,9 @@ var (
 	dateRe = regexp.MustCompile(
 		`\b(?:` + weekdayPat + `,?\s+(?:the\s+)?)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+` + monthPat + `(?:,?\s+(\d{4}))?\b` +
 			`|\b(?:` + weekdayPat + `,?\s+)?` + monthPat + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
-	deadlineCueRe = regexp.MustCompile(`(?i)\b(by|before|no later than|deadline(?:\s+(?:is|of))?:?|closing date(?:\s+(?:is|of))?:?|closes(?:\s+on)?|closing on|ends\s+on|(?:open|available)\s+until|due(?:\s+(?:on|by))?|submit(?:ted)?\s+by|registered\s+by)\s+(?:the\s+)?(?:on\s+)?$`)
-	emailRe       = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	deadlineCueRe = keyed(`(?i)\b(by|before|no later than|deadline(?:\s+(?:is|of))?:?|closing date(?:\s+(?:is|of))?:?|closes(?:\s+on)?|closing on|ends\s+on|(?:open|available)\s+until|due(?:\s+(?:on|by))?|submit(?:ted)?\s+by|registered\s+by)\s+(?:the\s+)?(?:on\s+)?$`,
+		"by", "before", "than", "deadline", "clos", "ends", "until", "due")
+	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
 )
 
 // farBefore is how far before the edition a year-less date may fall before

@@ -92,15 +92,16 @@ var (
 	// greetingRe opens a letter: "Dear colleague", "Hello everyone",
 	// "Happy Fall, Columbus!", "Good morning".
 	greetingRe = regexp.MustCompile(`(?i)^(?:dear\b|hello\b|hi\b|hey\b|greetings\b|season'?s greetings|good (?:morning|afternoon|evening|day)\b|happy [\p{L}' -]{2,30}[,!])`)
-	mastheadRe = regexp.MustCompile(`(?i)\b(bulletin|newsletter|update|briefing)\b`)
+	mastheadRe = keyed(`(?i)\b(bulletin|newsletter|update|briefing)\b`, "bulletin", "newsletter", "update", "briefing")
 
 	// boilerplate lines, wherever they are
-	preheaderRe = regexp.MustCompile(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail|message) )?(as|in) a web ?page|view (this (e-?mail|message) )?(in|on) (your|a|the) (web )?browser|view (it )?online|e-?mail not displaying correctly)`)
-	socialRe    = regexp.MustCompile(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`)
+	// Boilerplate lines are matched with keywords that each alternative holds.
+	preheaderRe = keyed(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail|message) )?(as|in) a web ?page|view (this (e-?mail|message) )?(in|on) (your|a|the) (web )?browser|view (it )?online|e-?mail not displaying correctly)`, "view", "mail")
+	socialRe    = keyed(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`, " us on")
 	// closingRe is the closing contact line of a team ("Digital Team:
 	// digital@example.gov.uk"); a source's own closing lines come from
 	// Options.SignOff.
-	closingRe = regexp.MustCompile(`(?i)^[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$`)
+	closingRe = keyed(`(?i)^[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$`, " team")
 	footerRe  = regexp.MustCompile(`(?i)^(did someone forward you this e-?mail|subscriber services|powered by\b|update your subscriptions|this e-?mail was sent to|manage preferences|unsubscribe\b)`)
 
 	// the sign-off: a role line after a name
@@ -312,7 +313,7 @@ func demoteWeak(blocks []*block) []*block {
 		if b.kind != kindHeading {
 			continue
 		}
-		if isLabelLine(b.text) || isDetailLine(b.text) && b.weak {
+		if isLabelLine(b.text) || b.weak && isDetailLine(b.text) {
 			demote(i)
 			continue
 		}

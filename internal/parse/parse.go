@@ -223,7 +223,8 @@ type parser struct {
 	orgs    []Org
 	carrier Carrier
 	signOff []*regexp.Regexp
-	groups  map[string]bool // by groupKey
+	groups  map[string]bool   // by groupKey
+	hrefs   map[string]string // cleanURL's answers
 
 	edition  model.Edition
 	bodyDate time.Time // a lone date line in the body

@@ -104,7 +104,7 @@ func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
 	}
 	tag, ok := keptAtoms[n.DataAtom]
 	if tag == "a" {
-		href := CleanURL(p.base, attr(n, "href"))
+		href := p.cleanURL(attr(n, "href"))
 		if href == "" {
 			ok = false
 		} else {
@@ -160,6 +160,20 @@ func edgeSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\u00a0'
 }
 
+// cleanURL is CleanURL against the page's address, each link once: the
+// renderer and collectLinks both ask, and mail repeats its links.
+func (p *parser) cleanURL(href string) string {
+	c, ok := p.hrefs[href]
+	if !ok {
+		c = CleanURL(p.base, href)
+		if p.hrefs == nil {
+			p.hrefs = map[string]string{}
+		}
+		p.hrefs[href] = c
+	}
+	return c
+}
+
 // collectLinks appends the links under n to r: web links once each (with
 // their text and, for documents, media type), mailto addresses as contacts.
 func (p *parser) collectLinks(n *html.Node, r *rendered, seen map[string]bool) {
@@ -170,7 +184,7 @@ func (p *parser) collectLinks(n *html.Node, r *rendered, seen map[string]bool) {
 		return
 	}
 	if n.DataAtom == atom.A {
-		if href := CleanURL(p.base, attr(n, "href")); href != "" {
+		if href := p.cleanURL(attr(n, "href")); href != "" {
 			if addr, ok := strings.CutPrefix(href, "mailto:"); ok {
 				r.mailto = append(r.mailto, addr)
 			} else if !seen[href] {

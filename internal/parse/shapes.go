@@ -139,6 +139,9 @@ var labelLineRe = regexp.MustCompile(`^([^:]{1,40}):\s*\S`)
 
 // isLabelLine reports a line of the form "Name: Mikhail" with a known label.
 func isLabelLine(s string) bool {
+	if strings.IndexByte(s, ':') < 0 {
+		return false // labelLineRe needs one; it costs time even on lines without
+	}
 	m := labelLineRe.FindStringSubmatch(s)
 	return m != nil && isLabel(m[1])
 }
@@ -156,14 +159,16 @@ var (
 // with at most two other words ("Tuesday, October 10 | 6–8 p.m."), which is
 // never an article's title.
 func isDetailLine(s string) bool {
+	if !strings.ContainsAny(s, "0123456789") {
+		return false // the regexps are costly; a detail line has a number
+	}
 	if !dayWordRe.MatchString(s) && !weekdayRe.MatchString(s) && !clockRe.MatchString(s) {
 		return false
 	}
-	hasDigit := strings.ContainsAny(s, "0123456789")
 	rest := clockRe.ReplaceAllString(s, " ")
 	rest = weekdayRe.ReplaceAllString(rest, " ")
 	rest = dayWordRe.ReplaceAllString(rest, " ")
-	return hasDigit && len(wordRe.FindAllString(rest, -1)) <= 2
+	return len(wordRe.FindAllString(rest, -1)) <= 2
 }
 
 // splitLead splits an inline run that opens with a bold run ending in a

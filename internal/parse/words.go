@@ -206,3 +206,88 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// A keyedRe is a case-insensitive regexp and keywords (lower-case ASCII)
+// one of which every match holds: the regexp runs only on a text that
+// holds one, ASCII case folded. Go's regexp costs time in proportion to the
+// text even when nothing can match; most texts hold no keyword. A text
+// holding ſ or K, which case-insensitive matching folds to s and k, is
+// always given to the regexp.
+type keyedRe struct {
+	*regexp.Regexp
+	keys []string
+}
+
+// keyed compiles expr with the keywords its every match holds.
+func keyed(expr string, keys ...string) keyedRe {
+	for _, k := range keys {
+		if k == "" || k != asciiLower(k) || !isASCII(k) {
+			panic(fmt.Sprintf("parse: keyword %q of %q is not lower-case ASCII", k, expr))
+		}
+	}
+	return keyedRe{regexp.MustCompile(expr), keys}
+}
+
+// mayMatch reports whether s holds a keyword, or ſ or K.
+func (k keyedRe) mayMatch(s string) bool {
+	for _, key := range k.keys {
+		if containsFoldASCII(s, key) {
+			return true
+		}
+	}
+	return strings.ContainsRune(s, longS) || strings.ContainsRune(s, kelvin)
+}
+
+func (k keyedRe) MatchString(s string) bool {
+	return k.mayMatch(s) && k.Regexp.MatchString(s)
+}
+
+func (k keyedRe) FindString(s string) string {
+	if !k.mayMatch(s) {
+		return ""
+	}
+	return k.Regexp.FindString(s)
+}
+
+func (k keyedRe) FindStringSubmatch(s string) []string {
+	if !k.mayMatch(s) {
+		return nil
+	}
+	return k.Regexp.FindStringSubmatch(s)
+}
+
+func (k keyedRe) FindStringSubmatchIndex(s string) []int {
+	if !k.mayMatch(s) {
+		return nil
+	}
+	return k.Regexp.FindStringSubmatchIndex(s)
+}
+
+// containsFoldASCII reports whether s holds key (lower-case ASCII) in any
+// mix of ASCII cases.
+func containsFoldASCII(s, key string) bool {
+	c0 := key[0]
+	u0 := c0
+	if c0 >= 'a' && c0 <= 'z' {
+		u0 = c0 - 'a' + 'A'
+	}
+	for i := 0; i+len(key) <= len(s); i++ {
+		if c := s[i]; c != c0 && c != u0 {
+			continue
+		}
+		j := 1
+		for ; j < len(key); j++ {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != key[j] {
+				break
+			}
+		}
+		if j == len(key) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,7 +1,10 @@
 package parse
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -151,4 +154,75 @@ func FuzzSentenceAt(f *testing.F) {
 			t.Errorf("%q at %d: got %q, want %q", s, i, got, want)
 		}
 	})
+}
+
+// keyedRes are the keyed regexps the equivalence tests and fuzz targets
+// check: each must hold a keyword wherever its regexp matches.
+var keyedRes = map[string]keyedRe{
+	"fontWeightRe": fontWeightRe, "fontSizeRe": fontSizeRe, "displayNone": displayNone, "borderRe": borderRe,
+	"mastheadRe": mastheadRe, "preheaderRe": preheaderRe, "socialRe": socialRe, "closingRe": closingRe,
+	"deadlineCueRe": deadlineCueRe,
+}
+
+var keyedCases = []string{
+	"font-weight:bold", "FONT-WEIGHT : 700", "font-size: 24px", "Font-Size:1.5em", "display:none", "DISPLAY : NONE",
+	"visibility:hidden", "max-height:0", "border-top: 1px solid #ccc", "border-bottom-style: dashed", "font-ſize: 2px",
+	"\u212aeep", "The Monthly Bulletin", "NEWSLETTER", "updates", "Having trouble viewing this email?", "View it online",
+	"E-mail not displaying correctly", "Follow us on Twitter", "Join us on LinkedIn", "Digital Team: team@example.org",
+	"CYBER TEAM : x@y.uk", "by ", "no later than the ", "Deadline is: ", "closing date of ", "closes on ",
+	"ends  on ", "available until ", "due by ", "submitted by ", "Registered by the ", "uNtIl ",
+}
+
+func checkKeyed(t *testing.T, s string) {
+	t.Helper()
+	for name, k := range keyedRes {
+		if k.Regexp.MatchString(s) && !k.mayMatch(s) {
+			t.Errorf("%s matches %q, which holds none of its keywords %q", name, s, k.keys)
+		}
+	}
+}
+
+func TestKeyedRegexpsHoldKeywords(t *testing.T) {
+	texts := sampleTexts(t, keyedCases...)
+	for _, s := range texts {
+		checkKeyed(t, s)
+		for _, l := range strings.Split(s, "\n") {
+			checkKeyed(t, l)
+		}
+	}
+	for _, p := range []string{"pages", "golden"} {
+		files, _ := filepath.Glob(filepath.Join("testdata", p, "*.html"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range styleAttrRe.FindAllStringSubmatch(string(b), -1) {
+				checkKeyed(t, m[1])
+			}
+		}
+	}
+}
+
+var styleAttrRe = regexp.MustCompile(`(?i)style="([^"]*)"`)
+
+func TestContainsFoldASCII(t *testing.T) {
+	for _, c := range []struct {
+		s, key string
+		want   bool
+	}{
+		{"", "a", false}, {"A", "a", true}, {"xFoNt-", "font-", true}, {"fon", "font", false}, {"ſ", "s", false},
+		{"[", "{", false}, {"@", "`", false}, {"by", "by", true}, {"B", "b", true}, {"é", "e", false},
+	} {
+		if got := containsFoldASCII(c.s, c.key); got != c.want {
+			t.Errorf("containsFoldASCII(%q, %q) = %v, want %v", c.s, c.key, got, c.want)
+		}
+	}
+}
+
+func FuzzKeyedRegexps(f *testing.F) {
+	for _, s := range keyedCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkKeyed)
 }
