@@ -59,6 +59,7 @@ func FuzzParse(f *testing.F) {
 				continue
 			}
 			checkStrings(t, res)
+			checkSanitized(t, profile, res)
 			if res.Edition.ItemCount != len(res.Items) {
 				t.Fatalf("ItemCount %d for %d items", res.Edition.ItemCount, len(res.Items))
 			}

@@ -471,7 +471,7 @@ func (p *parser) setEditorial(blocks []*block) {
 		p.blockHTML(&b, blk)
 	}
 	p.edition.Editorial = strings.Join(texts, "\n\n")
-	p.edition.EditorialHTML = sanitizer().Sanitize(b.String())
+	p.edition.EditorialHTML = b.String()
 }
 
 // signOff splits the editorial blocks (starting at "Dear colleague") into the

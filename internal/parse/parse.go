@@ -223,8 +223,8 @@ type parser struct {
 	orgs    []Org
 	carrier Carrier
 	signOff []*regexp.Regexp
-	groups  map[string]bool   // by groupKey
-	hrefs   map[string]string // cleanURL's answers
+	groups  map[string]bool      // by groupKey
+	links   map[string]cleanLink // by href attribute
 
 	edition  model.Edition
 	bodyDate time.Time // a lone date line in the body

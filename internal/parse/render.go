@@ -1,28 +1,24 @@
 package parse
 
 import (
+	"net/url"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
-	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
-// sanitizer is the allow-list every HTML fragment passes through last. A
-// bluemonday policy is safe for concurrent use once built.
-var sanitizer = sync.OnceValue(func() *bluemonday.Policy {
-	p := bluemonday.NewPolicy()
-	p.AllowElements("p", "br", "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th",
-		"strong", "em", "b", "i", "h2", "h3", "h4")
-	p.AllowAttrs("href").OnElements("a")
-	p.AllowURLSchemes("http", "https", "mailto")
-	p.RequireParseableURLs(true)
-	return p
-})
+// The renderer writes an item's HTML once, from the nodes, through an
+// allow-list: the elements of keptAtoms and no attribute but a link's href
+// (http, https or mailto; see safeHref), its text escaped. That is the
+// policy of an allow-list sanitiser (bluemonday: p, br, ul, ol, li, table,
+// thead, tbody, tr, td, th, strong, em, b, i, h2–h4, a with a parseable
+// href of those schemes), which would leave the output as it is: the tests
+// pass every rendered item and editorial through it (Sanitize in
+// export_test.go), so the HTML is not parsed a second time to be cleaned.
 
 // keptAtoms are the elements the renderer writes out; all others are
 // replaced by their content.
@@ -41,7 +37,7 @@ type rendered struct {
 	mailto []string // addresses of mailto links, in order
 }
 
-// render produces the text, sanitised HTML and links of an item's blocks.
+// render produces the text, allow-listed HTML and links of an item's blocks.
 func (p *parser) render(d draft) rendered {
 	var r rendered
 	seen := map[string]bool{}
@@ -63,7 +59,7 @@ func (p *parser) render(d draft) rendered {
 		addLinks(blk.nodes)
 	}
 	r.text = model.CleanText(strings.Join(texts, "\n\n"))
-	r.html = model.CleanText(sanitizer().Sanitize(b.String()))
+	r.html = model.CleanText(b.String())
 	return r
 }
 
@@ -104,7 +100,7 @@ func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
 	}
 	tag, ok := keptAtoms[n.DataAtom]
 	if tag == "a" {
-		href := p.cleanURL(attr(n, "href"))
+		href := p.link(attr(n, "href")).href
 		if href == "" {
 			ok = false
 		} else {
@@ -113,7 +109,9 @@ func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
 			b.WriteString(`">`)
 		}
 	} else if ok {
-		b.WriteString("<" + tag + ">")
+		b.WriteByte('<')
+		b.WriteString(tag)
+		b.WriteByte('>')
 	}
 	if tag == "br" {
 		return
@@ -122,7 +120,9 @@ func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
 		p.writeNode(b, c)
 	}
 	if ok {
-		b.WriteString("</" + tag + ">")
+		b.WriteString("</")
+		b.WriteString(tag)
+		b.WriteByte('>')
 	}
 }
 
@@ -160,18 +160,45 @@ func edgeSpace(r rune) bool {
 	return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\u00a0'
 }
 
-// cleanURL is CleanURL against the page's address, each link once: the
-// renderer and collectLinks both ask, and mail repeats its links.
-func (p *parser) cleanURL(href string) string {
-	c, ok := p.hrefs[href]
+// cleanLink is what a link's href attribute becomes.
+type cleanLink struct {
+	url  string // CleanURL against the page's address
+	href string // the href written in item HTML (safeHref of url), "" for none
+}
+
+// link cleans an href attribute, each distinct one once: the renderer and
+// collectLinks both ask, and mail repeats its links.
+func (p *parser) link(attrVal string) cleanLink {
+	l, ok := p.links[attrVal]
 	if !ok {
-		c = CleanURL(p.base, href)
-		if p.hrefs == nil {
-			p.hrefs = map[string]string{}
+		l.url = CleanURL(p.base, attrVal)
+		l.href = safeHref(l.url)
+		if p.links == nil {
+			p.links = map[string]cleanLink{}
 		}
-		p.hrefs[href] = c
+		p.links[attrVal] = l
 	}
-	return c
+	return l
+}
+
+// safeHref returns the form of an absolute URL that the renderer's
+// allow-list writes (what a sanitiser requiring parseable URLs writes: the
+// URL parsed and written again), or "" when the URL has white space in it,
+// does not parse, or is not http, https or mailto.
+func safeHref(u string) string {
+	u = strings.TrimSpace(u)
+	if u == "" || strings.ContainsAny(u, " \t\n") {
+		return ""
+	}
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	switch parsed.Scheme {
+	case "http", "https", "mailto":
+		return parsed.String()
+	}
+	return ""
 }
 
 // collectLinks appends the links under n to r: web links once each (with
@@ -184,7 +211,7 @@ func (p *parser) collectLinks(n *html.Node, r *rendered, seen map[string]bool) {
 		return
 	}
 	if n.DataAtom == atom.A {
-		if href := p.cleanURL(attr(n, "href")); href != "" {
+		if href := p.link(attr(n, "href")).url; href != "" {
 			if addr, ok := strings.CutPrefix(href, "mailto:"); ok {
 				r.mailto = append(r.mailto, addr)
 			} else if !seen[href] {
