@@ -152,8 +152,8 @@ var (
 	eventWords  = newWordSet(`(?i)\b(webinars?|workshops?|conferences?|showcases?|events?|seminars?|summits?|masterclass(?:es)?|roundtables?|briefing sessions?|meet-?ups?|hackathons?|drop-in sessions?|training sessions?|information sessions?|expos?|festivals?)\b`)
 	pastWords   = newWordSet(`(?i)\b(took place|was held|were held|has taken place|have taken place|happened|was hosted|were hosted)\b`)
 	eventWordRe = eventWords.re
-	onlineRe    = regexp.MustCompile(`(?i)\b(online|virtual|virtually|webinar|zoom|microsoft teams|hybrid)\b`)
-	hybridRe    = regexp.MustCompile(`(?i)\bhybrid\b`)
+	onlineWords = newWordSet(`(?i)\b(online|virtual|virtually|webinar|zoom|microsoft teams|hybrid)\b`)
+	hybridWords = newWordSet(`(?i)\b(hybrid)\b`)
 	formatRe    = regexp.MustCompile(`(?i)^(webinar|online|virtual|hybrid|in person|in-person|event|workshop|conference|free)$`)
 	placeInRe   = regexp.MustCompile(`\b(?:in|at)\s+([A-Z][\w'’.-]+(?:\s+(?:of\s+|upon\s+|on\s+)?[A-Z][\w'’.-]+)*)`)
 	// "5-6pm", "9:30-10:30am", "9am-5pm", "14:00-15:30", "at 2pm"
@@ -256,8 +256,8 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 			}
 		}
 	}
-	ev.Online = onlineRe.MatchString(context)
-	if place == "" && hybridRe.MatchString(context) {
+	ev.Online = onlineWords.MatchString(context)
+	if place == "" && hybridWords.MatchString(context) {
 		place = "Hybrid"
 	}
 	ev.Place = place
@@ -328,7 +328,7 @@ func findDayEvents(title, all string, mentions []mention, edition time.Time) []m
 			ev.Start = dates.At(m.day, 0, nil)
 			ev.AllDay = true
 		}
-		ev.Online = onlineRe.MatchString(name + "\n" + lineAt(all, m.start))
+		ev.Online = onlineWords.MatchString(name + "\n" + lineAt(all, m.start))
 		out = append(out, ev)
 	}
 	return out

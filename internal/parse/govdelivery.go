@@ -82,9 +82,10 @@ func (p *parser) dateFromIssueLine() {
 }
 
 var (
-	issueLineRe = regexp.MustCompile(`(?i)\b(` + dates.MonthNames + `)\s+(\d{4})\s+No\.?\s*(\d+)\b`)
+	// Issue lines are looked for only in texts naming a month.
+	issueLineRe = keyed(`(?i)\b(`+dates.MonthNames+`)\s+(\d{4})\s+No\.?\s*(\d+)\b`, monthKeys...)
 	monthYearRe = regexp.MustCompile(`(?i)\b(` + dates.MonthNames + `)\s+(\d{4})\b`)
-	monthOnlyRe = regexp.MustCompile(`(?i)^(` + dates.MonthNames + `)\s+(\d{4})$`)
+	monthOnlyRe = keyed(`(?i)^(`+dates.MonthNames+`)\s+(\d{4})$`, monthKeys...)
 	ordinalRe   = regexp.MustCompile(`(?i)\bwelcome to (?:the|our|this) (\d{1,4}(?:st|nd|rd|th)|[a-z]+(?:[- ][a-z]+){0,4}) (?:edition|issue)\b`)
 	// subjectNumberRe is an edition number at the end of a subject:
 	// "… Bulletin - 52", "… No. 52", "… Issue 52", "… #52".
@@ -97,17 +98,20 @@ var (
 	// boilerplate lines, wherever they are
 	// Boilerplate lines are matched with keywords that each alternative holds.
 	preheaderRe = keyed(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail|message) )?(as|in) a web ?page|view (this (e-?mail|message) )?(in|on) (your|a|the) (web )?browser|view (it )?online|e-?mail not displaying correctly)`, "view", "mail")
-	socialRe    = keyed(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`, " us on")
+	socialRe    = keyed(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`, "us on")
 	// closingRe is the closing contact line of a team ("Digital Team:
 	// digital@example.gov.uk"); a source's own closing lines come from
 	// Options.SignOff.
-	closingRe = keyed(`(?i)^[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$`, " team")
+	closingRe = keyed(`(?i)^[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$`, "team")
 	footerRe  = regexp.MustCompile(`(?i)^(did someone forward you this e-?mail|subscriber services|powered by\b|update your subscriptions|this e-?mail was sent to|manage preferences|unsubscribe\b)`)
 
 	// the sign-off: a role line after a name
 	roleRe        = regexp.MustCompile(`(?i)^(head|director|deputy director|assistant director|chief executive|executive director|programme (manager|director|lead)|chair|chairman|chairwoman|policy adviser|senior adviser|mayor|councilmember|councillor|council member)\b`)
 	valedictionRe = regexp.MustCompile(`(?i)^(best wishes|with best wishes|kind regards|best regards|warm regards|warmest regards|warm wishes|many thanks|with thanks|thanks|thanks again|thank you|regards|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|warmly|cheers|all the best|best|take care|stay safe|stay well|with gratitude|in partnership)[,.!]?$`)
 )
+
+// monthKeys are the month names as keywords of a keyedRe.
+var monthKeys = strings.Split(strings.ToLower(dates.MonthNames), "|")
 
 // DefaultGroups are headings that gather articles ("Events", "News") rather
 // than start one, when they stand directly above another heading. A source

@@ -125,6 +125,11 @@ const (
 	kelvin = '\u212a'
 )
 
+// MatchString reports whether s holds one of the words, as ws.re does.
+func (ws *wordSet) MatchString(s string) bool {
+	return foldText(s).has(ws, span{0, len(s)})
+}
+
 // matchLower reports whether low, a text lowered by asciiLower that holds
 // neither ſ nor K, has one of the words between word boundaries (\b: a
 // change between ASCII word characters and anything else, the ends of low
@@ -271,23 +276,37 @@ func containsFoldASCII(s, key string) bool {
 	if c0 >= 'a' && c0 <= 'z' {
 		u0 = c0 - 'a' + 'A'
 	}
-	for i := 0; i+len(key) <= len(s); i++ {
-		if c := s[i]; c != c0 && c != u0 {
-			continue
-		}
-		j := 1
-		for ; j < len(key); j++ {
-			c := s[i+j]
-			if c >= 'A' && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != key[j] {
-				break
+	last := len(s) - len(key) // the last offset key can start at
+	for i := 0; i <= last; i++ {
+		// The next occurrence of the first byte, in either case.
+		j := strings.IndexByte(s[i:last+1], c0)
+		if u0 != c0 {
+			if k := strings.IndexByte(s[i:last+1], u0); k >= 0 && (j < 0 || k < j) {
+				j = k
 			}
 		}
-		if j == len(key) {
+		if j < 0 {
+			return false
+		}
+		i += j
+		if equalFoldASCII(s[i+1:i+len(key)], key[1:]) {
 			return true
 		}
 	}
 	return false
+}
+
+// equalFoldASCII reports whether s is key (lower-case ASCII) in any mix of
+// ASCII cases.
+func equalFoldASCII(s, key string) bool {
+	for j := 0; j < len(key); j++ {
+		c := s[j]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != key[j] {
+			return false
+		}
+	}
+	return true
 }

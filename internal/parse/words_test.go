@@ -9,7 +9,7 @@ import (
 )
 
 // wordSets are the word sets the equivalence tests and fuzz targets check.
-var wordSets = map[string]*wordSet{"eventWords": eventWords, "pastWords": pastWords}
+var wordSets = map[string]*wordSet{"eventWords": eventWords, "pastWords": pastWords, "onlineWords": onlineWords, "hybridWords": hybridWords}
 
 // wordEdgeCases put the words at the edges of texts and of words, in other
 // cases, and beside the two non-ASCII runes that fold to ASCII letters.
@@ -20,6 +20,7 @@ var wordEdgeCases = []string{
 	"It took place.", "it TOOK\u00a0place", "took placed", "has taken place", "were hosted-by",
 	"Worᴋshop", "wor\u212ashop", "\u212aworkshop", "workshop\u212a", "\u017feminar", "eventſ", "event\u017fx", "x\u017feminars",
 	"webinar\xff", "\xffwebinar", "exposé", "expos", "expo\n", "Festivals,", "hackathon's",
+	"Online", "virtually", "Microsoft Teams", "microsoft\nteams", "hybrid-working", "zoomed", "ZOOM.",
 }
 
 // TestWordSetsEqualRegexps checks that each word set reports what its
@@ -161,7 +162,7 @@ func FuzzSentenceAt(f *testing.F) {
 var keyedRes = map[string]keyedRe{
 	"fontWeightRe": fontWeightRe, "fontSizeRe": fontSizeRe, "displayNone": displayNone, "borderRe": borderRe,
 	"mastheadRe": mastheadRe, "preheaderRe": preheaderRe, "socialRe": socialRe, "closingRe": closingRe,
-	"deadlineCueRe": deadlineCueRe,
+	"deadlineCueRe": deadlineCueRe, "issueLineRe": issueLineRe, "monthOnlyRe": monthOnlyRe,
 }
 
 var keyedCases = []string{
@@ -171,6 +172,7 @@ var keyedCases = []string{
 	"E-mail not displaying correctly", "Follow us on Twitter", "Join us on LinkedIn", "Digital Team: team@example.org",
 	"CYBER TEAM : x@y.uk", "by ", "no later than the ", "Deadline is: ", "closing date of ", "closes on ",
 	"ends  on ", "available until ", "due by ", "submitted by ", "Registered by the ", "uNtIl ",
+	"May 2023 No.9", "AUGUſT 2024 no 3", "december  2024", "Online via Zoom", "a HYBRID event", "microsoft  teams",
 }
 
 func checkKeyed(t *testing.T, s string) {
@@ -225,4 +227,18 @@ func FuzzKeyedRegexps(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkKeyed)
+}
+
+func FuzzContainsFoldASCII(f *testing.F) {
+	f.Add("Having trouble VIEWING", "view")
+	f.Add("aAaAb", "aab")
+	f.Fuzz(func(t *testing.T, s, key string) {
+		key = asciiLower(key)
+		if key == "" || !isASCII(key) {
+			return
+		}
+		if got, want := containsFoldASCII(s, key), strings.Contains(asciiLower(s), key); got != want {
+			t.Errorf("containsFoldASCII(%q, %q) = %v, want %v", s, key, got, want)
+		}
+	})
 }
