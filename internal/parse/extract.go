@@ -168,10 +168,16 @@ var (
 // chosen is, in order: one followed by a time, one in the title, one in a
 // sentence naming the event.
 func findEvent(title, all string, mentions []mention, edition time.Time) (model.Event, bool) {
-	ft := foldText(all)
+	var ft foldedText // the text lowered, made when first asked for
+	folded := func() foldedText {
+		if ft.s == "" {
+			ft = foldText(all)
+		}
+		return ft
+	}
 	var cands []mention
 	for _, m := range mentions {
-		if m.cue != "" || ft.has(pastWords, sentenceSpan(all, m.start)) {
+		if m.cue != "" {
 			continue
 		}
 		if !edition.IsZero() {
@@ -181,8 +187,15 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 				continue
 			}
 		}
+		if folded().has(pastWords, sentenceSpan(all, m.start)) {
+			continue
+		}
 		cands = append(cands, m)
 	}
+	if len(cands) == 0 {
+		return model.Event{}, false
+	}
+	ft = folded()
 	// The event word is looked for last: it scans the whole text, while
 	// most items have no date that could be an event's.
 	if len(cands) == 0 || !ft.has(eventWords, span{0, len(all)}) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
@@ -40,7 +39,7 @@ func (p *parser) generic(sel Selectors) error {
 		bodySel = defaultBody
 	}
 	body := p.doc.Find(bodySel).First()
-	if body.Length() == 0 || strings.TrimSpace(body.Text()) == "" {
+	if body.Length() == 0 || blank(body) {
 		return ErrNoBody
 	}
 

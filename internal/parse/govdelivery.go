@@ -16,7 +16,7 @@ import (
 func (p *parser) govDelivery() error {
 	p.edition.Title = subject(p.doc)
 	body := firstMatch(p.doc.Selection, "#bulletin_body", ".bulletin_body", "body")
-	if body == nil || strings.TrimSpace(body.Text()) == "" {
+	if body == nil || blank(body) {
 		return ErrNoBody
 	}
 	p.layout(flatten(body.Get(0)))

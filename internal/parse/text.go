@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -42,6 +43,44 @@ func inlineText(nodes []*html.Node) string {
 		visit(n)
 	}
 	return tidyLines(b.String())
+}
+
+// blank reports whether the text of s (goquery's Text) is only white
+// space, without building it: the first ASCII character that is not white
+// space in a text node answers. Only when there is none but there are
+// non-ASCII bytes (which decode together across nodes) is the text built.
+func blank(s *goquery.Selection) bool {
+	nonASCII := false
+	var visit func(*html.Node) bool
+	visit = func(n *html.Node) bool {
+		if n.Type == html.TextNode {
+			for i := 0; i < len(n.Data); i++ {
+				switch c := n.Data[i]; {
+				case c >= utf8.RuneSelf:
+					nonASCII = true
+				case !asciiSpace(c):
+					return true
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if visit(c) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, n := range s.Nodes {
+		if visit(n) {
+			return false
+		}
+	}
+	return !nonASCII || strings.TrimSpace(s.Text()) == ""
+}
+
+// asciiSpace reports the ASCII white space of unicode.IsSpace.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // tidyLines collapses white space within lines and drops empty lines.

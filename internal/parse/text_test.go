@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // The white-space functions as first written: each line split out and
@@ -93,4 +95,28 @@ func FuzzSpaces(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkSpaces)
+}
+
+func checkBlank(t *testing.T, body string) {
+	t.Helper()
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Find("body")
+	if got, want := blank(s), strings.TrimSpace(s.Text()) == ""; got != want {
+		t.Errorf("blank(%q) = %v, want %v", body, got, want)
+	}
+}
+
+func TestBlankEqualsText(t *testing.T) {
+	for _, b := range []string{"", " ", "<p> \n</p>", "<p>\u00a0</p>", "<p>x</p>", "<script>x</script>", "<b>\xc2</b><i>\xa0</i>",
+		"<p>\u3000</p><p> y</p>", "<table><tr><td>\t</td></tr></table>", "\x85", "<p>\xe2\x80</p>\xa8"} {
+		checkBlank(t, b)
+	}
+}
+
+func FuzzBlank(f *testing.F) {
+	f.Add("<b>\xc2</b><i>\xa0</i>")
+	f.Fuzz(checkBlank)
 }
