@@ -17,6 +17,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/metrics"
 	"github.com/lga-digital/bulletin/internal/run"
@@ -294,67 +295,58 @@ func (a *app) search(ctx context.Context, args []string) error {
 // runSearch searches the index, or through the running server's API when
 // `bulletin serve` holds the index; via says which server it asked ("" for
 // the index itself).
-func (a *app) runSearch(ctx context.Context, q, src, sort string, page, size int, facets bool) (server.SearchResponse, string, error) {
+func (a *app) runSearch(ctx context.Context, q, src, sort string, page, size int, facets bool) (api.SearchResponse, string, error) {
 	if size < 1 || size > 100 || page < 1 {
-		return server.SearchResponse{}, "", &usageError{"--size must be 1 to 100 and --page at least 1"}
+		return api.SearchResponse{}, "", &usageError{"--size must be 1 to 100 and --page at least 1"}
 	}
 	if sort != "" && sort != "relevance" && sort != "date" {
-		return server.SearchResponse{}, "", &usageError{fmt.Sprintf("--sort must be relevance or date, got %q", sort)}
+		return api.SearchResponse{}, "", &usageError{fmt.Sprintf("--sort must be relevance or date, got %q", sort)}
 	}
 	cfg, err := a.setup()
 	if err != nil {
-		return server.SearchResponse{}, "", err
+		return api.SearchResponse{}, "", err
 	}
 	if src != "" {
 		if _, err := sources(cfg, src); err != nil {
-			return server.SearchResponse{}, "", err
+			return api.SearchResponse{}, "", err
 		}
 	}
 	idx, err := a.openIndex(ctx, cfg)
 	if errors.Is(err, index.ErrLocked) {
 		r, ferr := a.findServer(cfg)
 		if ferr != nil || r == nil {
-			return server.SearchResponse{}, "", cmp.Or(ferr, err)
+			return api.SearchResponse{}, "", cmp.Or(ferr, err)
 		}
 		resp, err := r.search(ctx, q, src, sort, page, size)
 		resp.Links = nil // as the index's own answer: the server alone knows its links
 		return resp, "through the running server at " + r.url + ", which holds the index", err
 	}
 	if err != nil {
-		return server.SearchResponse{}, "", err
+		return api.SearchResponse{}, "", err
 	}
 	defer idx.Close()
 	req := index.Request{Query: q, Source: src, Sort: sort, Page: page, Size: size, Facets: facets, Highlight: true}
 	res, err := idx.Search(ctx, req)
 	if err != nil {
-		return server.SearchResponse{}, "", err
+		return api.SearchResponse{}, "", err
 	}
-	return server.NewSearchResponse(cfg.BaseURL, req, res), "", nil
+	return api.NewSearchResponse(cfg.BaseURL, req, res), "", nil
 }
 
 // searchFailed reports a failed search once: as a JSON error object on
 // stdout with --json (what /api/search answers), and on stderr for people,
 // with a caret under a query syntax error.
 func (a *app) searchFailed(err error, q string, asJSON bool) error {
-	msg, pos := err.Error(), -1
+	body := api.Error{Error: err.Error()}
 	var se *index.SyntaxError
 	var ae *apiError
 	switch {
 	case errors.As(err, &se):
-		msg, pos = "invalid query: "+se.Error(), se.Pos
+		body = api.QueryError(se)
 	case errors.As(err, &ae):
-		if ae.Pos != nil {
-			pos = *ae.Pos
-		}
+		body.Pos = ae.Body.Pos
 	}
 	if asJSON {
-		body := struct {
-			Error string `json:"error"`
-			Pos   *int   `json:"pos,omitempty"`
-		}{Error: msg}
-		if pos >= 0 {
-			body.Pos = &pos
-		}
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(body)
@@ -363,17 +355,17 @@ func (a *app) searchFailed(err error, q string, asJSON bool) error {
 	if errors.As(err, &ue) {
 		return err // printed with the usage
 	}
-	if pos >= 0 && pos <= len(q) {
+	if pos := body.Pos; pos != nil && *pos >= 0 && *pos <= len(q) {
 		// The caret goes to stderr as it is: a log line would escape its newlines.
-		fmt.Fprintf(a.stderr, "bulletin: %s\n  %s\n  %s^\n", msg, q, strings.Repeat(" ", utf8.RuneCountInString(q[:pos])))
+		fmt.Fprintf(a.stderr, "bulletin: %s\n  %s\n  %s^\n", body.Error, q, strings.Repeat(" ", utf8.RuneCountInString(q[:*pos])))
 	} else {
-		fmt.Fprintf(a.stderr, "bulletin: %s\n", msg)
+		fmt.Fprintf(a.stderr, "bulletin: %s\n", body.Error)
 	}
 	return reported{err}
 }
 
 // printSearch writes a search response as tables.
-func printSearch(w io.Writer, resp server.SearchResponse) {
+func printSearch(w io.Writer, resp api.SearchResponse) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "DATE\tNO.\tSECTION\tTITLE\tID")
 	for _, h := range resp.Hits {

@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/config"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/run"
-	"github.com/lga-digital/bulletin/internal/server"
 )
 
 // `bulletin serve` holds the index open, so `search` and `crawl` run beside
@@ -121,11 +121,10 @@ func (a *app) findServer(cfg *config.Config) (*remote, error) {
 // apiError is an error answer of the server's API.
 type apiError struct {
 	Status int
-	Msg    string `json:"error"`
-	Pos    *int   `json:"pos,omitempty"`
+	Body   api.Error
 }
 
-func (e *apiError) Error() string { return e.Msg }
+func (e *apiError) Error() string { return e.Body.Error }
 
 // do sends one API request and decodes a 2xx JSON answer into out.
 func (r *remote) do(ctx context.Context, method, path string, out any) error {
@@ -147,8 +146,8 @@ func (r *remote) do(ctx context.Context, method, path string, out any) error {
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		ae := &apiError{Status: resp.StatusCode}
-		if json.Unmarshal(body, ae) != nil || ae.Msg == "" {
-			ae.Msg = fmt.Sprintf("%s %s: %s", method, r.url+path, resp.Status)
+		if json.Unmarshal(body, &ae.Body) != nil || ae.Body.Error == "" {
+			ae.Body.Error = fmt.Sprintf("%s %s: %s", method, r.url+path, resp.Status)
 		}
 		return ae
 	}
@@ -162,7 +161,7 @@ func (r *remote) do(ctx context.Context, method, path string, out any) error {
 }
 
 // search runs a search through /api/search.
-func (r *remote) search(ctx context.Context, q, source, sort string, page, size int) (server.SearchResponse, error) {
+func (r *remote) search(ctx context.Context, q, source, sort string, page, size int) (api.SearchResponse, error) {
 	v := url.Values{"q": {q}, "page": {strconv.Itoa(page)}, "size": {strconv.Itoa(size)}}
 	if source != "" {
 		v.Set("source", source)
@@ -170,7 +169,7 @@ func (r *remote) search(ctx context.Context, q, source, sort string, page, size 
 	if sort != "" {
 		v.Set("sort", sort)
 	}
-	var resp server.SearchResponse
+	var resp api.SearchResponse
 	err := r.do(ctx, http.MethodGet, "/api/search?"+v.Encode(), &resp)
 	return resp, err
 }
@@ -193,9 +192,9 @@ func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt run.Optio
 			log("crawl: started by the server", "source", src.ID)
 		case errors.As(err, &ae) && ae.Status == http.StatusConflict:
 			log("crawl: the server is crawling this source already; waiting for that crawl (without this command's options)", "source", src.ID)
-		case errors.As(err, &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusUnauthorized) && !strings.Contains(ae.Msg, "unknown source"):
+		case errors.As(err, &ae) && (ae.Status == http.StatusNotFound || ae.Status == http.StatusUnauthorized) && !strings.Contains(ae.Body.Error, "unknown source"):
 			return nil, nil, fmt.Errorf("the server at %s refused to crawl (%s): run this command as the user of `bulletin serve`, "+
-				"which leaves a token for it in %s, or set admin_token", r.url, ae.Msg, serveFileName)
+				"which leaves a token for it in %s, or set admin_token", r.url, ae.Body.Error, serveFileName)
 		default:
 			return nil, nil, err
 		}
@@ -206,7 +205,7 @@ func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt run.Optio
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	for left := len(srcs); left > 0; {
-		var st server.StatusResponse
+		var st api.StatusResponse
 		if err := r.do(ctx, http.MethodGet, "/api/status", &st); err != nil {
 			return nil, nil, err
 		}
@@ -240,7 +239,7 @@ func (r *remote) crawl(ctx context.Context, srcs []*config.Source, opt run.Optio
 }
 
 // crawlRemote is `bulletin crawl` while serve holds the index; locked is
-// the error of opening the index, returned when no server holds it. is the error of opening the index, returned when no server holds it.
+// the error of opening the index, returned when no server holds it.
 func (a *app) crawlRemote(ctx context.Context, cfg *config.Config, srcs []*config.Source, opt run.Options, locked error) error {
 	r, err := a.findServer(cfg)
 	if err != nil || r == nil {

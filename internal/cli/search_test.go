@@ -17,6 +17,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/server"
 	"github.com/lga-digital/bulletin/internal/testenv"
 	"github.com/lga-digital/bulletin/internal/testenv/lgafixtures"
@@ -87,17 +88,17 @@ func TestSearchMatchesAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := func(q url.Values) (int, []byte) {
+	get := func(q url.Values) (int, []byte) {
 		rec := httptest.NewRecorder()
 		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?"+q.Encode(), nil))
 		return rec.Code, rec.Body.Bytes()
 	}
 	for i, tt := range tests {
-		status, body := api(tt.query)
+		status, body := get(tt.query)
 		if status != http.StatusOK {
 			t.Fatalf("/api/search?%s: status %d: %s", tt.query.Encode(), status, body)
 		}
-		var fromCLI, fromAPI server.SearchResponse
+		var fromCLI, fromAPI api.SearchResponse
 		if err := json.Unmarshal(cliOut[i], &fromCLI); err != nil {
 			t.Fatalf("CLI output: %v\n%s", err, cliOut[i])
 		}
@@ -115,7 +116,7 @@ func TestSearchMatchesAPI(t *testing.T) {
 			t.Errorf("bulletin search --json %s differs from /api/search?%s\nCLI:\n%.2000s\nAPI:\n%.2000s", strings.Join(tt.args, " "), tt.query.Encode(), a, b)
 		}
 	}
-	if status, body := api(url.Values{"q": {"cyber AND"}}); status != http.StatusBadRequest || !strings.Contains(string(body), `"pos": 9`) {
+	if status, body := get(url.Values{"q": {"cyber AND"}}); status != http.StatusBadRequest || !strings.Contains(string(body), `"pos": 9`) {
 		t.Errorf("API syntax error: %d %s", status, body)
 	}
 }

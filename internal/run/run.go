@@ -7,7 +7,7 @@
 // It sits between the crawler and its callers so that the scheduler, the
 // server and the CLI can speak of crawls without importing the ingest
 // pipeline (fetch, parse, discover, snapshot and their libraries). It
-// imports nothing of this module; crawl, schedule, inbox, server and cli
+// imports nothing of this module; crawl, schedule, inbox, api, server and cli
 // import it.
 package run
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/model"
 )
 
@@ -96,7 +97,7 @@ func FuzzFeedHandlers(f *testing.F) {
 			case rec.Code == http.StatusOK:
 				checkDoc(t, target, rec.Header().Get("Content-Type"), rec.Body.Bytes())
 			case rec.Code >= 400 && rec.Code < 500:
-				var body errorBody
+				var body api.Error
 				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Error == "" {
 					t.Errorf("%s: %d with body %q", target, rec.Code, rec.Body)
 				}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/feed"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/schedule"
@@ -251,7 +252,7 @@ func TestFeedRoutes(t *testing.T) {
 				t.Errorf("Access-Control-Allow-Origin %q", got)
 			}
 			if tt.status != 200 {
-				var body errorBody
+				var body api.Error
 				if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.Contains(rec.Body.String(), tt.err) {
 					t.Errorf("error body %s (%v), want it to contain %q", rec.Body, err, tt.err)
 				}

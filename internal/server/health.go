@@ -12,6 +12,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/lga-digital/bulletin/internal/api"
 )
 
 // Readiness problems, by what they are about. A problem makes /readyz
@@ -248,7 +250,7 @@ func (s *Server) recoverPanic(w http.ResponseWriter, r *http.Request) {
 	if rec, ok := w.(*codeRecorder); ok && rec.status != 0 {
 		return // the response has begun: the client sees it cut short
 	}
-	writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error"})
+	writeJSON(w, http.StatusInternalServerError, api.Error{Error: "internal error"})
 }
 
 // fromIndex reports whether a panic's stack runs through the index.

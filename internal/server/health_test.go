@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/metrics"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/testenv"
@@ -87,7 +88,7 @@ func metricsText(t *testing.T, s *Server) string {
 func TestPanicRecovered(t *testing.T) {
 	s, _, _, logs := healthServer(t, "panic")
 	rec := do(t, s, "GET", "/feeds/"+feedsTestSource+".rss", nil)
-	var body errorBody
+	var body api.Error
 	if rec.Code != 500 || json.Unmarshal(rec.Body.Bytes(), &body) != nil || body.Error != "internal error" {
 		t.Fatalf("a panicking feed: %d %s, want a JSON 500", rec.Code, rec.Body)
 	}
@@ -137,7 +138,7 @@ func TestNoSpace(t *testing.T) {
 	if rz.Code != 503 || !strings.Contains(rz.Body.String(), "no space left") {
 		t.Fatalf("/readyz after ENOSPC: %d %s", rz.Code, rz.Body)
 	}
-	var st StatusResponse
+	var st api.StatusResponse
 	if rec := do(t, s, "GET", "/api/status", nil); json.Unmarshal(rec.Body.Bytes(), &st) != nil || st.Ready || len(st.Problems) != 1 {
 		t.Errorf("/api/status: %s", rec.Body)
 	}
@@ -237,7 +238,7 @@ func TestHostileParams(t *testing.T) {
 			t.Errorf("%s: %d %s, want 400 with %q", tt.target[:min(len(tt.target), 60)], rec.Code, rec.Body, tt.want)
 		}
 	}
-	var resp SearchResponse
+	var resp api.SearchResponse
 	rec := do(t, s, "GET", "/api/search?q=before:0001-01-01", nil)
 	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &resp) != nil || resp.Total != 0 {
 		t.Errorf("before:0001-01-01: %d, %d results, want none", rec.Code, resp.Total)

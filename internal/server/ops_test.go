@@ -13,6 +13,7 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/metrics"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/run"
@@ -222,7 +223,7 @@ func TestStatus(t *testing.T) {
 	if rec.Code != 200 {
 		t.Fatalf("/api/status %d %s", rec.Code, rec.Body)
 	}
-	var got server.StatusResponse
+	var got api.StatusResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/dates"
 )
 
@@ -91,8 +92,8 @@ func (s *Server) searchRequest(r *http.Request) (index.Request, error) {
 func searchError(err error) error {
 	var se *index.SyntaxError
 	if errors.As(err, &se) {
-		pos := se.Pos
-		return &httpError{status: http.StatusBadRequest, msg: "invalid query: " + se.Error(), pos: &pos}
+		body := api.QueryError(se)
+		return &httpError{status: http.StatusBadRequest, msg: body.Error, pos: body.Pos}
 	}
 	if errors.Is(err, index.ErrInvalidRequest) {
 		return badRequest(err.Error())

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/lga-digital/bulletin/internal/api"
 )
 
 // readmeEmbedding is the README's "Subscribing and embedding" section,
@@ -135,7 +136,7 @@ func TestReadmeEmbedSnippets(t *testing.T) {
 			body, _ := io.ReadAll(resp.Body)
 			t.Fatalf("/api/search?%s: status %d: %s", q.Encode(), resp.StatusCode, body)
 		}
-		var res SearchResponse
+		var res api.SearchResponse
 		if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
 			t.Fatal(err)
 		}

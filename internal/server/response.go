@@ -6,14 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-)
 
-// errorBody is the shape of every error the server returns.
-type errorBody struct {
-	Error string `json:"error"`
-	// Pos is the 0-based byte offset of a query syntax error.
-	Pos *int `json:"pos,omitempty"`
-}
+	"github.com/lga-digital/bulletin/internal/api"
+)
 
 // writeJSON writes v as indented JSON with the given status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -47,23 +42,23 @@ const StatusClientClosed = 499
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
 	if errors.As(err, &he) {
-		writeJSON(w, he.status, errorBody{Error: he.msg, Pos: he.pos})
+		writeJSON(w, he.status, api.Error{Error: he.msg, Pos: he.pos})
 		return
 	}
 	switch ctxErr := r.Context().Err(); {
 	case errors.Is(ctxErr, context.Canceled) && errors.Is(err, context.Canceled):
 		s.log.Debug("server: client closed the request: "+err.Error(), "method", r.Method, "path", r.URL.Path)
-		writeJSON(w, StatusClientClosed, errorBody{Error: "client closed request"})
+		writeJSON(w, StatusClientClosed, api.Error{Error: "client closed request"})
 		return
 	case errors.Is(ctxErr, context.DeadlineExceeded) && errors.Is(err, context.DeadlineExceeded):
 		s.log.Warn("server: request took too long: "+err.Error(), "method", r.Method, "path", r.URL.Path, "limit", RequestTimeout)
 		w.Header().Set("Retry-After", "60")
-		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: fmt.Sprintf("the request took longer than %s and was stopped; narrow the query", RequestTimeout)})
+		writeJSON(w, http.StatusServiceUnavailable, api.Error{Error: fmt.Sprintf("the request took longer than %s and was stopped; narrow the query", RequestTimeout)})
 		return
 	}
 	s.log.Error("server: "+err.Error(), "method", r.Method, "path", r.URL.Path, "route", r.Pattern)
 	s.failed(r, err.Error(), err)
-	writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error"})
+	writeJSON(w, http.StatusInternalServerError, api.Error{Error: "internal error"})
 }
 
 // handlerFunc is a handler that returns its error instead of writing it.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/dates"
 )
 
@@ -27,7 +28,7 @@ func withParams(v url.Values, kv ...string) url.Values {
 
 // searchLinks are the links of an API search response: the same search as
 // the API (self, next, prev), as the HTML page and as feeds.
-func (s *Server) searchLinks(v url.Values, resp SearchResponse) map[string]string {
+func (s *Server) searchLinks(v url.Values, resp api.SearchResponse) map[string]string {
 	api := func(kv ...string) string { return s.URL("/api/search?" + withParams(v, kv...).Encode()) }
 	links := map[string]string{"self": api()}
 	links["html"] = s.URL("/search" + queryString(v))

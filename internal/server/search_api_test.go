@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lga-digital/bulletin/internal/api"
 )
 
 // apiSearchCase is one entry of testdata/api_searches.json: the parameters
@@ -89,7 +91,7 @@ func TestAPISearchTable(t *testing.T) {
 				}
 				return
 			}
-			var got SearchResponse
+			var got api.SearchResponse
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatalf("body: %v", err)
 			}
@@ -98,7 +100,7 @@ func TestAPISearchTable(t *testing.T) {
 	}
 }
 
-func checkSearchResponse(t *testing.T, tc apiSearchCase, got SearchResponse) {
+func checkSearchResponse(t *testing.T, tc apiSearchCase, got api.SearchResponse) {
 	t.Helper()
 	ids := make([]string, len(got.Hits))
 	for i, h := range got.Hits {
@@ -180,7 +182,7 @@ func checkSearchResponse(t *testing.T, tc apiSearchCase, got SearchResponse) {
 func TestAPISearchEditions(t *testing.T) {
 	f := newSearchFixture(t, "")
 	resp := f.get(t, "/api/search?q=%22digital+inclusion%22")
-	var got SearchResponse
+	var got api.SearchResponse
 	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +204,7 @@ func TestAPISearchEditions(t *testing.T) {
 func TestAPISearchLinks(t *testing.T) {
 	f := newSearchFixture(t, "https://example.org/bulletin")
 	resp := f.get(t, "/bulletin/api/search?q=budget+OR+cyber&sort=date&size=5&page=2&source=lga-cdt")
-	var got SearchResponse
+	var got api.SearchResponse
 	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +233,7 @@ func TestAPISearchLinks(t *testing.T) {
 func TestAPISearchFeedLinkKeepsDates(t *testing.T) {
 	f := newSearchFixture(t, "")
 	resp := f.get(t, "/api/search?q=digital&from=2024-03-01&to=2024-11-05&size=100")
-	var got SearchResponse
+	var got api.SearchResponse
 	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
 		t.Fatal(err)
 	}

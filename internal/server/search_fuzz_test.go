@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+
+	"github.com/lga-digital/bulletin/internal/api"
 )
 
 // FuzzSearchAPI sends arbitrary q, page, size and sort to /api/search and the
@@ -39,7 +41,7 @@ func FuzzSearchAPI(f *testing.F) {
 			t.Fatalf("/api/search?%s: status %d, invalid JSON: %q", v.Encode(), rec.Code, rec.Body)
 		}
 		if rec.Code == http.StatusOK {
-			var resp SearchResponse
+			var resp api.SearchResponse
 			if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
 				t.Fatalf("/api/search?%s: %v", v.Encode(), err)
 			}

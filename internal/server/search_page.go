@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lga-digital/bulletin/index"
+	"github.com/lga-digital/bulletin/internal/api"
 )
 
 // searchView is what search.html (and embed.html, its compact form for
@@ -22,11 +23,11 @@ type searchView struct {
 	Size        int  // the requested page size, 0 when the default
 	Embed       bool // the compact form for an <iframe>
 	Problem     *queryProblem
-	Result      *SearchResponse
+	Result      *api.SearchResponse
 	First, Last int // 1-based numbers of the first and last hit shown
 	// Editions are the matching editions shown on the first page: the best
 	// few, and the rest behind "more".
-	Editions, MoreEditions  []SearchEdition
+	Editions, MoreEditions  []api.SearchEdition
 	Filters                 []activeFilter
 	Facets                  []facetGroup
 	Pager                   pager
@@ -145,7 +146,7 @@ func (s *Server) searchView(r *http.Request) (*searchView, int, error) {
 		status, err := problemOf(v, err)
 		return v, status, err
 	}
-	resp := NewSearchResponse(s.cfg.BaseURL, req, res)
+	resp := api.NewSearchResponse(s.cfg.BaseURL, req, res)
 	v.Result = &resp
 	if len(resp.Hits) > 0 {
 		v.First = (resp.Page-1)*resp.Size + 1

@@ -2,8 +2,9 @@
 // and per search, the search API and page, and the JSON records. It is the
 // only package that knows HTTP.
 //
-// It imports config, model, index and feed, and schedule and run for the
-// crawls' status; never crawl or the stages of ingest.
+// It imports config, model, index, feed and api (the JSON bodies it
+// writes), and schedule and run for the crawls' status; never crawl or the
+// stages of ingest.
 // Nothing but the CLI may import it.
 package server
 

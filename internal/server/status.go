@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lga-digital/bulletin/internal/api"
 	"github.com/lga-digital/bulletin/internal/metrics"
 	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/schedule"
@@ -15,76 +16,16 @@ import (
 // maxStatusErrors bounds the errors of the last crawl that /api/status lists.
 const maxStatusErrors = 10
 
-// StatusResponse is the body of /api/status: each source's crawl state and
-// what the index holds.
-type StatusResponse struct {
-	Generated time.Time      `json:"generated"`
-	Ready     bool           `json:"ready"`
-	Problems  []string       `json:"problems"` // why not ready, as /readyz says
-	Sources   []SourceStatus `json:"sources"`
-	Index     IndexStatus    `json:"index"`
-}
-
-// SourceStatus is one source's crawl state.
-type SourceStatus struct {
-	ID           string       `json:"id"`
-	Title        string       `json:"title"`
-	Schedule     string       `json:"schedule,omitempty"`
-	Timezone     string       `json:"timezone"`
-	Running      bool         `json:"running"`
-	RunningSince time.Time    `json:"running_since,omitzero"`
-	Next         time.Time    `json:"next_run,omitzero"`
-	LastCrawl    *CrawlStatus `json:"last_crawl,omitempty"`
-	LastSuccess  time.Time    `json:"last_success,omitzero"`
-	LastError    string       `json:"last_error,omitempty"`
-	// RetryAt is when a crawl that failed for lack of network is tried
-	// again, Retries how many such failures came in a row.
-	RetryAt  time.Time `json:"retry_at,omitzero"`
-	Retries  int       `json:"retries,omitempty"`
-	Editions int       `json:"editions"` // in the index
-	Items    int       `json:"items"`    // in the index
-	// Mail are the source's addresses; LastMail the last e-mail received
-	// for it and what became of it.
-	Mail     []string  `json:"mail,omitempty"`
-	LastMail *run.Mail `json:"last_mail,omitempty"`
-}
-
-// CrawlStatus is what the last crawl of a source did.
-type CrawlStatus struct {
-	Started         time.Time `json:"started"`
-	DurationSeconds float64   `json:"duration_seconds"`
-	Outcome         string    `json:"outcome"` // ok, failed or panic
-	Discovered      int       `json:"discovered"`
-	Fetched         int       `json:"fetched"`
-	FromFeed        int       `json:"from_feed"` // editions taken whole from feed entries
-	Restored        int       `json:"restored"`  // editions whose lost snapshot was taken again
-	Editions        int       `json:"editions"`  // editions (re)indexed
-	Items           int       `json:"items"`     // items in them
-	Skipped         int       `json:"skipped"`
-	Disallowed      int       `json:"disallowed"` // pages robots.txt forbids: skipped, not failures
-	Failed          int       `json:"failed"`     // URLs that failed, one error each
-	Deferred        int       `json:"deferred"`   // URLs not tried: their host was unreachable
-	Unreachable     []string  `json:"unreachable,omitempty"`
-	Errors          []string  `json:"errors,omitempty"` // the first few
-}
-
-// IndexStatus is the size of the index.
-type IndexStatus struct {
-	Editions  int   `json:"editions"`
-	Items     int   `json:"items"`
-	SizeBytes int64 `json:"size_bytes"`
-}
-
 // status gathers the scheduler's and the index's view of every source.
-func (s *Server) status(r *http.Request) (StatusResponse, error) {
+func (s *Server) status(r *http.Request) (api.StatusResponse, error) {
 	problems := s.Problems()
-	resp := StatusResponse{Generated: time.Now().UTC(), Ready: s.ops.ready.Load() && len(problems) == 0,
-		Problems: problems, Sources: []SourceStatus{}}
+	resp := api.StatusResponse{Generated: time.Now().UTC(), Ready: s.ops.ready.Load() && len(problems) == 0,
+		Problems: problems, Sources: []api.SourceStatus{}}
 	stats, err := s.idx.Stats(r.Context())
 	if err != nil {
 		return resp, err
 	}
-	resp.Index = IndexStatus{Editions: stats.Editions, Items: stats.Items,
+	resp.Index = api.IndexStatus{Editions: stats.Editions, Items: stats.Items,
 		SizeBytes: metrics.DirSize(filepath.Join(s.cfg.DataDir, "index"))}
 	crawls := map[string]schedule.Status{}
 	if s.sched != nil {
@@ -94,7 +35,7 @@ func (s *Server) status(r *http.Request) (StatusResponse, error) {
 	}
 	for i := range s.cfg.Sources {
 		src := &s.cfg.Sources[i]
-		ss := SourceStatus{ID: src.ID, Title: src.Title, Schedule: src.Schedule, Timezone: src.Timezone, Mail: src.Mail}
+		ss := api.SourceStatus{ID: src.ID, Title: src.Title, Schedule: src.Schedule, Timezone: src.Timezone, Mail: src.Mail}
 		for _, n := range stats.Sources {
 			if n.Source == src.ID {
 				ss.Editions, ss.Items = n.Editions, n.Items
@@ -106,7 +47,7 @@ func (s *Server) status(r *http.Request) (StatusResponse, error) {
 			ss.LastMail = st.LastMail
 			ss.RetryAt, ss.Retries = st.RetryAt, st.Retries
 			if l := st.Last; l != nil {
-				ss.LastCrawl = &CrawlStatus{Started: l.Started, DurationSeconds: l.Duration.Seconds(), Outcome: st.Outcome,
+				ss.LastCrawl = &api.CrawlStatus{Started: l.Started, DurationSeconds: l.Duration.Seconds(), Outcome: st.Outcome,
 					Discovered: l.Discovered, Fetched: l.Fetched, FromFeed: l.FromFeed, Restored: l.Restored, Editions: l.Editions, Items: l.Items,
 					Skipped: l.Skipped, Disallowed: l.Disallowed, Failed: l.Failed, Deferred: l.Deferred,
 					Unreachable: l.Unreachable, Errors: l.Errors[:min(len(l.Errors), maxStatusErrors)]}
@@ -164,7 +105,7 @@ func (s *Server) statusPage(w http.ResponseWriter, r *http.Request) error {
 		Problems []string
 		Mail     bool // some source receives e-mail
 		Rows     []statusRow
-		Index    IndexStatus
+		Index    api.IndexStatus
 		Size     string
 	}{page: page{Title: "Status"}, Ready: resp.Ready, Problems: resp.Problems, Index: resp.Index, Size: byteSize(resp.Index.SizeBytes)}
 	for i, ss := range resp.Sources {
