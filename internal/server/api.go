@@ -9,10 +9,10 @@ import (
 )
 
 func (s *Server) apiRoutes() {
-	s.mux.HandleFunc("GET /api/search", s.handle(s.apiSearch))
-	s.mux.HandleFunc("GET /api/editions", s.handle(s.apiEditions))
-	s.mux.HandleFunc("GET /api/items/{id}", s.handle(s.apiItem))
-	s.mux.HandleFunc("GET /api/openapi.json", s.openAPI)
+	s.route("GET /api/search", s.handle(s.apiSearch), anyOrigin)
+	s.route("GET /api/editions", s.handle(s.apiEditions), anyOrigin)
+	s.route("GET /api/items/{id}", s.handle(s.apiItem), anyOrigin)
+	s.route("GET /api/openapi.json", s.openAPI, anyOrigin)
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
@@ -26,7 +26,6 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	}
 	resp := api.NewSearchResponse(s.cfg.BaseURL, req, res)
 	resp.Links = s.searchLinks(r.URL.Query(), resp)
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
@@ -45,7 +44,6 @@ func (s *Server) apiEditions(w http.ResponseWriter, r *http.Request) error {
 	if eds == nil {
 		eds = []model.Edition{}
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, api.EditionsResponse{Editions: eds})
 	return nil
 }
@@ -59,7 +57,6 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound(fmt.Sprintf("no item %q", id))
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
 	writeJSON(w, http.StatusOK, api.ItemResponse{Item: it, URL: s.site.ItemURL(it.ID), Original: it.URL()})
 	return nil
 }

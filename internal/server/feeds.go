@@ -20,16 +20,16 @@ import (
 // per organisation, per search, the calendars, the OPML list and the CSS
 // stylesheet that lets a browser show a feed as a page.
 func (s *Server) feedRoutes() {
-	s.mux.HandleFunc("GET /feeds/{file}", s.handle(s.sourceFeed))
-	s.mux.HandleFunc("GET /feeds/{source}/{file}", s.handle(s.editionsFeed))
-	s.mux.HandleFunc("GET /feeds/{source}/sections/{file}", s.handle(s.sectionFeed))
-	s.mux.HandleFunc("GET /feeds/{source}/orgs/{file}", s.handle(s.orgFeed))
-	s.mux.HandleFunc("GET /feeds/{source}/events.ics", s.handle(s.sourceEvents))
-	s.mux.HandleFunc("GET /events.ics", s.handle(s.allEvents))
-	s.mux.HandleFunc("GET /opml", s.handle(s.opml))
-	s.mux.HandleFunc("GET "+feedCSSPath, s.feedCSS)
+	s.route("GET /feeds/{file}", s.handle(s.sourceFeed), anyOrigin)
+	s.route("GET /feeds/{source}/{file}", s.handle(s.editionsFeed), anyOrigin)
+	s.route("GET /feeds/{source}/sections/{file}", s.handle(s.sectionFeed), anyOrigin)
+	s.route("GET /feeds/{source}/orgs/{file}", s.handle(s.orgFeed), anyOrigin)
+	s.route("GET /feeds/{source}/events.ics", s.handle(s.sourceEvents), anyOrigin)
+	s.route("GET /events.ics", s.handle(s.allEvents), anyOrigin)
+	s.route("GET /opml", s.handle(s.opml), anyOrigin)
+	s.route("GET "+feedCSSPath, s.feedCSS, anyOrigin)
 	for ext := range formats {
-		s.mux.HandleFunc("GET /search."+ext, s.handle(s.searchFeed))
+		s.route("GET /search."+ext, s.handle(s.searchFeed), anyOrigin)
 	}
 }
 
@@ -167,7 +167,7 @@ func (s *Server) searchFeed(w http.ResponseWriter, r *http.Request) error {
 // filter and renders the hits as a feed with paging links.
 func (s *Server) renderItemFeed(ctx context.Context, r *http.Request, format string, req index.Request, filter string, fq feedQuery, f feed.Feed) (*rendered, error) {
 	req.Query, req.Sort, req.Size, req.Page = withFilter(filter, fq.q), "date", fq.limit, fq.page
-	res, err := s.feeds.idx.Search(ctx, req)
+	res, err := s.idx.Search(ctx, req)
 	if err != nil {
 		return nil, searchError(err)
 	}
@@ -192,7 +192,7 @@ func (s *Server) renderItemFeed(ctx context.Context, r *http.Request, format str
 // scopeUpdated dates a feed with no entries: the newest edition of the
 // source ("" = of every source), or zero for an empty index.
 func (s *Server) scopeUpdated(ctx context.Context, source string) (time.Time, error) {
-	eds, _, err := s.feeds.idx.LatestEditions(ctx, source, 1)
+	eds, _, err := s.idx.LatestEditions(ctx, source, 1)
 	if err != nil || len(eds) == 0 {
 		return time.Time{}, err
 	}
@@ -245,7 +245,7 @@ func (s *Server) editionsFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.serveCached(w, r, src.ID, func(ctx context.Context) (*rendered, error) {
-		eds, err := s.feeds.idx.Editions(ctx, src.ID)
+		eds, err := s.idx.Editions(ctx, src.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -265,7 +265,7 @@ func (s *Server) editionsFeed(w http.ResponseWriter, r *http.Request) error {
 			HomeURL: s.homeOf(src), SelfURL: s.selfURL(r, q), Language: "en-GB", Author: src.Title}
 		f.ID = f.SelfURL
 		for _, ed := range eds {
-			items, err := s.feeds.idx.EditionItems(ctx, ed.ID)
+			items, err := s.idx.EditionItems(ctx, ed.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -312,7 +312,7 @@ func (s *Server) matchingEditions(ctx context.Context, source, q string, eds []m
 func (s *Server) scanItems(ctx context.Context, req index.Request, fn func(*index.Result)) error {
 	req.Sort, req.Size = "date", index.MaxSize
 	for req.Page = 1; (req.Page-1)*req.Size < maxScanHits; req.Page++ {
-		res, err := s.feeds.idx.Search(ctx, req)
+		res, err := s.idx.Search(ctx, req)
 		if err != nil {
 			return searchError(err)
 		}

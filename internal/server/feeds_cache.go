@@ -10,19 +10,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
-
-	"github.com/lga-digital/bulletin/index"
-	"github.com/lga-digital/bulletin/internal/model"
 )
-
-// feedIndex is what the feed handlers read from the index; *index.Index
-// implements it. Tests put a counting or synthetic index in its place.
-type feedIndex interface {
-	Search(ctx context.Context, req index.Request) (*index.Result, error)
-	Editions(ctx context.Context, source string) ([]model.Edition, error)
-	LatestEditions(ctx context.Context, source string, n int) ([]model.Edition, int, error)
-	EditionItems(ctx context.Context, editionID string) ([]model.Item, error)
-}
 
 // Bounds of the rendered-feed cache. Keys include the free-text ?q=, so
 // the cache must not grow with what clients ask for.
@@ -41,13 +29,10 @@ type rendered struct {
 	pageType string    // Content-Type for a browser's navigation (see formats); "": typ
 }
 
-// feedState holds the feed handlers' index and their cache of rendered
-// documents. A document is kept until a crawl changes a source it depends
+// feedState holds the feed handlers' cache of rendered documents. A document is kept until a crawl changes a source it depends
 // on: InvalidateSource drops it, and a generation per source keeps a render
 // that began before the change from being stored after it.
 type feedState struct {
-	idx feedIndex
-
 	mu      sync.Mutex
 	entries map[string]*list.Element // key → element of lru holding *cacheEntry
 	lru     *list.List               // front = most recently used
@@ -75,8 +60,8 @@ type cacheEntry struct {
 	doc *rendered
 }
 
-func newFeedState(idx feedIndex) *feedState {
-	return &feedState{idx: idx, entries: map[string]*list.Element{}, lru: list.New(), gens: map[string]uint64{},
+func newFeedState() *feedState {
+	return &feedState{entries: map[string]*list.Element{}, lru: list.New(), gens: map[string]uint64{},
 		renders: map[string]*sharedRender{}}
 }
 

@@ -40,7 +40,7 @@ type facetValue struct {
 // have a feed (a non-empty slug, and no double quote, which the query
 // language cannot carry inside a phrase), grouped by slug, most items first.
 func (s *Server) facetValues(ctx context.Context, source string, k facetKind) ([]facetValue, error) {
-	res, err := s.feeds.idx.Search(ctx, index.Request{Source: source, Size: 1, Facets: true})
+	res, err := s.idx.Search(ctx, index.Request{Source: source, Size: 1, Facets: true})
 	if err != nil {
 		return nil, fmt.Errorf("%s facet of %s: %w", k.facet, source, err)
 	}

@@ -18,8 +18,9 @@ import (
 // fuzzIndex answers every feed query with one edition and one item made of
 // the fuzzer's text, and facets naming its section and organisation.
 type fuzzIndex struct {
-	ed   model.Edition
-	item model.Item
+	indexView // nil: the feeds read only what fuzzIndex implements
+	ed        model.Edition
+	item      model.Item
 }
 
 func (f fuzzIndex) Search(_ context.Context, req index.Request) (*index.Result, error) {
@@ -79,7 +80,7 @@ func FuzzFeedHandlers(f *testing.F) {
 			Deadlines: []model.Date{{Date: "2024-03-29", Text: text}, {Date: title}},
 			Events:    []model.Event{{Title: title, Start: pub, End: pub.Add(time.Hour), Place: org}, {Title: org, Start: pub, AllDay: true}},
 			Orgs:      []string{org}}
-		s.feeds = newFeedState(fuzzIndex{ed: ed, item: it})
+		s.idx, s.feeds = fuzzIndex{ed: ed, item: it}, newFeedState()
 		enc := url.Values{"q": {q}}.Encode()
 		targets := []string{"/opml", "/events.ics?" + enc, "/feeds/lga-cdt/events.ics"}
 		for _, ext := range []string{".rss", ".atom", ".json"} {

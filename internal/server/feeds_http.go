@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -150,37 +149,4 @@ func (s *Server) maxAge(scope string, now time.Time) time.Duration {
 		best = noScheduleMaxAge
 	}
 	return min(max(best, minFeedMaxAge), maxFeedMaxAge)
-}
-
-// corsPrefixes are the paths intranet scripts may read from any origin:
-// feeds, calendars, the OPML list and the JSON API.
-var corsPrefixes = []string{"/feeds/", "/api/", "/search.rss", "/search.atom", "/search.json", "/events.ics", "/opml", "/feed.css"}
-
-func corsPath(p string) bool {
-	return slices.ContainsFunc(corsPrefixes, func(pre string) bool { return strings.HasPrefix(p, pre) })
-}
-
-// cors lets pages of any origin read the feeds and the JSON API: every
-// response on those paths (errors included) carries
-// Access-Control-Allow-Origin: *, and a preflight OPTIONS is answered for
-// GET and HEAD with the conditional-request headers. No credentials are
-// ever allowed, so a page cannot act as its visitor.
-func (s *Server) cors(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !corsPath(r.URL.Path) {
-			next.ServeHTTP(w, r)
-			return
-		}
-		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
-		h.Set("Access-Control-Expose-Headers", "ETag, Last-Modified")
-		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			h.Set("Access-Control-Allow-Methods", "GET, HEAD")
-			h.Set("Access-Control-Allow-Headers", "If-None-Match, If-Modified-Since, Cache-Control")
-			h.Set("Access-Control-Max-Age", "86400")
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }

@@ -58,28 +58,28 @@ func feedsTestIndex(t testing.TB) *index.Index {
 
 // countingIndex counts the calls that reach the index.
 type countingIndex struct {
-	feedIndex
+	*index.Index
 	calls atomic.Int64
 }
 
 func (c *countingIndex) Search(ctx context.Context, req index.Request) (*index.Result, error) {
 	c.calls.Add(1)
-	return c.feedIndex.Search(ctx, req)
+	return c.Index.Search(ctx, req)
 }
 
 func (c *countingIndex) Editions(ctx context.Context, source string) ([]model.Edition, error) {
 	c.calls.Add(1)
-	return c.feedIndex.Editions(ctx, source)
+	return c.Index.Editions(ctx, source)
 }
 
 func (c *countingIndex) LatestEditions(ctx context.Context, source string, n int) ([]model.Edition, int, error) {
 	c.calls.Add(1)
-	return c.feedIndex.LatestEditions(ctx, source, n)
+	return c.Index.LatestEditions(ctx, source, n)
 }
 
 func (c *countingIndex) EditionItems(ctx context.Context, id string) ([]model.Item, error) {
 	c.calls.Add(1)
-	return c.feedIndex.EditionItems(ctx, id)
+	return c.Index.EditionItems(ctx, id)
 }
 
 // fakeScheduler reports fixed statuses.
@@ -87,7 +87,7 @@ type fakeScheduler []schedule.Status
 
 func (f fakeScheduler) Status() []schedule.Status { return f }
 
-// feedsTestServer is a server over the fixture index whose feed handlers
+// feedsTestServer is a server over the fixture index whose handlers
 // count their index calls.
 func feedsTestServer(t testing.TB, sched Scheduler) (*Server, *countingIndex) {
 	t.Helper()
@@ -101,8 +101,8 @@ func feedsTestServerOn(t testing.TB, idx *index.Index, sched Scheduler) (*Server
 	if err != nil {
 		t.Fatal(err)
 	}
-	ci := &countingIndex{feedIndex: idx}
-	s.feeds.idx = ci
+	ci := &countingIndex{Index: idx}
+	s.idx = ci
 	return s, ci
 }
 
@@ -522,7 +522,7 @@ func TestFeedCache(t *testing.T) {
 }
 
 func TestFeedCacheBoundsAndGenerations(t *testing.T) {
-	c := newFeedState(nil)
+	c := newFeedState()
 	doc := func(scope string, n int) *rendered {
 		d := newRendered(bytes.Repeat([]byte("x"), n), "text/plain", time.Time{})
 		d.scope = scope
@@ -608,7 +608,12 @@ func TestFeedCORS(t *testing.T) {
 		!strings.Contains(pre.Header().Get("Access-Control-Allow-Headers"), "If-None-Match") {
 		t.Errorf("preflight: %d %v", pre.Code, pre.Header())
 	}
-	for _, target := range []string{"/feeds/lga-cdt.json", "/api/search?q=cyber", "/api/editions", "/api/items/nope", "/opml", "/events.ics", "/search.rss?q=%28"} {
+	if pre := do(t, s, http.MethodOptions, "/api/search", map[string]string{"Origin": "https://intranet.example",
+		"Access-Control-Request-Method": "GET"}); pre.Code != http.StatusNoContent || pre.Header().Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("preflight of /api/search: %d %v", pre.Code, pre.Header())
+	}
+	for _, target := range []string{"/feeds/lga-cdt.json", "/api/search?q=cyber", "/api/editions", "/api/items/nope", "/opml", "/events.ics", "/search.rss?q=%28",
+		"/api/status", "/api/openapi.json", "/embed.js", "/feed.css"} {
 		rec := do(t, s, http.MethodGet, target, map[string]string{"Origin": "https://intranet.example"})
 		if rec.Header().Get("Access-Control-Allow-Origin") != "*" {
 			t.Errorf("%s (%d): no CORS header", target, rec.Code)
@@ -617,8 +622,10 @@ func TestFeedCORS(t *testing.T) {
 			t.Errorf("%s: credentials allowed", target)
 		}
 	}
-	if rec := do(t, s, http.MethodGet, "/search?q=cyber", nil); rec.Header().Get("Access-Control-Allow-Origin") != "" {
-		t.Errorf("the HTML search page carries a CORS header")
+	for _, target := range []string{"/search?q=cyber", "/status", "/"} {
+		if rec := do(t, s, http.MethodGet, target, nil); rec.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("the HTML page %s carries a CORS header", target)
+		}
 	}
 }
 
@@ -809,7 +816,7 @@ func TestFeedCacheConcurrent(t *testing.T) {
 // the new document with the new entry, not a 304; one that sends the new
 // validators gets 304 again.
 func TestFeedOlderEntryAdded(t *testing.T) {
-	s, _ := feedsTestServerOn(t, newFixtureIndex(t, feedsTestOrigin), nil) // it adds an edition
+	s, idx := feedsTestServerOn(t, newFixtureIndex(t, feedsTestOrigin), nil) // it adds an edition
 	targets := []string{"/feeds/lga-cdt.rss?limit=500", "/feeds/lga-cdt.atom?limit=500", "/feeds/lga-cdt.json?limit=500",
 		"/feeds/lga-cdt/editions.atom?limit=500", "/search.rss?q=backfilled&limit=500", "/events.ics", "/feeds/lga-cdt/events.ics"}
 	first := map[string]*httptest.ResponseRecorder{}
@@ -827,7 +834,7 @@ func TestFeedOlderEntryAdded(t *testing.T) {
 	it := model.Item{ID: "lga-cdt-backfilled-1", Source: feedsTestSource, EditionID: ed.ID, EditionURL: ed.URL, EditionTitle: ed.Title,
 		Published: old, Position: 1, Title: "Backfilled webinar on cyber", Text: "A backfilled webinar.",
 		HTML: "<p>A backfilled webinar.</p>", Events: []model.Event{{Title: "Backfilled webinar", Start: old.AddDate(0, 0, 7)}}}
-	if err := s.idx.PutEdition(context.Background(), ed, []model.Item{it}); err != nil {
+	if err := idx.PutEdition(context.Background(), ed, []model.Item{it}); err != nil {
 		t.Fatal(err)
 	}
 	s.InvalidateSource(feedsTestSource)

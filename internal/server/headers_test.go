@@ -1,14 +1,13 @@
 package server
 
 import (
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/lga-digital/bulletin/config"
+	"github.com/lga-digital/bulletin/internal/model"
 )
 
 func TestSecurityHeaders(t *testing.T) {
@@ -24,10 +23,18 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Server{cfg: &config.Config{FrameAncestors: tt.ancestors}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-			h := s.secure(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+			// The whole server, since /embed is framable by its route's option.
+			s, err := New(&config.Config{BaseURL: "http://bulletin.test", FrameAncestors: tt.ancestors, Sources: []config.Source{{ID: "x", Title: "X"}}}, nil, nil,
+				slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.idx = fuzzIndex{item: model.Item{ID: "x-1", Title: "An item", Section: "News", Orgs: []string{"LGA"}}}
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", tt.path, nil))
+			s.Handler().ServeHTTP(rec, httptest.NewRequest("GET", tt.path, nil))
+			if want := map[string]int{"/nope": 404}[tt.path]; rec.Code != max(want, 200) {
+				t.Errorf("status %d: %s", rec.Code, rec.Body)
+			}
 			csp := rec.Header().Get("Content-Security-Policy")
 			if !strings.HasSuffix(csp, tt.wantFrame) || !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-inline") {
 				t.Errorf("CSP = %q", csp)

@@ -22,11 +22,11 @@ import (
 	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
-// faultyIndex is a feed index that fails the way a damaged or starved
+// faultyIndex is an index that fails the way a damaged or starved
 // Bleve index does: it panics, returns an error, or blocks until the
 // request's context ends (reporting that it saw the end).
 type faultyIndex struct {
-	feedIndex
+	*index.Index
 	mode    string // "panic", "nospace", "block", "slow"
 	calls   atomic.Int64
 	stopped chan struct{} // closed when a blocked call saw its context end
@@ -52,14 +52,14 @@ func (f *faultyIndex) Search(ctx context.Context, req index.Request) (*index.Res
 			return nil, ctx.Err()
 		}
 	}
-	return f.feedIndex.Search(ctx, req)
+	return f.Index.Search(ctx, req)
 }
 
 func (f *faultyIndex) LatestEditions(ctx context.Context, source string, n int) ([]model.Edition, int, error) {
-	return f.feedIndex.LatestEditions(ctx, source, n)
+	return f.Index.LatestEditions(ctx, source, n)
 }
 
-// healthServer is a server over the fixture index whose feed handlers use
+// healthServer is a server over the fixture index whose handlers use
 // a faulty index, with metrics and logs kept.
 func healthServer(t *testing.T, mode string) (*Server, *faultyIndex, *metrics.Metrics, *testenv.LogBuffer) {
 	t.Helper()
@@ -69,8 +69,8 @@ func healthServer(t *testing.T, mode string) (*Server, *faultyIndex, *metrics.Me
 	if err != nil {
 		t.Fatal(err)
 	}
-	fi := &faultyIndex{feedIndex: idx, mode: mode, stopped: make(chan struct{})}
-	s.feeds.idx = fi
+	fi := &faultyIndex{Index: idx, mode: mode, stopped: make(chan struct{})}
+	s.idx = fi
 	m := metrics.New(t.TempDir())
 	s.SetMetrics(m)
 	s.SetReady(true)

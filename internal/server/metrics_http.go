@@ -32,24 +32,25 @@ func (s *Server) withRoute(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// instrument counts each request in the metrics, if any, by route pattern
-// and status, and observes its latency.
-func (s *Server) instrument(next http.Handler) http.Handler {
+// observe logs each request at debug level, with its status and time, and
+// counts it in the metrics, if any, by route pattern and status, observing
+// its latency. It is the one place a response's status is recorded.
+func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		m := s.ops.metrics.Load()
-		if m == nil {
-			next.ServeHTTP(w, r)
-			return
-		}
 		start := time.Now()
 		slot := &routeSlot{}
 		rec := &codeRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, slot)))
-		route := slot.pattern
-		if route == "" {
-			route = unmatched
+		took := time.Since(start)
+		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rec.code(), "duration", took,
+			"client", s.clientIP(r))
+		if m := s.ops.metrics.Load(); m != nil {
+			route := slot.pattern
+			if route == "" {
+				route = unmatched
+			}
+			m.Served(route, rec.code(), took)
 		}
-		m.Served(route, rec.code(), time.Since(start))
 	})
 }
 

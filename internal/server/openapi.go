@@ -22,7 +22,6 @@ func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Cache-Control", "public, max-age=3600")
 	_, _ = w.Write(doc)
 }

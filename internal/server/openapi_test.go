@@ -39,7 +39,7 @@ func loadOpenAPI(tb testing.TB, data []byte) *openapi3.T {
 }
 
 // registeredRoutes lists the mux patterns that the package's code registers
-// with a string literal or a constant: "GET /api/search", "POST /api/crawl", …
+// (Server.route, or the mux directly) with a string literal or a constant: "GET /api/search", "POST /api/crawl", …
 // It reads the source, as a ServeMux cannot list its patterns.
 func registeredRoutes(tb testing.TB) []string {
 	tb.Helper()
@@ -69,7 +69,8 @@ func registeredRoutes(tb testing.TB) []string {
 					}
 				}
 			case *ast.CallExpr:
-				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "HandleFunc" || sel.Sel.Name == "Handle") && len(n.Args) == 2 {
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "route" && len(n.Args) >= 2 ||
+					(sel.Sel.Name == "HandleFunc" || sel.Sel.Name == "Handle") && len(n.Args) == 2) {
 					calls = append(calls, n)
 				}
 			}

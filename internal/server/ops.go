@@ -40,14 +40,14 @@ func (s *Server) opsRoutes() {
 	if s.cfg.AdminToken != "" {
 		s.ops.tokenSum, s.ops.hasToken = sha256.Sum256([]byte(s.cfg.AdminToken)), true
 	}
-	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	s.route("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	s.mux.HandleFunc("GET /readyz", s.readyz)
-	s.mux.HandleFunc("GET /metrics", s.handle(s.metricsPage))
-	s.mux.HandleFunc("POST /api/crawl", s.handle(s.startCrawl))
-	s.mux.HandleFunc("GET /status", s.handle(s.statusPage))
-	s.mux.HandleFunc("GET /api/status", s.handle(s.statusAPI))
+	s.route("GET /readyz", s.readyz)
+	s.route("GET /metrics", s.handle(s.metricsPage))
+	s.route("POST /api/crawl", s.handle(s.startCrawl), anyOrigin)
+	s.route("GET /status", s.handle(s.statusPage))
+	s.route("GET /api/status", s.handle(s.statusAPI), anyOrigin)
 }
 
 // SetLocalToken makes POST /api/crawl accept tok as a bearer token too,

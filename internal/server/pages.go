@@ -23,16 +23,16 @@ type page struct {
 	Alts  []alt
 }
 
-// embedPattern serves the compact search page that intranets frame; the
-// security headers let only the configured frame_ancestors frame it.
+// embedPattern serves the compact search page that intranets frame; its
+// route is framable: only the configured frame_ancestors may frame it.
 const embedPattern = "GET /embed"
 
 func (s *Server) pageRoutes() {
-	s.mux.HandleFunc("GET /{$}", s.handle(s.home))
-	s.mux.HandleFunc("GET /search", s.handle(s.searchPage))
-	s.mux.HandleFunc(embedPattern, s.handle(s.searchPage))
-	s.mux.HandleFunc("GET /style.css", s.stylesheet)
-	s.mux.HandleFunc("GET /favicon.ico", noIcon)
+	s.route("GET /{$}", s.handle(s.home))
+	s.route("GET /search", s.handle(s.searchPage))
+	s.route(embedPattern, s.handle(s.searchPage), framable)
+	s.route("GET /style.css", s.stylesheet)
+	s.route("GET /favicon.ico", noIcon)
 }
 
 // noIcon answers a browser's request for /favicon.ico, which it makes for

@@ -13,8 +13,8 @@ import (
 // recordRoutes are the HTML pages of one edition and one item: what a
 // search result or a feed entry is about, readable without leaving the site.
 func (s *Server) recordRoutes() {
-	s.mux.HandleFunc("GET "+feed.EditionPagePath+"{id}", s.handle(s.editionPage))
-	s.mux.HandleFunc("GET "+feed.ItemPagePath+"{id}", s.handle(s.itemPage))
+	s.route("GET "+feed.EditionPagePath+"{id}", s.handle(s.editionPage))
+	s.route("GET "+feed.ItemPagePath+"{id}", s.handle(s.itemPage))
 }
 
 type editionView struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/index"
 	"github.com/lga-digital/bulletin/internal/feed"
+	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/schedule"
 )
 
@@ -34,22 +35,39 @@ type Scheduler interface {
 	Status() []schedule.Status
 }
 
+// indexView is what the handlers read of the index; *index.Index
+// implements it. Tests put a counting, failing or synthetic index in its
+// place.
+type indexView interface {
+	Search(ctx context.Context, req index.Request) (*index.Result, error)
+	Editions(ctx context.Context, source string) ([]model.Edition, error)
+	EditionsPage(ctx context.Context, source string, skip, n int) ([]model.Edition, int, error)
+	LatestEditions(ctx context.Context, source string, n int) ([]model.Edition, int, error)
+	EditionItems(ctx context.Context, editionID string) ([]model.Item, error)
+	Edition(ctx context.Context, id string) (model.Edition, bool, error)
+	Item(ctx context.Context, id string) (model.Item, bool, error)
+	Stats(ctx context.Context) (index.Stats, error)
+	Err() error
+}
+
 // Server holds the dependencies of the handlers.
 type Server struct {
 	cfg   *config.Config
-	idx   *index.Index
+	idx   indexView
 	sched Scheduler // may be nil
 	ops   *opsState // readiness, metrics, crawl trigger: see ops.go
 	log   *slog.Logger
 	tmpl  *template.Template
 	base  *url.URL // cfg.BaseURL parsed; its path is the mount point
 	mux   *http.ServeMux
-	feeds *feedState // the feed handlers' index and rendered-feed cache
-	site  feed.Site  // bulletin's own item and edition pages, for links
+	// preflights are the paths whose OPTIONS route is registered (route).
+	preflights map[string]bool
+	feeds      *feedState // the rendered-feed cache
+	site       feed.Site  // bulletin's own item and edition pages, for links
 	// changes dates each feed document by when its bytes last changed
 	// (Last-Modified, calendars' DTSTAMP): see feeds_changes.go.
 	changes *changeLog
-	// compressed is the routes behind the security headers, CORS and
+	// compressed is the routes behind the security headers and
 	// compression (compress.go): Handler's core.
 	compressed http.Handler
 	// health holds the problems that make /readyz 503: see health.go.
@@ -63,14 +81,15 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 		return nil, err
 	}
 	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux(),
-		site: feed.Site{Base: cfg.BaseURL}, changes: newChangeLog(), health: newHealth()}
-	s.feeds = newFeedState(idx)
+		preflights: map[string]bool{},
+		site:       feed.Site{Base: cfg.BaseURL}, changes: newChangeLog(), health: newHealth()}
+	s.feeds = newFeedState()
 	s.tmpl, err = template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	s.routes()
-	if s.compressed, err = compress(s.secure(s.cors(s.withRoute(s.mux)))); err != nil {
+	if s.compressed, err = compress(s.secure(s.withRoute(s.mux))); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -85,7 +104,7 @@ func (s *Server) routes() {
 	s.feedRoutes()
 	s.apiRoutes()
 	s.opsRoutes()
-	s.mux.HandleFunc("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+	s.route("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return notFound("no such page: " + r.URL.Path)
 	}))
 }
@@ -97,7 +116,7 @@ func (s *Server) Handler() http.Handler {
 	if p := strings.TrimRight(s.base.Path, "/"); p != "" {
 		h = http.StripPrefix(p, h)
 	}
-	return s.instrument(s.logRequests(s.withDeadline(h)))
+	return s.observe(s.withDeadline(h))
 }
 
 // withDeadline ends each request's context after RequestTimeout, so that a
@@ -120,27 +139,6 @@ func (s *Server) SetScheduler(sched Scheduler) { s.sched = sched }
 // URL returns the absolute URL of a path on this server (path starts with "/").
 func (s *Server) URL(path string) string {
 	return strings.TrimRight(s.cfg.BaseURL, "/") + path
-}
-
-// logRequests logs each request at debug level, with its status and time.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		s.log.Debug("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start),
-			"client", s.clientIP(r))
-	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (r *statusRecorder) WriteHeader(code int) {
-	r.status = code
-	r.ResponseWriter.WriteHeader(code)
 }
 
 // Bounds of every request: the time to send the request, to compute and
