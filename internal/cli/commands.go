@@ -442,13 +442,10 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 		return err
 	}
 	crawlers := a.crawlers(all, st, idx, m.Fetched)
-	// The server is built first, so that the scheduler's hooks can drop its
-	// cached feeds; it is given the scheduler before it serves.
-	srv, err := server.New(cfg, idx, nil, a.log)
-	if err != nil {
-		return err
-	}
-	srv.SetMetrics(m)
+	// The scheduler's hooks drop the server's cached feeds of a source that
+	// changed; the cache exists before both, so the server is built last,
+	// with the scheduler.
+	feeds := server.NewFeedCache()
 	sched, err := schedule.New(cfg.Sources, func(ctx context.Context, src *config.Source, opt run.Options) (run.Summary, error) {
 		opt.MaxNew = maxNew(opt.MaxNew, src)
 		return crawlers[src.ID].Run(ctx, src, opt)
@@ -457,18 +454,22 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 		OnCrawl: func(st schedule.Status) {
 			recordCrawl(m, st)
 			if st.Last != nil && st.Last.Editions > 0 { // the source changed: drop its cached feeds
-				srv.InvalidateSource(st.Source)
+				feeds.InvalidateSource(st.Source)
 			}
 		},
 		OnMail: func(source string, mail run.Mail) {
 			if mail.Editions > 0 {
-				srv.InvalidateSource(source)
+				feeds.InvalidateSource(source)
 			}
 		}})
 	if err != nil {
 		return err
 	}
-	srv.SetScheduler(sched)
+	srv, err := server.New(cfg, idx, sched, a.log, server.WithFeedCache(feeds))
+	if err != nil {
+		return err
+	}
+	srv.SetMetrics(m)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

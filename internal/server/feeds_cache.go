@@ -29,10 +29,10 @@ type rendered struct {
 	pageType string    // Content-Type for a browser's navigation (see formats); "": typ
 }
 
-// feedState holds the feed handlers' cache of rendered documents. A document is kept until a crawl changes a source it depends
+// FeedCache holds the feed handlers' cache of rendered documents. A document is kept until a crawl changes a source it depends
 // on: InvalidateSource drops it, and a generation per source keeps a render
 // that began before the change from being stored after it.
-type feedState struct {
+type FeedCache struct {
 	mu      sync.Mutex
 	entries map[string]*list.Element // key → element of lru holding *cacheEntry
 	lru     *list.List               // front = most recently used
@@ -60,15 +60,16 @@ type cacheEntry struct {
 	doc *rendered
 }
 
-func newFeedState() *feedState {
-	return &feedState{entries: map[string]*list.Element{}, lru: list.New(), gens: map[string]uint64{},
+// NewFeedCache returns an empty cache of rendered feeds.
+func NewFeedCache() *FeedCache {
+	return &FeedCache{entries: map[string]*list.Element{}, lru: list.New(), gens: map[string]uint64{},
 		renders: map[string]*sharedRender{}}
 }
 
 // shared renders the document of key once for every request that asks for
 // it while it is being rendered, caches it, and returns it; a request whose
 // context ends stops waiting (and the render stops when none waits).
-func (c *feedState) shared(ctx context.Context, key, scope string, render func(ctx context.Context) (*rendered, error)) (*rendered, error) {
+func (c *FeedCache) shared(ctx context.Context, key, scope string, render func(ctx context.Context) (*rendered, error)) (*rendered, error) {
 	for range 3 {
 		doc, err := c.join(ctx, key, scope, render)
 		// A request that joined a render just as the last one before it
@@ -81,7 +82,7 @@ func (c *feedState) shared(ctx context.Context, key, scope string, render func(c
 	return nil, fmt.Errorf("render %s: cancelled three times", key)
 }
 
-func (c *feedState) join(ctx context.Context, key, scope string, render func(ctx context.Context) (*rendered, error)) (*rendered, error) {
+func (c *FeedCache) join(ctx context.Context, key, scope string, render func(ctx context.Context) (*rendered, error)) (*rendered, error) {
 	c.mu.Lock()
 	sr := c.renders[key]
 	if sr == nil {
@@ -129,7 +130,7 @@ func (c *feedState) join(ctx context.Context, key, scope string, render func(ctx
 
 // leave drops a request from a render's waiters; the last one to leave
 // cancels it.
-func (c *feedState) leave(key string, sr *sharedRender) {
+func (c *FeedCache) leave(key string, sr *sharedRender) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if sr.waiters--; sr.waiters == 0 {
@@ -141,7 +142,7 @@ func (c *feedState) leave(key string, sr *sharedRender) {
 }
 
 // done forgets a finished render, so that the next miss starts another.
-func (c *feedState) done(key string, sr *sharedRender) {
+func (c *FeedCache) done(key string, sr *sharedRender) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.renders[key] == sr {
@@ -150,7 +151,7 @@ func (c *feedState) done(key string, sr *sharedRender) {
 }
 
 // get returns the cached document for key.
-func (c *feedState) get(key string) (*rendered, bool) {
+func (c *FeedCache) get(key string) (*rendered, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el, ok := c.entries[key]
@@ -162,13 +163,13 @@ func (c *feedState) get(key string) (*rendered, bool) {
 }
 
 // generation is the current generation of a scope, to be handed to put.
-func (c *feedState) generation(scope string) uint64 {
+func (c *FeedCache) generation(scope string) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.genLocked(scope)
 }
 
-func (c *feedState) genLocked(scope string) uint64 {
+func (c *FeedCache) genLocked(scope string) uint64 {
 	if scope == "" {
 		return c.allGen
 	}
@@ -177,7 +178,7 @@ func (c *feedState) genLocked(scope string) uint64 {
 
 // put stores doc under key unless its scope changed since gen was taken,
 // evicting the least recently used documents beyond the bounds.
-func (c *feedState) put(key string, gen uint64, doc *rendered) {
+func (c *FeedCache) put(key string, gen uint64, doc *rendered) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.genLocked(doc.scope) != gen || len(doc.body) > feedCacheBytes/4 {
@@ -193,15 +194,15 @@ func (c *feedState) put(key string, gen uint64, doc *rendered) {
 	}
 }
 
-func (c *feedState) removeLocked(el *list.Element) {
+func (c *FeedCache) removeLocked(el *list.Element) {
 	e := c.lru.Remove(el).(*cacheEntry)
 	delete(c.entries, e.key)
 	c.size -= len(e.doc.body)
 }
 
-// invalidate drops every document that depends on the source: its own
-// feeds and those spanning every source.
-func (c *feedState) invalidate(source string) {
+// InvalidateSource drops every document that depends on the source: its
+// own feeds and those spanning every source.
+func (c *FeedCache) InvalidateSource(source string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gens[source]++
@@ -216,7 +217,7 @@ func (c *feedState) invalidate(source string) {
 }
 
 // len is the number of cached documents.
-func (c *feedState) len() int {
+func (c *FeedCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.lru.Len()
@@ -226,7 +227,7 @@ func (c *feedState) len() int {
 // the next request renders them from the index again. The CLI calls it when
 // a crawl has (re)indexed editions of the source.
 func (s *Server) InvalidateSource(id string) {
-	s.feeds.invalidate(id)
+	s.feeds.InvalidateSource(id)
 	s.log.Debug("feeds: cache invalidated", "source", id)
 }
 

@@ -80,7 +80,7 @@ func FuzzFeedHandlers(f *testing.F) {
 			Deadlines: []model.Date{{Date: "2024-03-29", Text: text}, {Date: title}},
 			Events:    []model.Event{{Title: title, Start: pub, End: pub.Add(time.Hour), Place: org}, {Title: org, Start: pub, AllDay: true}},
 			Orgs:      []string{org}}
-		s.idx, s.feeds = fuzzIndex{ed: ed, item: it}, newFeedState()
+		s.idx, s.feeds = fuzzIndex{ed: ed, item: it}, NewFeedCache()
 		enc := url.Values{"q": {q}}.Encode()
 		targets := []string{"/opml", "/events.ics?" + enc, "/feeds/lga-cdt/events.ics"}
 		for _, ext := range []string{".rss", ".atom", ".json"} {

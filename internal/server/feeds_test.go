@@ -522,7 +522,7 @@ func TestFeedCache(t *testing.T) {
 }
 
 func TestFeedCacheBoundsAndGenerations(t *testing.T) {
-	c := newFeedState()
+	c := NewFeedCache()
 	doc := func(scope string, n int) *rendered {
 		d := newRendered(bytes.Repeat([]byte("x"), n), "text/plain", time.Time{})
 		d.scope = scope
@@ -530,13 +530,13 @@ func TestFeedCacheBoundsAndGenerations(t *testing.T) {
 	}
 	// A render that began before an invalidation is not kept.
 	gen := c.generation("a")
-	c.invalidate("a")
+	c.InvalidateSource("a")
 	c.put("k", gen, doc("a", 1))
 	if _, ok := c.get("k"); ok {
 		t.Error("a stale render was cached")
 	}
 	genAll := c.generation("")
-	c.invalidate("b")
+	c.InvalidateSource("b")
 	c.put("all", genAll, doc("", 1))
 	if _, ok := c.get("all"); ok {
 		t.Error("a stale all-sources render was cached")

@@ -62,7 +62,7 @@ type Server struct {
 	mux   *http.ServeMux
 	// preflights are the paths whose OPTIONS route is registered (route).
 	preflights map[string]bool
-	feeds      *feedState // the rendered-feed cache
+	feeds      *FeedCache // the rendered-feed cache
 	site       feed.Site  // bulletin's own item and edition pages, for links
 	// changes dates each feed document by when its bytes last changed
 	// (Last-Modified, calendars' DTSTAMP): see feeds_changes.go.
@@ -74,8 +74,16 @@ type Server struct {
 	health *health
 }
 
+// An Option configures a Server that New builds.
+type Option func(*Server)
+
+// WithFeedCache has the server keep its rendered feeds in c, so that the
+// crawl scheduler, built before the server, can drop a source's feeds
+// (c.InvalidateSource) after a crawl without referring to the server.
+func WithFeedCache(c *FeedCache) Option { return func(s *Server) { s.feeds = c } }
+
 // New builds a server. sched may be nil (no crawl status).
-func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger) (*Server, error) {
+func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger, opts ...Option) (*Server, error) {
 	base, err := url.Parse(cfg.BaseURL)
 	if err != nil {
 		return nil, err
@@ -83,7 +91,10 @@ func New(cfg *config.Config, idx *index.Index, sched Scheduler, log *slog.Logger
 	s := &Server{cfg: cfg, idx: idx, sched: sched, log: log, base: base, mux: http.NewServeMux(),
 		preflights: map[string]bool{},
 		site:       feed.Site{Base: cfg.BaseURL}, changes: newChangeLog(), health: newHealth()}
-	s.feeds = newFeedState()
+	s.feeds = NewFeedCache()
+	for _, o := range opts {
+		o(s)
+	}
 	s.tmpl, err = template.New("").Funcs(s.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -129,12 +140,6 @@ func (s *Server) withDeadline(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
-
-// SetScheduler gives the server the scheduler whose status it shows and
-// through which POST /api/crawl starts crawls, for a caller that builds
-// the server first (the scheduler's hooks drop the server's cached feeds).
-// Call it before serving.
-func (s *Server) SetScheduler(sched Scheduler) { s.sched = sched }
 
 // URL returns the absolute URL of a path on this server (path starts with "/").
 func (s *Server) URL(path string) string {
