@@ -38,20 +38,16 @@ const (
 	acceptHTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 )
 
-// Snapshot statuses.
+// The notes that go with a snapshot status, saying why.
 const (
-	statusIndexed = "indexed"
-	statusSkipped = "skipped: subject and masthead do not match"
-	statusFetched = "fetched"
-	// statusParseError starts the status of a page that could not be
-	// parsed; the error follows.
-	statusParseError = "parse error: "
-	// statusListComplete marks the first page of a list after a pass that
-	// handled every edition the list led to, without a failure. Only then
-	// may the next pass stop paginating at a page of known editions: after a
-	// crash, a max_new cut-off or a failure, older pages may hold editions
-	// never crawled, so the next pass walks the whole list again.
-	statusListComplete = "complete: every listed edition handled"
+	noteSkipped = "subject and masthead do not match"
+	// A list's first page is marked snapshot.StatusListComplete after a
+	// pass that handled every edition the list led to, without a failure.
+	// Only then may the next pass stop paginating at a page of known
+	// editions: after a crash, a max_new cut-off or a failure, older pages
+	// may hold editions never crawled, so the next pass walks the whole
+	// list again.
+	noteListComplete = "every listed edition handled"
 )
 
 // maxListPages is a safety bound on the pages of one paginated list read in
@@ -318,7 +314,7 @@ func (p *pass) discover(ctx context.Context) []discover.Candidate {
 			read = u == "" || seen[u]
 		}
 		if complete {
-			p.setListStatus(ctx, start, statusFetched)
+			p.setListStatus(ctx, start, snapshot.StatusFetched, "")
 		}
 		if read {
 			p.listsRead = append(p.listsRead, start)
@@ -375,21 +371,21 @@ func (p *pass) lostSnapshots(ctx context.Context) map[string]bool {
 }
 
 // listComplete reports whether the last pass handled every edition the list
-// starting at start led to (see statusListComplete).
+// starting at start led to (see noteListComplete).
 func (p *pass) listComplete(ctx context.Context, start string) bool {
 	m, ok, err := p.Store.Get(ctx, p.src.ID, start)
-	return err == nil && ok && m.Status == statusListComplete
+	return err == nil && ok && m.Status == snapshot.StatusListComplete
 }
 
 // setListStatus records status on the snapshot of a list's first page.
-func (p *pass) setListStatus(ctx context.Context, start, status string) {
+func (p *pass) setListStatus(ctx context.Context, start string, status snapshot.Status, note string) {
 	m, ok, err := p.Store.Get(ctx, p.src.ID, start)
 	if err != nil {
 		p.fail(start, err)
 		return
 	}
 	if ok {
-		p.setStatus(ctx, m, status)
+		p.setStatus(ctx, m, status, note)
 	}
 }
 
@@ -397,7 +393,7 @@ func (p *pass) setListStatus(ctx context.Context, start, status string) {
 // called once every edition found has been handled without a failure.
 func (p *pass) markListsComplete(ctx context.Context) {
 	for _, start := range p.listsRead {
-		p.setListStatus(ctx, start, statusListComplete)
+		p.setListStatus(ctx, start, snapshot.StatusListComplete, noteListComplete)
 	}
 }
 
@@ -435,7 +431,7 @@ func (p *pass) page(ctx context.Context, kind snapshot.Kind, u, accept string) (
 		return p.storedBody(ctx, prev)
 	}
 	if _, err := p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: kind, URL: u, ContentType: resp.ContentType,
-		ETag: resp.ETag, LastModified: resp.LastModified, FetchedAt: resp.FetchedAt, Status: statusFetched}, resp.Body); err != nil {
+		ETag: resp.ETag, LastModified: resp.LastModified, FetchedAt: resp.FetchedAt, Status: snapshot.StatusFetched}, resp.Body); err != nil {
 		p.fail(u, err)
 		return nil, false
 	}
@@ -475,13 +471,8 @@ func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
 		had = false
 	}
 	if had && !p.opt.Refetch && !lost {
-		if m.Status == statusSkipped {
-			return
-		}
-		if m.Status == statusIndexed {
-			if _, ok, err := p.Index.Edition(ctx, model.EditionID(p.src.ID, m.URL)); err == nil && ok {
-				return // nothing new
-			}
+		if done, _ := p.finished(ctx, m); done {
+			return // nothing new
 		}
 		// A snapshot that never reached the index (a crash, a parser error):
 		// finish the work from the stored page.
@@ -504,7 +495,7 @@ func (p *pass) edition(ctx context.Context, cand discover.Candidate) {
 	}
 	m, err = p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: snapshot.KindEdition, URL: cand.URL,
 		ContentType: resp.ContentType, ETag: resp.ETag, LastModified: resp.LastModified,
-		FetchedAt: resp.FetchedAt, Status: statusFetched}, resp.Body)
+		FetchedAt: resp.FetchedAt, Status: snapshot.StatusFetched}, resp.Body)
 	if err != nil {
 		p.fail(cand.URL, err)
 		return
@@ -520,7 +511,7 @@ func (p *pass) fromFeed(ctx context.Context, cand discover.Candidate, lost bool)
 		p.sum.Restored++
 	}
 	m, err := p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: snapshot.KindEdition, URL: cand.URL,
-		ContentType: feedBodyType, FetchedAt: time.Now().UTC(), Status: statusFetched,
+		ContentType: feedBodyType, FetchedAt: time.Now().UTC(), Status: snapshot.StatusFetched,
 		Carrier: &snapshot.Carrier{Subject: cand.Title, Published: cand.Published}}, cand.Body)
 	if err != nil {
 		p.fail(cand.URL, err)
@@ -559,14 +550,14 @@ func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
 		} else {
 			p.fail(m.URL, err)
 		}
-		p.setStatus(ctx, m, statusParseError+err.Error())
+		p.setStatus(ctx, m, snapshot.StatusParseError, err.Error())
 		return
 	}
 	setArchiveOrder(&res, m.URL)
 	if !p.src.Matches(res.Edition.Title, res.Masthead) && !p.src.Matches(opt.Carrier.Subject, "") {
 		p.sum.Skipped++
 		p.Log.Info("crawl: skipped a bulletin of another series", "source", p.src.ID, "url", m.URL, "subject", res.Edition.Title)
-		p.setStatus(ctx, m, statusSkipped)
+		p.setStatus(ctx, m, snapshot.StatusSkipped, noteSkipped)
 		return
 	}
 	p.documentLengths(ctx, res.Items)
@@ -577,14 +568,30 @@ func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
 	p.sum.Editions++
 	p.sum.Items += len(res.Items)
 	p.Log.Info("crawl: indexed edition", "source", p.src.ID, "url", m.URL, "number", res.Edition.Number, "items", len(res.Items))
-	p.setStatus(ctx, m, statusIndexed)
+	p.setStatus(ctx, m, snapshot.StatusIndexed, "")
 }
 
-func (p *pass) setStatus(ctx context.Context, m snapshot.Meta, status string) {
-	if m.Status == status {
+// finished reports whether the edition kept as m needs no more work: it was
+// skipped as another series' (skipped), or it was indexed and the index
+// still holds it. Anything else (fetched, a parse error, an edition the
+// index lost) is worked on again from the kept page.
+func (p *pass) finished(ctx context.Context, m snapshot.Meta) (done, skipped bool) {
+	switch m.Status {
+	case snapshot.StatusSkipped:
+		return true, true
+	case snapshot.StatusIndexed:
+		_, ok, err := p.Index.Edition(ctx, model.EditionID(p.src.ID, m.URL))
+		return err == nil && ok, false
+	}
+	return false, false
+}
+
+// setStatus records the status and note of a snapshot.
+func (p *pass) setStatus(ctx context.Context, m snapshot.Meta, status snapshot.Status, note string) {
+	if m.Status == status && m.Note == note {
 		return
 	}
-	m.Status = status
+	m.Status, m.Note = status, note
 	if err := p.Store.UpdateMeta(ctx, m); err != nil {
 		p.fail(m.URL, err)
 	}

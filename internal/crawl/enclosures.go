@@ -115,7 +115,7 @@ func (p *pass) head(ctx context.Context, u string) (DocumentHead, bool) {
 	body, err := json.Marshal(h)
 	if err == nil {
 		_, err = p.Store.Put(ctx, snapshot.Meta{Source: p.src.ID, Kind: KindHead, URL: u, ContentType: "application/json",
-			FetchedAt: resp.FetchedAt, Status: "head"}, body)
+			FetchedAt: resp.FetchedAt, Status: snapshot.StatusHead}, body)
 	}
 	if err != nil {
 		p.Log.Warn("crawl: could not keep a document's length: "+err.Error(), "source", p.src.ID, "url", u)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/mailpage"
-	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/run"
 	"github.com/lga-digital/bulletin/internal/snapshot"
 )
@@ -33,19 +32,17 @@ func (c *Crawler) Import(ctx context.Context, src *config.Source, name string, d
 		return p.sum, p.sum.Err()
 	}
 	if had && prev.SHA256 == hex.EncodeToString(sum[:]) {
-		switch prev.Status {
-		case statusSkipped:
+		switch done, skipped := p.finished(ctx, prev); {
+		case skipped:
 			p.sum.Skipped++
 			return p.sum, nil
-		case statusIndexed:
-			if _, ok, err := c.Index.Edition(ctx, model.EditionID(src.ID, page.URL)); err == nil && ok {
-				c.Log.Info("import: already imported, nothing changed", "source", src.ID, "file", name, "url", page.URL)
-				return p.sum, nil
-			}
+		case done:
+			c.Log.Info("import: already imported, nothing changed", "source", src.ID, "file", name, "url", page.URL)
+			return p.sum, nil
 		}
 	}
 	meta := snapshot.Meta{Source: src.ID, Kind: snapshot.KindEdition, URL: page.URL,
-		ContentType: page.ContentType, FetchedAt: time.Now().UTC(), Status: "imported from " + name}
+		ContentType: page.ContentType, FetchedAt: time.Now().UTC(), Status: snapshot.StatusFetched, Note: "imported from " + name}
 	if page.Subject != "" || !page.Date.IsZero() {
 		// The e-mail's Subject and Date: the title and date of a body that
 		// states none, kept with the snapshot so that reindex agrees.

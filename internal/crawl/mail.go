@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
-	"strings"
 	"time"
 
 	"github.com/lga-digital/bulletin/config"
@@ -19,7 +18,7 @@ import (
 
 // KindMail is the snapshot kind of a received e-mail that could not be read
 // as a bulletin (no HTML part, broken MIME): the message is kept as it came,
-// its Status says why it failed. A reindex does not read it.
+// its Note says why it failed. A reindex does not read it.
 const KindMail snapshot.Kind = "mail"
 
 // ErrLocal marks a failure on this side — a snapshot or the index could not
@@ -68,7 +67,7 @@ func (c *Crawler) Receive(ctx context.Context, src *config.Source, msg []byte) (
 	// message's fault. Any other failure is ours.
 	m, ok, gerr := c.Store.Get(ctx, src.ID, page.URL)
 	sum := sha256.Sum256(page.Body)
-	if gerr == nil && ok && m.SHA256 == hex.EncodeToString(sum[:]) && strings.HasPrefix(m.Status, statusParseError) {
+	if gerr == nil && ok && m.SHA256 == hex.EncodeToString(sum[:]) && m.Status == snapshot.StatusParseError {
 		return r, nil
 	}
 	return r, fmt.Errorf("%w: %v", ErrLocal, err)
@@ -87,7 +86,7 @@ func (c *Crawler) keepUnreadable(ctx context.Context, src *config.Source, name, 
 	r.Errors = []string{msgErr}
 	c.Log.Error("mail: "+name+" is not a readable bulletin; kept as it came", "source", src.ID, "url", r.URL, "err", readErr)
 	if _, err := c.Store.Put(ctx, snapshot.Meta{Source: src.ID, Kind: KindMail, URL: r.URL, ContentType: "message/rfc822",
-		FetchedAt: time.Now().UTC(), Status: statusParseError + readErr.Error()}, msg); err != nil {
+		FetchedAt: time.Now().UTC(), Status: snapshot.StatusParseError, Note: readErr.Error()}, msg); err != nil {
 		return r, fmt.Errorf("%w: keep %s: %v", ErrLocal, r.URL, err)
 	}
 	r.Duration = time.Since(r.Started)

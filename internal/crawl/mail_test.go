@@ -79,7 +79,7 @@ func TestReceive(t *testing.T) {
 		t.Fatalf("malformed: %+v, %v", got, err)
 	}
 	m, ok, err := st.Get(ctx, "wessex", got.URL)
-	if err != nil || !ok || m.Kind != crawl.KindMail || !strings.HasPrefix(m.Status, "parse error: ") {
+	if err != nil || !ok || m.Kind != crawl.KindMail || m.Status != snapshot.StatusParseError || m.Note == "" {
 		t.Errorf("malformed message not kept as failed: %+v %v %v", m, ok, err)
 	}
 	if body, err := st.Body(ctx, m); err != nil || string(body) != string(read("malformed.eml")) {

@@ -49,9 +49,10 @@ type Meta struct {
 	ETag         string    `json:"etag,omitempty"`
 	LastModified string    `json:"last_modified,omitempty"`
 	FetchedAt    time.Time `json:"fetched_at"`
-	// Status is free text set by the crawler, e.g. "indexed",
-	// "skipped: does not match", "parse error: …".
-	Status string `json:"status,omitempty"`
+	// Status is where the snapshot stands in the crawl, and Note says more
+	// in free text (a parse error, the file a page was imported from).
+	Status Status `json:"status,omitempty"`
+	Note   string `json:"note,omitempty"`
 	// Carrier is what came with a body that was not fetched as a page of
 	// its own (a feed item's title and date), kept so that a rebuild parses
 	// the body as the crawl did; nil for a fetched page.
@@ -295,6 +296,7 @@ func readMeta(p string) (Meta, error) {
 		}
 		return Meta{}, &FileError{Path: p, Err: fmt.Errorf("%w: meta file damaged: %w", ErrCorrupt, err)}
 	}
+	upgradeStatus(&m)
 	return m, nil
 }
 

@@ -140,13 +140,13 @@ func TestUpdateMeta(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.Status = "skipped: does not match"
+	m.Status, m.Note = snapshot.StatusSkipped, "does not match"
 	m.ETag = `"new"`
 	if err := s.UpdateMeta(ctx, m); err != nil {
 		t.Fatal(err)
 	}
 	got, _, err := s.Get(ctx, m.Source, m.URL)
-	if err != nil || got.Status != m.Status || got.ETag != m.ETag || got.SHA256 != m.SHA256 {
+	if err != nil || got.Status != m.Status || got.Note != m.Note || got.ETag != m.ETag || got.SHA256 != m.SHA256 {
 		t.Errorf("after UpdateMeta: %+v, %v", got, err)
 	}
 
@@ -325,7 +325,7 @@ func TestCrashLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	newer := m
-	newer.Status = "parse error: no body"
+	newer.Status, newer.Note = snapshot.StatusParseError, "no body"
 	full, _ := os.ReadFile(metaFile(dir, m.Source, m.URL))
 	torn := full[:len(full)/2]
 
@@ -407,19 +407,19 @@ func TestConcurrentUpdatesAreAtomic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	statuses := []string{"indexed", "skipped: does not match " + strings.Repeat("long ", 2000), "parse error: x"}
+	statuses := []snapshot.Meta{{Status: snapshot.StatusIndexed}, {Status: snapshot.StatusSkipped, Note: "does not match " + strings.Repeat("long ", 2000)},
+		{Status: snapshot.StatusParseError, Note: "x"}}
 	valid := map[string]bool{}
-	for _, st := range statuses {
-		valid[st] = true
+	for _, st := range append(statuses, m) {
+		valid[string(st.Status)+"\x00"+st.Note] = true
 	}
-	valid[m.Status] = true
 
 	const rounds = 200
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for i := range rounds {
 			mm := m
-			mm.Status = statuses[i%len(statuses)]
+			mm.Status, mm.Note = statuses[i%len(statuses)].Status, statuses[i%len(statuses)].Note
 			if err := s.UpdateMeta(ctx, mm); err != nil {
 				t.Error(err)
 				return
@@ -430,7 +430,7 @@ func TestConcurrentUpdatesAreAtomic(t *testing.T) {
 		wg.Go(func() {
 			for range rounds {
 				got, ok, err := s.Get(ctx, m.Source, m.URL)
-				if err != nil || !ok || !valid[got.Status] {
+				if err != nil || !ok || !valid[string(got.Status)+"\x00"+got.Note] {
 					t.Errorf("torn read: %v %v %.40q", ok, err, got.Status)
 					return
 				}
