@@ -475,8 +475,12 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer ln.Close()
+	local, err := localURL(cfg, ln.Addr().String())
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	// The CLI run beside the server finds it, and may start crawls, through this file.
-	token, removeServeFile, err := writeServeFile(cfg, ln.Addr())
+	token, removeServeFile, err := writeServeFile(cfg, local)
 	if err != nil {
 		return err
 	}
@@ -511,8 +515,7 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 	srv.SetReady(true)
 	go func() { <-ctx.Done(); srv.SetReady(false) }()
 	if ready != nil {
-		u, _ := localURL(cfg, ln.Addr().String())
-		ready(u)
+		ready(local)
 	}
 	err = srv.Serve(ctx, ln, 10*time.Second)
 	stopMail()

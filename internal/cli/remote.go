@@ -61,13 +61,9 @@ func localURL(cfg *config.Config, addr string) (string, error) {
 	return "http://" + net.JoinHostPort(host, port) + strings.TrimRight(base.Path, "/"), nil
 }
 
-// writeServeFile records the bound address and a fresh token for the CLI;
-// the returned function removes the file.
-func writeServeFile(cfg *config.Config, addr net.Addr) (token string, remove func(), err error) {
-	u, err := localURL(cfg, addr.String())
-	if err != nil {
-		return "", nil, err
-	}
+// writeServeFile records the server's local URL (localURL) and a fresh
+// token for the CLI; the returned function removes the file.
+func writeServeFile(cfg *config.Config, u string) (token string, remove func(), err error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", nil, err
