@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lga-digital/bulletin/internal/dates"
 )
 
 // Words a date phrase can have before its day number ("Wednesday, the 16th",
@@ -59,7 +61,12 @@ func dateMatches(s string) [][]int {
 // monthPrefixes are the first three letters of every month name dateRe
 // knows (monthPat: "Jan", "January", "Sept", …): a window without one of
 // them holds no date.
-var monthPrefixes = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+var monthPrefixes = func() (p []string) {
+	for _, name := range strings.Split(dates.MonthNames, "|") {
+		p = append(p, name[:3])
+	}
+	return p
+}()
 
 // hasMonthPrefix reports whether s holds the start of a month name.
 func hasMonthPrefix(s string) bool {

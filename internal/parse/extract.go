@@ -180,12 +180,8 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 		if m.cue != "" {
 			continue
 		}
-		if !edition.IsZero() {
-			ed := edition.In(dates.London())
-			edDay := time.Date(ed.Year(), ed.Month(), ed.Day(), 0, 0, 0, 0, time.UTC)
-			if m.day.Before(edDay) {
-				continue
-			}
+		if beforeEdition(m, edition) {
+			continue
 		}
 		if folded().has(pastWords, sentenceSpan(all, m.start)) {
 			continue
@@ -201,56 +197,66 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 	if len(cands) == 0 || !ft.has(eventWords, span{0, len(all)}) {
 		return model.Event{}, false
 	}
-	titleEnd := len(title)
-	var chosen *mention
-	var startMin, endMin int
-	hasTime, hasEnd := false, false
-	for i := range cands {
-		if a, b, end, ok := parseTimes(all[cands[i].end:]); ok {
-			chosen, startMin, endMin, hasTime, hasEnd = &cands[i], a, b, true, end
-			break
-		}
-	}
-	if chosen == nil {
-		for i := range cands {
-			if cands[i].start < titleEnd {
-				chosen = &cands[i]
-				break
-			}
-		}
-	}
-	if chosen == nil {
-		for i := range cands {
-			if ft.has(eventWords, sentenceSpan(all, cands[i].start)) {
-				chosen = &cands[i]
-				break
-			}
-		}
-	}
+	chosen, when := chooseEventDate(title, all, cands, ft)
 	if chosen == nil {
 		return model.Event{}, false
 	}
 	if !ft.has(eventWords, span{0, len(title)}) && !ft.has(eventWords, sentenceSpan(all, chosen.start)) &&
-		!ft.has(eventWords, lineSpan(all, chosen.start)) && !hasTime {
+		!ft.has(eventWords, lineSpan(all, chosen.start)) && !when.hasTime {
 		return model.Event{}, false
 	}
 
 	ev := model.Event{Title: title}
-	if hasTime {
-		ev.Start = dates.At(chosen.day, startMin, nil)
-		if hasEnd {
-			ev.End = dates.At(chosen.day, endMin, nil)
+	if when.hasTime {
+		ev.Start = dates.At(chosen.day, when.start, nil)
+		if when.hasEnd {
+			ev.End = dates.At(chosen.day, when.end, nil)
 		}
 	} else {
 		ev.Start = dates.At(chosen.day, 0, nil)
 		ev.AllDay = true
 	}
+	ev.Place, ev.Online = eventPlace(title, all, mentions, chosen)
+	return ev, true
+}
 
+// clockTimes are the times of day an event's date is followed by, in
+// minutes since midnight.
+type clockTimes struct {
+	start, end      int
+	hasTime, hasEnd bool
+}
+
+// chooseEventDate picks an event's date among the candidates: the first
+// followed by a time (returned too), else the first in the title, else the
+// first in a sentence naming the event; nil when none is.
+func chooseEventDate(title, all string, cands []mention, ft foldedText) (*mention, clockTimes) {
+	for i := range cands {
+		if a, b, end, ok := parseTimes(all[cands[i].end:]); ok {
+			return &cands[i], clockTimes{start: a, end: b, hasTime: true, hasEnd: end}
+		}
+	}
+	for i := range cands {
+		if cands[i].start < len(title) {
+			return &cands[i], clockTimes{}
+		}
+	}
+	for i := range cands {
+		if ft.has(eventWords, sentenceSpan(all, cands[i].start)) {
+			return &cands[i], clockTimes{}
+		}
+	}
+	return nil, clockTimes{}
+}
+
+// eventPlace reads where the event on the chosen date is, and whether it
+// is online.
+func eventPlace(title, all string, mentions []mention, chosen *mention) (place string, online bool) {
+	titleEnd := len(title)
 	// Where: a short line of the text "<place>, <date>, <time>", else
 	// "in <Place>" after the date in its sentence (or, for a date in the title,
 	// in the text's sentence that repeats it).
 	context := title + "\n" + sentenceAt(all, chosen.start)
-	place := ""
 	if chosen.start >= titleEnd {
 		line := lineAt(all, chosen.start)
 		if utf8.RuneCountInString(line) <= maxPlaceLineRunes {
@@ -269,12 +275,10 @@ func findEvent(title, all string, mentions []mention, edition time.Time) (model.
 			}
 		}
 	}
-	ev.Online = onlineWords.MatchString(context)
 	if place == "" && hybridWords.MatchString(context) {
 		place = "Hybrid"
 	}
-	ev.Place = place
-	return ev, true
+	return place, onlineWords.MatchString(context)
 }
 
 // dayLabelRe ends the text before a date that dates one day of a
