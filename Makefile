@@ -15,7 +15,7 @@ test:
 # The inner loop: every unit test, without the race detector, the long
 # end-to-end, crash-safety, deploy and browser tests (they skip under -short).
 test-short:
-	go test -short ./...
+	go test -short -parallel 8 ./...
 
 build:
 	CGO_ENABLED=0 go build -trimpath -o bulletin ./cmd/bulletin

@@ -22,9 +22,9 @@ type benchEdition struct {
 	items []model.Item
 }
 
-// generatedEditions parses n editions of the benchmark corpus
-// (internal/corpus, seed 1); BENCH_INDEX_EDITIONS overrides n.
-func generatedEditions(tb testing.TB, n int) ([]benchEdition, int) {
+// benchEditions parses n editions of the benchmark corpus for a benchmark;
+// BENCH_INDEX_EDITIONS overrides n.
+func benchEditions(tb testing.TB, n int) ([]benchEdition, int) {
 	tb.Helper()
 	if v := os.Getenv("BENCH_INDEX_EDITIONS"); v != "" {
 		var err error
@@ -32,6 +32,14 @@ func generatedEditions(tb testing.TB, n int) ([]benchEdition, int) {
 			tb.Fatalf("BENCH_INDEX_EDITIONS=%q: %v", v, err)
 		}
 	}
+	return generatedEditions(tb, n)
+}
+
+// generatedEditions parses n editions of the benchmark corpus
+// (internal/corpus, seed 1), whatever the environment says, so that tests
+// of it may run in parallel.
+func generatedEditions(tb testing.TB, n int) ([]benchEdition, int) {
+	tb.Helper()
 	c, err := corpus.New(corpus.Options{Editions: n, Seed: 1})
 	if err != nil {
 		tb.Fatal(err)
@@ -62,7 +70,7 @@ func generatedEditions(tb testing.TB, n int) ([]benchEdition, int) {
 // edition), each until the index is closed, i.e. persisted. The ratio of
 // the two is our indexing overhead (bench/run.sh reports it).
 func BenchmarkIndexVsBare(b *testing.B) {
-	eds, items := generatedEditions(b, 50)
+	eds, items := benchEditions(b, 50)
 	ctx := context.Background()
 	b.Run("ours", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
@@ -173,7 +181,7 @@ func BenchmarkIndexVsBare(b *testing.B) {
 // TestGeneratedEditions checks the benchmark's input: every generated
 // edition parses into the articles the generator wrote.
 func TestGeneratedEditions(t *testing.T) {
-	t.Setenv("BENCH_INDEX_EDITIONS", "")
+	t.Parallel()
 	eds, items := generatedEditions(t, 3)
 	if len(eds) != 3 || items < 3*16 || items > 3*24 {
 		t.Fatalf("%d editions, %d items; want 3 editions of 16 to 24 items", len(eds), items)

@@ -28,7 +28,6 @@ import (
 // The last generated edition is left out, for a test to add.
 func catalogCorpus(t *testing.T) (*Index, []benchEdition) {
 	t.Helper()
-	t.Setenv("BENCH_INDEX_EDITIONS", "")
 	all, _ := generatedEditions(t, 11)
 	eds := all[:len(all)-1]
 	ix, err := Open(filepath.Join(t.TempDir(), "idx"))
@@ -100,6 +99,7 @@ var catalogQueries = []string{
 // the same total, hits, scores, snippets, facets and editions as the plain
 // Bleve search, on every page, sort and filter.
 func TestCatalogMatchesBleve(t *testing.T) {
+	t.Parallel()
 	ix, _ := catalogCorpus(t)
 	ctx := context.Background()
 	from := time.Date(1999, 1, 8, 0, 0, 0, 0, time.UTC)
@@ -132,6 +132,7 @@ func TestCatalogMatchesBleve(t *testing.T) {
 // dropped and a new edition added, the catalog answers as Bleve does, and a
 // catalog built afresh from the index equals the one kept current.
 func TestCatalogFollowsWrites(t *testing.T) {
+	t.Parallel()
 	ix, eds := catalogCorpus(t)
 	ctx := context.Background()
 	req := Request{Query: "", Facets: true, Size: 500}
@@ -333,7 +334,7 @@ func TestEditionsInIndexOfOldFormat(t *testing.T) {
 // among them, the second time with fewer items) holds what one filled by
 // PutEdition holds.
 func TestBulkMatchesPutEdition(t *testing.T) {
-	t.Setenv("BENCH_INDEX_EDITIONS", "")
+	t.Parallel()
 	eds, _ := generatedEditions(t, 8)
 	again := eds[3]
 	again.items = again.items[:5]

@@ -22,6 +22,7 @@ var sampleValue = map[fieldKind]string{
 // and labelled, by Bleve and by the catalog alike. A new field in the table
 // is thus known everywhere without another change.
 func TestFieldTableIsTheOnlyList(t *testing.T) {
+	t.Parallel()
 	_, err := parse("nosuchfield:x")
 	var se *SyntaxError
 	if !errors.As(err, &se) {

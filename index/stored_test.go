@@ -14,7 +14,7 @@ import (
 // their stored JSON (encoding/json's, as itemDoc writes it) into the same
 // values through decodeStored as through encoding/json.
 func TestDecodeStoredMatchesStdlib(t *testing.T) {
-	t.Setenv("BENCH_INDEX_EDITIONS", "")
+	t.Parallel()
 	eds, _ := generatedEditions(t, 6)
 	var items []model.Item
 	var editions []model.Edition

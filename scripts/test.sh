@@ -48,4 +48,6 @@ if [ -n "$unformatted" ]; then
   echo "gofmt would change:" $unformatted >&2
   exit 1
 fi
-go test -race -count=1 -timeout 20m "$@" ./...
+# -parallel 8: the end-to-end tests mostly wait on the binaries they run and on
+# the disk, so more of them at once than there are cores keeps the cores busy.
+go test -race -count=1 -parallel 8 -timeout 20m "$@" ./...
