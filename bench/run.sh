@@ -82,6 +82,18 @@ start() {
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # config FILE DATADIR LISTEN SITE: a config crawling a corpus site with no delay.
+# The corpus is the LGA's bulletin: the source takes the shipped lga-cdt
+# source's closing lines and group headings (config/bulletin.toml, their one
+# owner), or group headings would be indexed as articles.
+LGA_PHRASES=$(python3 - <<'PY'
+import tomllib
+with open("config/bulletin.toml", "rb") as f:
+    src = next(s for s in tomllib.load(f)["source"] if s["id"] == "lga-cdt")
+lit = lambda v: "'" + v.replace("'", "") + "'"
+print("sign_off = [" + ", ".join(lit(p) for p in src.get("sign_off", [])) + "]")
+print("groups   = [" + ", ".join(lit(g) for g in src.get("groups", [])) + "]")
+PY
+)
 config() {
   cat >"$1" <<EOF
 data_dir = "$2"
@@ -94,6 +106,7 @@ lists    = ["http://$4/accounts/UKLGA/bulletins"]
 match    = '(?i)cyber,?\s+digital\s+(and|&)\s+technology'
 allow_private = true
 delay    = "0s"
+$LGA_PHRASES
 EOF
 }
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

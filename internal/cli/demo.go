@@ -61,7 +61,7 @@ func (a *app) demo(ctx context.Context, args []string) error {
 	archive := "http://" + ln.Addr().String()
 	a.log.Info("demo: serving a generated archive", "url", archive+corpus.ListPath, "editions", m.Series, "items", m.Items)
 
-	cfg, err := config.Parse([]byte(demoConfig(filepath.Join(work, "data"), *listen, archive)), "(demo config)", nil)
+	cfg, err := demoSettings(filepath.Join(work, "data"), *listen, archive)
 	if err != nil {
 		return err
 	}
@@ -75,6 +75,30 @@ func (a *app) demo(ctx context.Context, args []string) error {
 		return nil
 	}
 	return err
+}
+
+// demoSettings is the demo's parsed config. The generated archive is the
+// LGA's bulletin, so its source reads the closing lines and group headings
+// of the shipped lga-cdt source (config/bulletin.toml, their one owner);
+// without them a group heading such as "Research and resources" would be
+// taken for an article.
+func demoSettings(dataDir, listen, archive string) (*config.Config, error) {
+	cfg, err := config.Parse([]byte(demoConfig(dataDir, listen, archive)), "(demo config)", nil)
+	if err != nil {
+		return nil, err
+	}
+	shipped, err := config.Shipped(func(string) string { return "" })
+	if err != nil {
+		return nil, fmt.Errorf("demo: the shipped config: %w", err)
+	}
+	lga, ok := shipped.Source("lga-cdt")
+	if !ok {
+		return nil, errors.New("demo: the shipped config has no lga-cdt source")
+	}
+	for i := range cfg.Sources {
+		cfg.Sources[i].SignOff, cfg.Sources[i].Groups = lga.SignOff, lga.Groups
+	}
+	return cfg, nil
 }
 
 // demoConfig is the config of the demo: one source, the generated archive.

@@ -19,6 +19,7 @@ import (
 	"github.com/lga-digital/bulletin/internal/corpus"
 	"github.com/lga-digital/bulletin/internal/discover"
 	"github.com/lga-digital/bulletin/internal/parse"
+	"github.com/lga-digital/bulletin/internal/testenv/lgafixtures"
 )
 
 // TestParse generates a corpus of 55 editions (and one bulletin of another
@@ -35,6 +36,7 @@ func TestParse(t *testing.T) {
 	if len(eds) != 56 {
 		t.Fatalf("%d pages, want 55 editions + 1 of another series", len(eds))
 	}
+	opt := lgafixtures.ParseOptions(t) // the LGA's closing lines and group headings
 	items, foreign, cp1252 := 0, 0, 0
 	for _, ed := range eds[:16] {
 		t.Run(ed.ID, func(t *testing.T) {
@@ -43,7 +45,7 @@ func TestParse(t *testing.T) {
 				t.Fatal("no page")
 			}
 			page = bytes.ReplaceAll(page, []byte(corpus.Base), []byte("https://content.govdelivery.com"))
-			res, err := parse.Parse(page, "text/html", "https://content.govdelivery.com"+ed.Path, parse.Options{Source: "lga-cdt"})
+			res, err := parse.Parse(page, "text/html", "https://content.govdelivery.com"+ed.Path, opt)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,7 +13,9 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/lga-digital/bulletin/config"
 	"github.com/lga-digital/bulletin/internal/corpus"
+	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/parse"
 )
 
@@ -46,6 +48,17 @@ func parseCmd(ctx context.Context, args []string) error {
 		pages = append(pages, page{b, origin + ed.Path})
 		total += len(b)
 	}
+	// The corpus is the LGA's bulletin: parse it as a crawl of the shipped
+	// lga-cdt source does (its closing lines and group headings).
+	shipped, err := config.Shipped(func(string) string { return "" })
+	if err != nil {
+		return err
+	}
+	lga, ok := shipped.Source("lga-cdt")
+	if !ok {
+		return fmt.Errorf("the shipped config has no lga-cdt source")
+	}
+	opt := crawl.ParseOptions(lga, shipped.Orgs)
 	bare := func() error {
 		for _, p := range pages {
 			if _, err := html.Parse(bytes.NewReader(p.body)); err != nil {
@@ -57,7 +70,7 @@ func parseCmd(ctx context.Context, args []string) error {
 	ours := func() error {
 		items = 0
 		for _, p := range pages {
-			res, err := parse.Parse(p.body, "text/html", p.url, parse.Options{Source: "lga-cdt"})
+			res, err := parse.Parse(p.body, "text/html", p.url, opt)
 			if err != nil {
 				return err
 			}
