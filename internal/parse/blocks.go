@@ -530,6 +530,15 @@ func hasImage(nodes []*html.Node) bool {
 	return found
 }
 
+// minTableRows, minTableCells and minTableTexts are the least a data table
+// has: a grid (two rows, a row of two cells) with text in two cells; a
+// single row or column is layout, however it is marked.
+const (
+	minTableRows  = 2
+	minTableCells = 2
+	minTableTexts = 2
+)
+
 // isDataTable tells an article's own table (rows of short cells) from the
 // layout tables that hold the e-mail together.
 func isDataTable(t *html.Node) bool {
@@ -575,7 +584,7 @@ func isDataTable(t *html.Node) bool {
 		}
 	}
 	visit(t)
-	return ok && rows >= 2 && maxCells >= 2 && textCells >= 2
+	return ok && rows >= minTableRows && maxCells >= minTableCells && textCells >= minTableTexts
 }
 
 func childNodes(n *html.Node) []*html.Node {

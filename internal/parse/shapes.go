@@ -155,8 +155,12 @@ var (
 	wordRe    = regexp.MustCompile(`[\p{L}]{2,}`)
 )
 
+// maxDetailWords is how many words besides dates, times and weekdays an
+// event's detail line may hold (a place, "online"); more make a sentence.
+const maxDetailWords = 2
+
 // isDetailLine reports an event's detail line — a date, a time, a weekday,
-// with at most two other words ("Tuesday, October 10 | 6–8 p.m."), which is
+// with at most maxDetailWords other words ("Tuesday, October 10 | 6–8 p.m."), which is
 // never an article's title.
 func isDetailLine(s string) bool {
 	if !strings.ContainsAny(s, "0123456789") {
@@ -168,7 +172,7 @@ func isDetailLine(s string) bool {
 	rest := clockRe.ReplaceAllString(s, " ")
 	rest = weekdayRe.ReplaceAllString(rest, " ")
 	rest = dayWordRe.ReplaceAllString(rest, " ")
-	return len(wordRe.FindAllString(rest, -1)) <= 2
+	return len(wordRe.FindAllString(rest, -1)) <= maxDetailWords
 }
 
 // splitLead splits an inline run that opens with a bold run ending in a
