@@ -250,11 +250,7 @@ var catFields = []string{fSource, fEditionNumber, fPosition, fPublished, fOrder,
 // buildCatalog reads every document's doc values from the index. The caller
 // holds writeMu, so that no batch lands while it reads.
 func (ix *Index) buildCatalog() (*catalog, error) {
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, err
 	}

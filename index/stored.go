@@ -26,15 +26,21 @@ type storedReader struct {
 }
 
 func (ix *Index) storedReader() (*storedReader, error) {
-	adv, err := ix.bleve.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	r, err := adv.Reader()
+	r, err := ix.reader()
 	if err != nil {
 		return nil, err
 	}
 	return &storedReader{r: r}, nil
+}
+
+// reader opens a reader of the index's current snapshot, below Bleve's
+// search API; the caller closes it.
+func (ix *Index) reader() (bleveindex.IndexReader, error) {
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return adv.Reader()
 }
 
 func (s *storedReader) Close() error { return s.r.Close() }

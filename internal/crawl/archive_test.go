@@ -11,11 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lga-digital/bulletin/internal/crawl"
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/run"
-	"github.com/lga-digital/bulletin/internal/snapshot"
 	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
@@ -79,12 +77,8 @@ func testArchive(t *testing.T, pages int, lose bool) {
 	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	dir := t.TempDir()
-	st, err := snapshot.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix := testenv.NewMemIndex()
-	c := &crawl.Crawler{Fetch: fetch.New(fastFetch(w, log, nil)), Store: st, Index: ix, Log: log}
+	c, _ := newCrawlerAt(t, dir, fetch.New(fastFetch(w, log, nil)), log)
+	st := c.Store
 	src := source(t, `lists = ["http://site.test`+listURL(1)+`"]`)
 	ctx := context.Background()
 	// listHits counts the requests for each list page. A request the

@@ -15,7 +15,6 @@ import (
 	"github.com/lga-digital/bulletin/internal/fetch"
 	"github.com/lga-digital/bulletin/internal/model"
 	"github.com/lga-digital/bulletin/internal/run"
-	"github.com/lga-digital/bulletin/internal/snapshot"
 	"github.com/lga-digital/bulletin/internal/testenv"
 )
 
@@ -92,12 +91,7 @@ func TestFeedBodies(t *testing.T) {
 	var logs testenv.LogBuffer
 	log := textLogger(&logs)
 	dir := t.TempDir()
-	st, err0 := snapshot.Open(dir)
-	if err0 != nil {
-		t.Fatal(err0)
-	}
-	ix := testenv.NewMemIndex()
-	c := &crawl.Crawler{Fetch: fetch.New(fastFetch(w, log, nil)), Store: st, Index: ix, Log: log}
+	c, ix := newCrawlerAt(t, dir, fetch.New(fastFetch(w, log, nil)), log)
 	src := source(t, "feeds = [\"http://site.test/accounts/A/topics/A_1/feed.rss\"]\nmatch = \"Council Highlights\"")
 	ctx := context.Background()
 

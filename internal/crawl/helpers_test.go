@@ -94,7 +94,14 @@ func source(t *testing.T, extra string) *config.Source {
 // directory, an in-memory index and a logger writing to the returned buffer.
 func newCrawler(t *testing.T, fetcher crawl.Fetcher, log *slog.Logger) (*crawl.Crawler, *testenv.MemIndex) {
 	t.Helper()
-	st, err := snapshot.Open(t.TempDir())
+	return newCrawlerAt(t, t.TempDir(), fetcher, log)
+}
+
+// newCrawlerAt is newCrawler with the snapshot store in dir, for tests that
+// damage its files.
+func newCrawlerAt(t *testing.T, dir string, fetcher crawl.Fetcher, log *slog.Logger) (*crawl.Crawler, *testenv.MemIndex) {
+	t.Helper()
+	st, err := snapshot.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
