@@ -10,8 +10,10 @@
 #   BENCH_WORK=DIR       keep the work files there (default: a temp dir, removed)
 #   BENCH_BASELINE=FILE  earlier go-bench.txt to compare with benchstat
 #   BENCH_STAGES="parse index reindex search repeat feeds crawl gobench"  the stages to run
+#                (also "setup": only generate and crawl the big corpus, timing nothing)
 # With BENCH_WORK, a corpus and index left there by an earlier run of the same
-# size are reused (the setup crawl is skipped).
+# size are reused (the setup crawl is skipped): BENCH_STAGES=setup prepares
+# them ahead, on a busy machine, for the timed stages to run on a quiet one.
 # --quick: 2,000 items, 100-edition crawl, one run each, 2 s loads (< 2 min).
 #
 # Everything runs on loopback: a generated GovDelivery-like corpus
@@ -133,7 +135,7 @@ row "index items/s, bulk (reindex's way)" "$obulk" "$bulk (bare Bleve, 1,000-doc
 fi
 
 # ---- the big corpus: crawl it once, then reindex -------------------------
-if want reindex || want search || want repeat || want feeds; then
+if want setup || want reindex || want search || want repeat || want feeds; then
 PORT=$(freeport)
 if [ -f "$WORK/big.done" ] && [ "$(cat "$WORK/big.done")" = "$EDITIONS" ]; then
   say "corpus: reusing the $EDITIONS editions and index in $WORK"
