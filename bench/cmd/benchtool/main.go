@@ -10,6 +10,7 @@
 //	benchtool serve-corpus -dir DIR -addr A          serve a generated corpus, counting requests (GET /_bench/counts)
 //	benchtool static  -file F -type T -addr A        serve one file's bytes, as a static server does
 //	benchtool run     -- CMD ARGS…                   run a command; report wall time and peak RSS
+//	benchtool snapshots -site DIR -snapshots DIR -origin URL  keep a corpus's pages as a crawl would, for reindex
 //
 // The load generator is our own (a fixed query mix, per-request latencies,
 // bounded in time and count, loopback only) so that the in-process and the
@@ -41,6 +42,7 @@ func main() {
 		"run":          runCmd,
 		"peer-build":   peerBuildCmd,
 		"peer":         peerCmd,
+		"snapshots":    snapshotsCmd,
 	}
 	run, ok := cmds[os.Args[1]]
 	if !ok {
@@ -54,5 +56,5 @@ func main() {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: benchtool parse|search|load|peer-build|peer|serve-corpus|static|run [flags]  (see bench/run.sh)")
+	fmt.Fprintln(w, "usage: benchtool parse|search|load|peer-build|peer|serve-corpus|static|run|snapshots [flags]  (see bench/run.sh)")
 }
