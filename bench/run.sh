@@ -9,6 +9,8 @@
 #   BENCH_DURATION=5s    length of each load run
 #   BENCH_WORK=DIR       keep the work files there (default: a temp dir, removed)
 #   BENCH_BASELINE=FILE  earlier go-bench.txt to compare with benchstat
+#   BENCH_PEER=1        0: the search stage leaves out the SQLite FTS5 peer (its build
+#                        copies every item: long at 1M items, whose targets are absolute)
 #   BENCH_SETUP=crawl    how the big corpus's index is first made: "crawl" (a first crawl,
 #                        each edition indexed as it comes) or "snapshots" (its pages kept as a
 #                        crawl keeps them, then one reindex: the default from 500,000 items,
@@ -37,6 +39,7 @@ if [ "${1:-}" = "--quick" ]; then
   ITEMS=2000 CRAWL=100 REPEAT=1 DUR=2s PARSE_EDITIONS=30 INDEX_EDITIONS=20 GOBENCH_COUNT=1
 fi
 EDITIONS=$(( (ITEMS + 19) / 20 ))
+PEER_ON=${BENCH_PEER:-1}
 SETUP=${BENCH_SETUP:-$([ "$ITEMS" -ge 500000 ] && echo snapshots || echo crawl)}
 STAGES=" ${BENCH_STAGES:-parse index reindex search repeat feeds crawl gobench} "
 want() { [[ "$STAGES" == *" $1 "* ]]; }
@@ -215,7 +218,7 @@ serve_start() {
 BASE="http://127.0.0.1:$PORT"
 PEER=$WORK/peer.sqlite
 if want search; then
-  if [ ! -f "$PEER.done" ] || [ "$(cat "$PEER.done")" != "$items" ]; then
+  if [ "$PEER_ON" = 1 ] && { [ ! -f "$PEER.done" ] || [ "$(cat "$PEER.done")" != "$items" ]; }; then
     say "peer: copying $items items into SQLite FTS5"
     line=$("$T" peer-build -index "$WORK/big/index" -db "$PEER")
     echo "$line" >>"$WORK/results.txt"
@@ -231,6 +234,7 @@ if want search; then
       for k in p50_ms p95_ms p99_ms rps; do R[in,$c,$k]+=" $(kv $k "$line")"; done
     done
     for c in 1 8; do
+      [ "$PEER_ON" = 1 ] || continue
       line=$("$T" peer -db "$PEER" -c "$c" -duration "$DUR")
       echo "$line" >>"$WORK/results.txt"
       for k in p50_ms p95_ms p99_ms rps; do R[sql,$c,$k]+=" $(kv $k "$line")"; done
@@ -253,7 +257,7 @@ if want search; then
     row "search c=$c: p50/p95/p99 ms, req/s" "$(m http p50_ms) / $(m http p95_ms) / $hp99, $(m http rps) (HTTP)" \
       "$(m in p50_ms) / $(m in p95_ms) / $(m in p99_ms), $(m in rps) (in process)" \
       "cost ${over}× (p50 $(ratio "$(m http p50_ms)" "$(m in p50_ms)")×)" "HTTP < 1.5×" "$(check "$over < 1.5")"
-    if [ "$c" != 64 ]; then
+    if [ "$c" != 64 ] && [ "$PEER_ON" = 1 ]; then
       sp99=$(m sql p99_ms)
       target="-"; ok="-"
       if [ "$c" = 8 ]; then
@@ -270,7 +274,8 @@ if want search; then
   grep -v '^mode=warm' "$WORK/per-query.all" >"$WORK/per-query.txt"
   wl=$(grep '^mode=warm' "$WORK/per-query.all")
   row "catalog: built at start-up, heap" "$(kv warm_ms "$wl") ms, $(kv catalog_heap_mib "$wl") MiB ($(awk -v m="$(kv catalog_heap_mib "$wl")" -v n="$items" 'BEGIN {printf "%.0f", m * 1048576 / n}') bytes per item)" "-" "-" "-" "-"
-  "$T" peer -db "$PEER" -per-query 3 | tee -a "$WORK/results.txt" >"$WORK/per-query-sqlite.txt"
+  rm -f "$WORK/per-query-sqlite.txt"
+  [ "$PEER_ON" = 1 ] && "$T" peer -db "$PEER" -per-query 3 | tee -a "$WORK/results.txt" >"$WORK/per-query-sqlite.txt"
   # Queries without words must answer within 5 ms with total and facets
   # (api_cold: the first /api/search, facets computed); the others within
   # 1.2× their bare search.
