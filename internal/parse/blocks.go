@@ -149,10 +149,11 @@ func (w *walker) element(n *html.Node) {
 		if text == "" {
 			return
 		}
-		if w.marker(text) {
+		line := joinLines(text)
+		if w.marker(line) {
 			return
 		}
-		w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: childNodes(n), text: oneLine(text),
+		w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: childNodes(n), text: line,
 			rank: int(n.Data[1] - '0'), elem: n.Data})
 	case atom.Ul, atom.Ol:
 		if t := listText(n); t != "" {
@@ -175,7 +176,7 @@ func (w *walker) element(n *html.Node) {
 		}
 		if hasClass(n, "govd_header") {
 			// The block editor's heading style, on an element that is no h1–h6.
-			if text := oneLine(inlineText(childNodes(n))); text != "" && len([]rune(text)) <= maxHeadingRunes {
+			if text := joinLines(inlineText(childNodes(n))); text != "" && len([]rune(text)) <= maxHeadingRunes {
 				w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: childNodes(n), text: text, rank: 1, elem: "h1"})
 				return
 			}
@@ -269,7 +270,7 @@ func (w *walker) run(nodes []*html.Node, parent *html.Node) {
 		}
 		return
 	}
-	line := oneLine(text)
+	line := joinLines(text)
 	if w.marker(line) {
 		return
 	}
@@ -288,7 +289,7 @@ func (w *walker) run(nodes []*html.Node, parent *html.Node) {
 	// A bold first line followed by a line break and ordinary text.
 	if i := firstBreak(nodes); i > 0 && i < len(nodes)-1 {
 		head, rest := nodes[:i], nodes[i+1:]
-		headLine := oneLine(inlineText(head))
+		headLine := joinLines(inlineText(head))
 		if rank, ok := headingRun(head, parent, headLine); ok {
 			if rt := inlineText(rest); rt != "" {
 				w.blocks = append(w.blocks,

@@ -97,12 +97,12 @@ var (
 
 	// boilerplate lines, wherever they are
 	// Boilerplate lines are matched with keywords that each alternative holds.
-	preheaderRe = keyed(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail|message) )?(as|in) a web ?page|view (this (e-?mail|message) )?(in|on) (your|a|the) (web )?browser|view (it )?online|e-?mail not displaying correctly)`, "view", "mail")
-	socialRe    = keyed(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`, "us on")
+	preheaderRe = keyed(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail|message) )?(as|in) a web ?page|view (this (e-?mail|message) )?(in|on) (your|a|the) (web )?browser|view (it )?online|e-?mail not displaying correctly)`, "view", "mail").startingWith("hHvVeE")
+	socialRe    = keyed(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`, "us on").startingWith("jJfFcC")
 	// closingRe is the closing contact line of a team ("Digital Team:
 	// digital@example.gov.uk"); a source's own closing lines come from
 	// Options.SignOff.
-	closingRe = keyed(`(?i)^[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$`, "team")
+	closingRe = keyed(`(?i)^[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$`, "team").holding("@:")
 	footerRe  = regexp.MustCompile(`(?i)^(did someone forward you this e-?mail|subscriber services|powered by\b|update your subscriptions|this e-?mail was sent to|manage preferences|unsubscribe\b)`)
 
 	// the sign-off: a role line after a name

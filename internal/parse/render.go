@@ -89,7 +89,7 @@ func (p *parser) blockHTML(b *strings.Builder, blk *block) {
 func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
-		b.WriteString(html.EscapeString(collapseKeepEdges(n.Data)))
+		writeText(b, n.Data)
 		return
 	case html.ElementNode:
 	default:
@@ -123,6 +123,53 @@ func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
 		b.WriteString("</")
 		b.WriteString(tag)
 		b.WriteByte('>')
+	}
+}
+
+// writeText writes html.EscapeString(collapseKeepEdges(s)) to b, without
+// making either string: the edges' spaces need no escaping.
+func writeText(b *strings.Builder, s string) {
+	c := collapse(s)
+	if c == "" {
+		if s != "" {
+			b.WriteByte(' ')
+		}
+		return
+	}
+	if isSpaceStart(s) {
+		b.WriteByte(' ')
+	}
+	writeEscaped(b, c)
+	if isSpaceEnd(s) {
+		b.WriteByte(' ')
+	}
+}
+
+// writeEscaped writes html.EscapeString(s) to b: the six characters it
+// escapes, as it escapes them.
+func writeEscaped(b *strings.Builder, s string) {
+	for {
+		i := strings.IndexAny(s, "&'<>\"\r")
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		switch s[i] {
+		case '&':
+			b.WriteString("&amp;")
+		case '\'':
+			b.WriteString("&#39;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\r':
+			b.WriteString("&#13;")
+		}
+		s = s[i+1:]
 	}
 }
 
@@ -218,7 +265,7 @@ func (p *parser) collectLinks(n *html.Node, r *rendered, seen map[string]bool) {
 				seen[href] = true
 				r.links = append(r.links, model.Link{
 					URL:  model.CleanText(href),
-					Text: model.CleanText(oneLine(inlineText(childNodes(n)))),
+					Text: model.CleanText(joinLines(inlineText(childNodes(n)))),
 					Type: model.DocumentType(href),
 				})
 			}

@@ -72,9 +72,9 @@ func hasClass(n *html.Node, c string) bool {
 var endMarkerRe = regexp.MustCompile(`(?i)^(?:#\s*#\s*#|\*\s*\*\s*\*|-+\s*end\s*-+|end|-\s*30\s*-)$`)
 
 // marker handles an end marker: a divider, not text. It reports whether
-// text was one.
-func (w *walker) marker(text string) bool {
-	if !isEndMarker(oneLine(text)) {
+// line (a text as oneLine leaves it) was one.
+func (w *walker) marker(line string) bool {
+	if !isEndMarker(line) {
 		return false
 	}
 	w.divider()
@@ -99,15 +99,18 @@ var dateLineRe = regexp.MustCompile(`^(?:` + weekdayPat + `,?\s+)?(?:(\d{1,2})(?
 // September. 18th, 2023." is 34 bytes; dateLineRe is not run on longer lines.
 const maxDateLine = 34
 
-// isDateLine reports a line that is a date and nothing else.
-func isDateLine(text string) bool {
-	return !dateLineDay(text).IsZero()
+// isDateLine reports a line (a text as oneLine leaves it) that is a date
+// and nothing else.
+func isDateLine(line string) bool {
+	return !lineDay(line).IsZero()
 }
 
 // dateLineDay returns the day of a date line at midnight, London time, in
 // UTC; zero when text is no date line.
-func dateLineDay(text string) time.Time {
-	line := oneLine(text)
+func dateLineDay(text string) time.Time { return lineDay(oneLine(text)) }
+
+// lineDay is dateLineDay of a text as oneLine leaves it.
+func lineDay(line string) time.Time {
 	if len(line) > maxDateLine {
 		return time.Time{}
 	}
@@ -212,7 +215,7 @@ func splitLead(nodes []*html.Node, parent *html.Node) *lead {
 }
 
 func makeLead(head []*html.Node, parent *html.Node, rest []*html.Node) *lead {
-	title := oneLine(inlineText(head))
+	title := joinLines(inlineText(head))
 	title = strings.TrimSpace(strings.TrimSuffix(title, ":"))
 	if title == "" || len([]rune(title)) > maxHeadingRunes || !hasLetter(title) || strings.Contains(title, "\n") {
 		return nil

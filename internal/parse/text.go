@@ -99,6 +99,11 @@ func oneLine(s string) string {
 	return collapse(s)
 }
 
+// joinLines is oneLine of a text that tidyLines made (inlineText's): that
+// text is tidy, so its lines need only be joined, without the scan that
+// oneLine makes to find out.
+func joinLines(t string) string { return strings.ReplaceAll(t, "\n", " ") }
+
 // tidy is collapse, or with lines tidyLines: one pass over s, and s itself
 // when it is tidy already. Invalid UTF-8 becomes U+FFFD.
 func tidy(s string, lines bool) string {
@@ -197,7 +202,7 @@ func listText(list *html.Node) string {
 					}
 					own = append(own, d)
 				}
-				if t := oneLine(inlineText(own)); t != "" {
+				if t := joinLines(inlineText(own)); t != "" {
 					lines = append(lines, t)
 				}
 				for _, l := range nested {
@@ -225,7 +230,7 @@ func tableText(t *html.Node) string {
 				var cells []string
 				for d := c.FirstChild; d != nil; d = d.NextSibling {
 					if d.Type == html.ElementNode && (d.DataAtom == atom.Td || d.DataAtom == atom.Th) {
-						if t := oneLine(inlineText(childNodes(d))); t != "" {
+						if t := joinLines(inlineText(childNodes(d))); t != "" {
 							cells = append(cells, t)
 						}
 					}

@@ -6,6 +6,7 @@ import (
 	"unicode"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
 )
 
 // The white-space functions as first written: each line split out and
@@ -63,8 +64,21 @@ func collapseKeepEdgesRef(s string) string {
 
 var spaceCases = []string{
 	"", " ", "\n", "a", " a", "a ", "a  b", "a\nb", "a\n\nb", "\na\n", "a \n b", "a\u00a0b", "\u00a0a\u00a0",
-	"a\u200bb", "\u200b", "x\u00ad", "a\tb\rc\fd\ve", "a\u0085b", "a\u2028b\u3000c", "\xff", "a\xe2\x80", "\xe2\x80\xa0",
+	"a\u200bb", "\u200b", "x\u00ad", " <a href=\"x\">&amp;'</a> ", "\u00a0&\u00a0", "'\"", "a\tb\rc\fd\ve", "a\u0085b", "a\u2028b\u3000c", "\xff", "a\xe2\x80", "\xe2\x80\xa0",
 	"\xc2\xa0", "\xe2\xc2\xa0", "a \xff b", "ü  é\n\n ß ", "a\x00b", " \n \n ", "a\r\nb",
+}
+
+// written and escaped are what writeText and writeEscaped write.
+func written(s string) string {
+	var b strings.Builder
+	writeText(&b, s)
+	return b.String()
+}
+
+func escaped(s string) string {
+	var b strings.Builder
+	writeEscaped(&b, s)
+	return b.String()
 }
 
 func checkSpaces(t *testing.T, s string) {
@@ -77,6 +91,10 @@ func checkSpaces(t *testing.T, s string) {
 		{"tidyLines", tidyLines(s), tidyLinesRef(s)},
 		{"oneLine", oneLine(s), oneLineRef(s)},
 		{"collapseKeepEdges", collapseKeepEdges(s), collapseKeepEdgesRef(s)},
+		{"joinLines of tidyLines", joinLines(tidyLines(s)), oneLineRef(tidyLinesRef(s))},
+		{"oneLine of oneLine", oneLine(oneLine(s)), oneLineRef(s)},
+		{"writeText", written(s), html.EscapeString(collapseKeepEdgesRef(s))},
+		{"writeEscaped", escaped(s), html.EscapeString(s)},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s(%q) = %q, want %q", c.name, s, c.got, c.want)

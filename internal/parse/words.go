@@ -220,7 +220,9 @@ func isASCII(s string) bool {
 // always given to the regexp.
 type keyedRe struct {
 	*regexp.Regexp
-	keys []string
+	keys  []string
+	first string // for an expression anchored at ^: the bytes a match begins with; "" for any
+	needs string // bytes every match holds
 }
 
 // keyed compiles expr with the keywords its every match holds.
@@ -230,11 +232,42 @@ func keyed(expr string, keys ...string) keyedRe {
 			panic(fmt.Sprintf("parse: keyword %q of %q is not lower-case ASCII", k, expr))
 		}
 	}
-	return keyedRe{regexp.MustCompile(expr), keys}
+	return keyedRe{Regexp: regexp.MustCompile(expr), keys: keys}
 }
 
-// mayMatch reports whether s holds a keyword, or ſ or K.
+// startingWith returns k for an expression anchored at the start of the
+// text whose matches begin with one of the bytes of first: both cases of
+// its first letters. A line beginning otherwise is not searched for the
+// keywords. None may be s or k, which ſ and K fold to.
+func (k keyedRe) startingWith(first string) keyedRe {
+	if strings.ContainsAny(first, "sSkK") || !isASCII(first) {
+		panic(fmt.Sprintf("parse: first bytes %q of %q", first, k.String()))
+	}
+	k.first = first
+	return k
+}
+
+// holding returns k for an expression whose every match holds each of the
+// (ASCII, not case-folded) bytes of needs.
+func (k keyedRe) holding(needs string) keyedRe {
+	if !isASCII(needs) {
+		panic(fmt.Sprintf("parse: needed bytes %q of %q", needs, k.String()))
+	}
+	k.needs = needs
+	return k
+}
+
+// mayMatch reports whether s begins as a match may and holds the needed
+// bytes, and a keyword or ſ or K.
 func (k keyedRe) mayMatch(s string) bool {
+	if k.first != "" && (s == "" || strings.IndexByte(k.first, s[0]) < 0) {
+		return false
+	}
+	for i := 0; i < len(k.needs); i++ {
+		if strings.IndexByte(s, k.needs[i]) < 0 {
+			return false
+		}
+	}
 	for _, key := range k.keys {
 		if containsFoldASCII(s, key) {
 			return true
@@ -269,7 +302,10 @@ func (k keyedRe) FindStringSubmatchIndex(s string) []int {
 }
 
 // containsFoldASCII reports whether s holds key (lower-case ASCII) in any
-// mix of ASCII cases.
+// mix of ASCII cases. The next occurrences of the key's first byte in
+// either case are each looked for only once they are passed (looking for
+// the upper case again after every lower-case one scanned the rest of s
+// each time).
 func containsFoldASCII(s, key string) bool {
 	c0 := key[0]
 	u0 := c0
@@ -277,23 +313,42 @@ func containsFoldASCII(s, key string) bool {
 		u0 = c0 - 'a' + 'A'
 	}
 	last := len(s) - len(key) // the last offset key can start at
-	for i := 0; i <= last; i++ {
-		// The next occurrence of the first byte, in either case.
-		j := strings.IndexByte(s[i:last+1], c0)
-		if u0 != c0 {
-			if k := strings.IndexByte(s[i:last+1], u0); k >= 0 && (j < 0 || k < j) {
-				j = k
-			}
+	if last < 0 {
+		return false
+	}
+	area := s[:last+1]
+	lo, up := -2, -2 // next offsets of c0 and u0 at or after i; -1 for none, -2 to look for
+	if u0 == c0 {
+		up = -1
+	}
+	for i := 0; i <= last; {
+		if lo != -1 && lo < i {
+			lo = nextByte(area, i, c0)
+		}
+		if up != -1 && up < i {
+			up = nextByte(area, i, u0)
+		}
+		j := lo
+		if j < 0 || up >= 0 && up < j {
+			j = up
 		}
 		if j < 0 {
 			return false
 		}
-		i += j
-		if equalFoldASCII(s[i+1:i+len(key)], key[1:]) {
+		if equalFoldASCII(s[j+1:j+len(key)], key[1:]) {
 			return true
 		}
+		i = j + 1
 	}
 	return false
+}
+
+// nextByte returns the offset of the first c in s at or after i, or -1.
+func nextByte(s string, i int, c byte) int {
+	if j := strings.IndexByte(s[i:], c); j >= 0 {
+		return i + j
+	}
+	return -1
 }
 
 // equalFoldASCII reports whether s is key (lower-case ASCII) in any mix of

@@ -173,6 +173,8 @@ var keyedCases = []string{
 	"CYBER TEAM : x@y.uk", "by ", "no later than the ", "Deadline is: ", "closing date of ", "closes on ",
 	"ends  on ", "available until ", "due by ", "submitted by ", "Registered by the ", "uNtIl ",
 	"May 2023 No.9", "AUGUſT 2024 no 3", "december  2024", "Online via Zoom", "a HYBRID event", "microsoft  teams",
+	"having trouble viewing this message", "Connect with us on Bluesky", "FIND US ON social media", " view it online",
+	"Email not displaying correctly?", "Team: a@b", "x Team : a@b", "Cyber  team:a@b.uk", "Digital Team: team at example",
 }
 
 func checkKeyed(t *testing.T, s string) {
