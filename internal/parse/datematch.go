@@ -87,6 +87,15 @@ func weekdayAt(s string, p int) int {
 	return r
 }
 
+// isMonthInitial reports the first letters of monthNames.
+func isMonthInitial(c byte) bool {
+	switch c {
+	case 'J', 'F', 'M', 'A', 'S', 'O', 'N', 'D':
+		return true
+	}
+	return false
+}
+
 func isWeekday(w string) bool {
 	for _, n := range weekdayNames {
 		if w == n {
@@ -118,10 +127,13 @@ func dateFirst(s string, p int) []int {
 func dateFirstDay(s string, p, q int) []int {
 	for dl := digitsUpTo(s, q, 2); dl >= 1; dl-- {
 		d := q + dl
-		for _, e := range suffixOptions(s, d) {
-			for _, f := range ofOptions(s, e) {
+		for _, e := range suffixOptions(s, d).ends() {
+			for _, f := range ofOptions(s, e).ends() {
 				u := skipSpaces(s, f)
 				if u == f {
+					continue
+				}
+				if u >= len(s) || !isMonthInitial(s[u]) {
 					continue
 				}
 				for _, mon := range monthNames {
@@ -129,7 +141,7 @@ func dateFirstDay(s string, p, q int) []int {
 						continue
 					}
 					v := u + len(mon)
-					for _, w := range dotOptions(s, v) {
+					for _, w := range dotOptions(s, v).ends() {
 						m := make([]int, dateSubs)
 						for i := range m {
 							m[i] = -1
@@ -159,19 +171,22 @@ func dateSecond(s string, p int) []int {
 		if q < 0 {
 			continue
 		}
+		if q >= len(s) || !isMonthInitial(s[q]) {
+			continue
+		}
 		for _, mon := range monthNames {
 			if !strings.HasPrefix(s[q:], mon) {
 				continue
 			}
 			v := q + len(mon)
-			for _, w := range dotOptions(s, v) {
+			for _, w := range dotOptions(s, v).ends() {
 				u := skipSpaces(s, w)
 				if u == w {
 					continue
 				}
 				for dl := digitsUpTo(s, u, 2); dl >= 1; dl-- {
 					d := u + dl
-					for _, e := range suffixOptions(s, d) {
+					for _, e := range suffixOptions(s, d).ends() {
 						if !wordBoundary(s, e) {
 							continue
 						}
@@ -206,32 +221,43 @@ func yearAt(s string, p int) int {
 	return y
 }
 
-// suffixOptions returns the ends of "(?:st|nd|rd|th)?" at p, preferred
-// first.
-func suffixOptions(s string, p int) []int {
+// options are the ends of an optional part of the expression, preferred
+// first: the end with it, then without (p), or only p.
+type options struct {
+	end [2]int
+	n   int
+}
+
+func (o options) ends() []int { return o.end[:o.n] }
+
+func optional(p, with int, ok bool) options {
+	if ok {
+		return options{[2]int{with, p}, 2}
+	}
+	return options{[2]int{p}, 1}
+}
+
+// suffixOptions returns the ends of "(?:st|nd|rd|th)?" at p.
+func suffixOptions(s string, p int) options {
+	ok := false
 	if p+2 <= len(s) {
 		switch s[p : p+2] {
 		case "st", "nd", "rd", "th":
-			return []int{p + 2, p}
+			ok = true
 		}
 	}
-	return []int{p}
+	return optional(p, p+2, ok)
 }
 
-// ofOptions returns the ends of "(?:\s+of)?" at p, preferred first.
-func ofOptions(s string, p int) []int {
-	if q := skipSpaces(s, p); q > p && strings.HasPrefix(s[q:], "of") {
-		return []int{q + 2, p}
-	}
-	return []int{p}
+// ofOptions returns the ends of "(?:\s+of)?" at p.
+func ofOptions(s string, p int) options {
+	q := skipSpaces(s, p)
+	return optional(p, q+2, q > p && strings.HasPrefix(s[q:], "of"))
 }
 
-// dotOptions returns the ends of "\.?" at p, preferred first.
-func dotOptions(s string, p int) []int {
-	if p < len(s) && s[p] == '.' {
-		return []int{p + 1, p}
-	}
-	return []int{p}
+// dotOptions returns the ends of "\.?" at p.
+func dotOptions(s string, p int) options {
+	return optional(p, p+1, p < len(s) && s[p] == '.')
 }
 
 // digitsUpTo returns how many ASCII digits (at most n) start s[p:].

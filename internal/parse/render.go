@@ -51,6 +51,7 @@ func (p *parser) render(d draft) rendered {
 	}
 	var texts []string
 	var b strings.Builder
+	b.Grow(htmlSizeHint(d.blocks))
 	for _, blk := range d.blocks {
 		if blk.text != "" {
 			texts = append(texts, blk.text)
@@ -61,6 +62,16 @@ func (p *parser) render(d draft) rendered {
 	r.text = model.CleanText(strings.Join(texts, "\n\n"))
 	r.html = model.CleanText(b.String())
 	return r
+}
+
+// htmlSizeHint is a guess at the size of the blocks' HTML (their text and
+// some markup), so that the builder is not grown again and again.
+func htmlSizeHint(blocks []*block) int {
+	n := 0
+	for _, blk := range blocks {
+		n += len(blk.text) + 32
+	}
+	return n + n/4
 }
 
 // blockHTML writes one block as HTML.
