@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/numeric"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
@@ -103,6 +104,10 @@ type catalog struct {
 	// counts recycles the facet counters of searches (their size is the
 	// number of values, not of matches).
 	counts sync.Pool
+	// byID is the items' record numbers in document id order, for mapping
+	// Bleve's documents to records (itemsByID); made on first use.
+	byID     []int32
+	byIDOnce sync.Once
 }
 
 // catPostings lists, for each value id of a field, the indices of the
@@ -413,11 +418,23 @@ func (s *catalogState) drop() {
 	s.built, s.cur, s.pending, s.failed = false, nil, nil, false
 }
 
-// Warm builds what searching needs in memory (the catalog) now rather than
-// at the first search; a server calls it at start-up, in the background.
+// Warm builds what searching needs in memory (the catalog and the tables
+// mapping Bleve's documents to it) now rather than at the first search; a
+// server calls it at start-up, in the background.
 func (ix *Index) Warm() error {
-	_, err := ix.catalog()
-	return err
+	c, err := ix.catalog()
+	if err != nil {
+		return err
+	}
+	r, err := ix.reader()
+	if err != nil {
+		return fmt.Errorf("warm: %w", err)
+	}
+	defer r.Close()
+	if snap, ok := r.(*scorch.IndexSnapshot); ok {
+		ix.tablesFor(c, snap)
+	}
+	return nil
 }
 
 // catalog returns the current catalog, building it from the index or

@@ -28,7 +28,12 @@
 // of those fields for every document, answers it instead in one scan: the
 // same hits, scores, totals, facets and matching editions (a test compares
 // them with Bleve's on every shape of such query). It is built from Bleve's
-// doc values on first use and every write updates it. Whole results and
+// doc values on first use and every write updates it. A query with words
+// is matched and scored by Bleve's searcher and collected here: each match
+// is mapped to its catalog record (a table per segment, made once per
+// segment and catalog), which gives the request's source and dates, the
+// date order for ties and the facet counts without reading Bleve's doc
+// values for every match (TestWordsMatchBleve). Whole results and
 // facet counts are kept per index generation: a repeated request costs a
 // lookup until the next write.
 //

@@ -60,6 +60,8 @@ type Index struct {
 	edFields textFields
 	// cat answers queries without words (see catalog.go).
 	cat catalogState
+	// tables map Bleve's documents to the catalog's records (collect.go).
+	tables docTables
 	// background is the last error of Bleve's background work (see Err).
 	background backgroundErr
 	scorch     *scorch.Scorch

@@ -11,7 +11,8 @@ import (
 
 // BenchmarkKeptIndex runs each query of the benchmark mix, as /api/search
 // asks it (facets and snippets, results not kept; "api" computes the
-// facets each time, "api-kept" keeps them) and bare (20 hits, neither), on
+// facets each time, "api-kept" keeps them), bare (20 hits, neither) and
+// bleve (the same bare search by Bleve's own collector, searchBleve), on
 // an index built beforehand: BENCH_INDEX_DIR names its directory
 // (bench/run.sh's $BENCH_WORK/big/index, 100,000 items). Skipped without it.
 func BenchmarkKeptIndex(b *testing.B) {
@@ -37,6 +38,7 @@ func BenchmarkKeptIndex(b *testing.B) {
 			{"api", Request{Query: q, Facets: true, Highlight: true, Size: 20}},
 			{"api-kept", Request{Query: q, Facets: true, Highlight: true, Size: 20}}, // facets kept, as served after the first request
 			{"bare", Request{Query: q, Size: 20}},
+			{"bleve", Request{Query: q, Size: 20}},
 		} {
 			b.Run(v.name+"/q="+q, func(b *testing.B) {
 				b.ReportAllocs()
@@ -50,7 +52,14 @@ func BenchmarkKeptIndex(b *testing.B) {
 					if v.name == "api" {
 						ix.facets.put(facetKeyOf(v.req), math.MaxUint64, nil, 1) // computed every time
 					}
-					if _, err := ix.Search(ctx, v.req); err != nil {
+					search := ix.Search
+					if v.name == "bleve" {
+						search = func(ctx context.Context, req Request) (*Result, error) {
+							n, _ := parse(req.Query)
+							return ix.searchBleve(ctx, req, n, 1, req.Size, math.MaxUint64)
+						}
+					}
+					if _, err := search(ctx, v.req); err != nil {
 						b.Fatal(err)
 					}
 				}

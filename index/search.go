@@ -134,6 +134,11 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			return nil, err
 		}
 	}
+	if res == nil && hasWords(n) && datesInRange(req) {
+		if res, err = ix.searchWords(ctx, req, n, page, size, gen); err != nil {
+			return nil, err
+		}
+	}
 	if res == nil {
 		if res, err = ix.searchBleve(ctx, req, n, page, size, gen); err != nil {
 			return nil, err
@@ -153,11 +158,6 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 func (ix *Index) searchBleve(ctx context.Context, req Request, n node, page, size int, gen uint64) (*Result, error) {
 	var sortBy []string
 	breakTies := false // relevance: Bleve sorts by score alone, ties are ordered here
-	// Editions are few (one per 20 items): ordering every matching one
-	// costs little and makes ties at the tenth place fall the same way
-	// every time (by score alone, Bleve breaks them by internal order,
-	// which segment merges change).
-	edSort := []string{"-_score", "-" + fPublished, "-" + fOrder, "_id"}
 	switch {
 	case req.Sort == "date":
 		sortBy = []string{"-" + fPublished, "-" + fOrder, fPosition, "-_score", "_id"}
@@ -227,31 +227,44 @@ func (ix *Index) searchBleve(ctx context.Context, req Request, n node, page, siz
 	}
 
 	if n != nil {
-		eq := q
-		if ix.edFields != itemFields {
-			eq = toBleveOn(n, ix.edFields)
+		if res.Editions, err = ix.searchEditions(ctx, req, n, q, hl); err != nil {
+			return nil, err
 		}
-		er := bleve.NewSearchRequestOptions(ix.filtered(eq, typeEdition, req), maxEditionHits, 0, false)
-		er.Fields = []string{fJSON}
-		er.SortBy(edSort)
-		br, err := ix.bleve.SearchInContext(ctx, er)
-		if err != nil {
-			return nil, fmt.Errorf("search editions %q: %w", req.Query, err)
-		}
-		for _, h := range br.Hits {
-			var ed model.Edition
-			if err := decodeHit(h, &ed); err != nil {
-				return nil, err
-			}
-			eh := EditionHit{Edition: ed, Score: h.Score}
-			if req.Highlight {
-				eh.Snippet = snippet(ed.Editorial, hl)
-			}
-			res.Editions = append(res.Editions, eh)
-		}
-		slices.SortStableFunc(res.Editions, byScoreThenNewestEdition)
 	}
 	return res, nil
+}
+
+// searchEditions returns the editions whose own words match n (q is n
+// built on the items' fields), best first, at most maxEditionHits. Editions
+// are few (one per 20 items), so ordering every matching one costs little
+// and makes ties at the tenth place fall the same way every time (by score
+// alone, Bleve breaks them by internal order, which segment merges change).
+func (ix *Index) searchEditions(ctx context.Context, req Request, n node, q query.Query, hl highlightTerms) ([]EditionHit, error) {
+	eq := q
+	if ix.edFields != itemFields {
+		eq = toBleveOn(n, ix.edFields)
+	}
+	er := bleve.NewSearchRequestOptions(ix.filtered(eq, typeEdition, req), maxEditionHits, 0, false)
+	er.Fields = []string{fJSON}
+	er.SortBy([]string{"-_score", "-" + fPublished, "-" + fOrder, "_id"})
+	br, err := ix.bleve.SearchInContext(ctx, er)
+	if err != nil {
+		return nil, fmt.Errorf("search editions %q: %w", req.Query, err)
+	}
+	var out []EditionHit
+	for _, h := range br.Hits {
+		var ed model.Edition
+		if err := decodeHit(h, &ed); err != nil {
+			return nil, err
+		}
+		eh := EditionHit{Edition: ed, Score: h.Score}
+		if req.Highlight {
+			eh.Snippet = snippet(ed.Editorial, hl)
+		}
+		out = append(out, eh)
+	}
+	slices.SortStableFunc(out, byScoreThenNewestEdition)
+	return out, nil
 }
 
 // byScoreThenNewestEdition orders edition hits by score, then newest first

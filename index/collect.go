@@ -1,0 +1,387 @@
+package index
+
+import (
+	"bytes"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/lga-digital/bulletin/internal/model"
+)
+
+// Word queries are matched and scored by Bleve's searcher, but collected
+// here: each match's internal document number is mapped to its catalog
+// record through a table per segment, so that the request's source and
+// dates are tested on the record, the page is chosen by score and the
+// record's date order, and the facets are counted from the record's value
+// ids. Bleve's own collector would read five fields' doc values for every
+// match to count facets (a broad query's first search cost 2–4× its bare
+// search) and would sort by score alone, leaving ties in internal order.
+
+// docTables maps the documents of a snapshot's segments to the item records
+// of one catalog. Segments are immutable, so a table is made once per
+// segment and catalog: a crawl's write adds a small segment (a small new
+// table) but changes the catalog, whose record numbers then shift, so every
+// table is made again by the first word search after it.
+type docTables struct {
+	mu    sync.Mutex
+	cat   *catalog
+	bySeg map[segment.Segment][]int32
+}
+
+// A table entry is an item's record number (≥ 0), an edition's (encoded by
+// edEntry) or one of these.
+const (
+	notInCat = -1 // a document the catalog does not hold (written since it was read)
+	notDoc   = -2 // neither an item nor an edition
+)
+
+// edEntry encodes edition record i as a table entry, and back.
+func edEntry(i int32) int32 { return -3 - i }
+
+// tablesFor returns, for each segment of snap in order, its table for c
+// and the first global document number of the segment.
+func (ix *Index) tablesFor(c *catalog, snap *scorch.IndexSnapshot) (tables [][]int32, offsets []uint64) {
+	segs := snap.Segments()
+	t := &ix.tables
+	t.mu.Lock()
+	if t.cat != c {
+		t.cat, t.bySeg = c, map[segment.Segment][]int32{}
+	}
+	have := make(map[segment.Segment][]int32, len(segs))
+	for _, ss := range segs {
+		if tab, ok := t.bySeg[ss.Segment()]; ok {
+			have[ss.Segment()] = tab
+		}
+	}
+	t.bySeg = have // segments merged away are forgotten
+	t.mu.Unlock()
+
+	var off uint64
+	for _, ss := range segs {
+		seg := ss.Segment()
+		tab, ok := have[seg]
+		if !ok {
+			tab = c.tableOf(seg)
+			t.mu.Lock()
+			if t.cat == c {
+				t.bySeg[seg] = tab
+			}
+			t.mu.Unlock()
+		}
+		tables, offsets = append(tables, tab), append(offsets, off)
+		off += seg.Count()
+	}
+	return tables, offsets
+}
+
+// tableOf maps each document number of seg to its record in c.
+func (c *catalog) tableOf(seg segment.Segment) []int32 {
+	byID := c.entriesByID()
+	tab := make([]int32, seg.Count())
+	hint := -1 // documents of a segment tend to come in id order
+	for num := range tab {
+		id, err := seg.DocID(uint64(num))
+		if err != nil || !(bytes.HasPrefix(id, []byte("i:")) || bytes.HasPrefix(id, []byte("e:"))) {
+			tab[num] = notDoc
+			continue
+		}
+		if hint+1 < len(byID) && bytes.Equal(c.entryID(byID[hint+1]), id) {
+			hint++
+		} else {
+			at, found := slices.BinarySearchFunc(byID, id, func(e int32, id []byte) int { return bytes.Compare(c.entryID(e), id) })
+			if !found {
+				tab[num], hint = notInCat, -1
+				continue
+			}
+			hint = at
+		}
+		tab[num] = byID[hint]
+	}
+	return tab
+}
+
+// entryID is the document id of a table entry's record.
+func (c *catalog) entryID(e int32) []byte {
+	r := c.entryRec(e)
+	return c.ids[r.idOff : r.idOff+uint32(r.idLen)]
+}
+
+// entryRec is the record of a table entry (an item's or an edition's).
+func (c *catalog) entryRec(e int32) *catRec {
+	if e >= 0 {
+		return &c.items[e]
+	}
+	return &c.editions[-3-e]
+}
+
+// entriesByID returns the table entries of every record, items' and
+// editions', ordered by document id; made on first use (4 bytes a record).
+func (c *catalog) entriesByID() []int32 {
+	c.byIDOnce.Do(func() {
+		byID := make([]int32, 0, len(c.items)+len(c.editions))
+		for i := range c.items {
+			byID = append(byID, int32(i))
+		}
+		for i := range c.editions {
+			byID = append(byID, edEntry(int32(i)))
+		}
+		slices.SortFunc(byID, func(a, b int32) int { return bytes.Compare(c.entryID(a), c.entryID(b)) })
+		c.byID = byID
+	})
+	return c.byID
+}
+
+// hitHeap keeps the best hits so far with the worst on top.
+type hitHeap struct {
+	hits   []catHit
+	better func(a, b catHit) bool
+}
+
+func (h *hitHeap) Len() int           { return len(h.hits) }
+func (h *hitHeap) Less(i, j int) bool { return h.better(h.hits[j], h.hits[i]) }
+func (h *hitHeap) Swap(i, j int)      { h.hits[i], h.hits[j] = h.hits[j], h.hits[i] }
+func (h *hitHeap) Push(x any)         { h.hits = append(h.hits, x.(catHit)) }
+func (h *hitHeap) Pop() any {
+	x := h.hits[len(h.hits)-1]
+	h.hits = h.hits[:len(h.hits)-1]
+	return x
+}
+
+// byScoreThenRecord orders hits by score, then by their records' order:
+// newest first.
+func byScoreThenRecord(a, b catHit) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.i < b.i
+}
+
+// sorted returns the hits kept, best first.
+func (h *hitHeap) sorted() []catHit {
+	slices.SortFunc(h.hits, func(a, b catHit) int {
+		switch {
+		case h.better(a, b):
+			return -1
+		case h.better(b, a):
+			return 1
+		}
+		return 0
+	})
+	return h.hits
+}
+
+// offer keeps hit if it is among the best n so far.
+func (h *hitHeap) offer(hit catHit, n int) {
+	switch {
+	case len(h.hits) < n:
+		heap.Push(h, hit)
+	case h.better(hit, h.hits[0]):
+		h.hits[0] = hit
+		heap.Fix(h, 0)
+	}
+}
+
+// searchWords answers a query with words: Bleve's searcher finds and
+// scores the matches, the catalog filters, orders and counts them. It
+// returns a nil result when it cannot answer (the caller asks Bleve): no
+// catalog, an index that is not scorch's, or a match the catalog does not
+// know yet.
+func (ix *Index) searchWords(ctx context.Context, req Request, n node, page, size int, gen uint64) (*Result, error) {
+	q := toBleve(n)
+	if _, none := q.(*query.MatchNoneQuery); none {
+		return nil, nil
+	}
+	c, err := ix.catalog()
+	if err != nil {
+		return nil, nil // Bleve will say why
+	}
+	r, err := ix.reader()
+	if err != nil {
+		return nil, nil
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, nil
+	}
+	tables, offsets := ix.tablesFor(c, snap)
+
+	// The same query as searchBleve's, so that scores are the same: the
+	// type filter stays in Bleve (filters do not score); the request's
+	// source and dates are tested on the records.
+	s, err := ix.filtered(q, typeItem, Request{}).Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	defer s.Close()
+
+	fkey := facetKeyOf(req)
+	var facets []Facet
+	haveFacets := false
+	if req.Facets {
+		facets, haveFacets = ix.facets.get(fkey, gen)
+	}
+	var counts *catCounts
+	if req.Facets && !haveFacets {
+		counts = c.getCounts()
+		defer c.putCounts(counts)
+	}
+	keep := c.filterOf(req)
+	from, need := (page-1)*size, page*size
+	best := &hitHeap{better: byScoreThenRecord}
+	if req.Sort == "date" {
+		best.better = func(a, b catHit) bool { return a.i < b.i }
+	}
+	total := 0
+	err = collectDocs(ctx, s, tables, offsets, func(e int32, score float64) bool {
+		if e < 0 {
+			return e != notInCat // an edition, or written since the catalog was read
+		}
+		rec := &c.items[e]
+		if !keep(rec) {
+			return true
+		}
+		total++
+		if counts != nil {
+			counts.add(c, rec)
+		}
+		best.offer(catHit{int(e), score}, need)
+		return true
+	})
+	if err != nil {
+		if errors.Is(err, errNotInCatalog) {
+			return nil, nil // ask Bleve
+		}
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	hits := best.sorted()
+	hits = hits[min(from, len(hits)):]
+
+	res := &Result{Page: page, Size: size, Total: uint64(total), Hits: []Hit{}}
+	hl := termsOf(n)
+	sr := &storedReader{r: r}
+	for _, h := range hits {
+		var it model.Item
+		found, err := sr.load(c.docID(&c.items[h.i]), &it)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, nil
+		}
+		hit := Hit{Item: it, Score: h.score}
+		if req.Highlight {
+			hit.Snippet = snippet(it.Text, hl)
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	if req.Facets {
+		if !haveFacets {
+			facets = counts.facets(c)
+			ix.facets.put(fkey, gen, facets, 1)
+		}
+		res.Facets = facets
+	}
+	eds, err := ix.collectEditions(ctx, r, c, tables, offsets, req, n, q)
+	if err != nil {
+		if errors.Is(err, errNotInCatalog) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("search editions %q: %w", req.Query, err)
+	}
+	for _, h := range eds {
+		var ed model.Edition
+		found, err := sr.load(c.docID(&c.editions[h.i]), &ed)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, nil
+		}
+		eh := EditionHit{Edition: ed, Score: h.score}
+		if req.Highlight {
+			eh.Snippet = snippet(ed.Editorial, hl)
+		}
+		res.Editions = append(res.Editions, eh)
+	}
+	return res, nil
+}
+
+// collectEditions returns the best maxEditionHits editions whose own words
+// match n (q is n on the items' fields), as searchEditions orders them:
+// by score, then newest first, which is the records' order.
+func (ix *Index) collectEditions(ctx context.Context, r bleveindex.IndexReader, c *catalog, tables [][]int32, offsets []uint64, req Request, n node, q query.Query) ([]catHit, error) {
+	eq := q
+	if ix.edFields != itemFields {
+		eq = toBleveOn(n, ix.edFields)
+	}
+	s, err := ix.filtered(eq, typeEdition, Request{}).Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	keep := c.filterOf(req)
+	best := &hitHeap{better: byScoreThenRecord}
+	err = collectDocs(ctx, s, tables, offsets, func(e int32, score float64) bool {
+		if e >= 0 || e == notDoc {
+			return true
+		}
+		if e == notInCat {
+			return false
+		}
+		i := -3 - e
+		if keep(&c.editions[i]) {
+			best.offer(catHit{int(i), score}, maxEditionHits)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return best.sorted(), nil
+}
+
+// errNotInCatalog: a match is a document the catalog does not hold yet.
+var errNotInCatalog = errors.New("a match is not in the catalog")
+
+// collectDocs runs s to its end and calls visit with each match's table
+// entry and score; visit returns false for a match the catalog does not
+// hold, which stops the search with errNotInCatalog.
+func collectDocs(ctx context.Context, s search.Searcher, tables [][]int32, offsets []uint64, visit func(e int32, score float64) bool) error {
+	sctx := &search.SearchContext{DocumentMatchPool: search.NewDocumentMatchPool(s.DocumentMatchPoolSize(), 0)}
+	seg := 0
+	for visited := 0; ; visited++ {
+		if visited%1024 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		dm, err := s.Next(sctx)
+		if err != nil {
+			return err
+		}
+		if dm == nil {
+			return nil
+		}
+		num := dm.IndexInternalID.Value()
+		if num < offsets[seg] || (seg+1 < len(offsets) && num >= offsets[seg+1]) {
+			seg = sort.Search(len(offsets), func(i int) bool { return offsets[i] > num }) - 1
+		}
+		e, score := tables[seg][num-offsets[seg]], dm.Score
+		sctx.DocumentMatchPool.Put(dm)
+		if !visit(e, score) {
+			return errNotInCatalog
+		}
+	}
+}

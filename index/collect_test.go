@@ -1,0 +1,138 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// wordQueries are queries with words of the shapes the collector answers,
+// beside the benchmark mix's.
+var wordQueries = []string{
+	"council", "councils digital", `"connected places"`, "procure*", "title:budget", "cyber OR ransomware",
+	"ai -webinar", "-webinar", "council section:events", "council -section:events", "council org:ncsc",
+	"council source:other", "council edition:3", "council date:1999-01", `"local government" after:1999-01-10`,
+	"(council OR digital) -org:ncsc", "the", "e-mail", "nothingmatchesthis",
+}
+
+// TestWordsMatchBleve: the collector gives every query with words exactly
+// the plain Bleve search's results, scores bit for bit, on all its matches
+// (a page holding them all, so that ties need no allowance), with the
+// request's source and dates, both sorts, facets and snippets; and it
+// answers them itself rather than handing them back to Bleve.
+func TestWordsMatchBleve(t *testing.T) {
+	t.Parallel()
+	ix, _ := catalogCorpus(t)
+	ctx := context.Background()
+	from := time.Date(1999, 1, 8, 0, 0, 0, 0, time.UTC)
+	queries := append(benchMix(t), wordQueries...)
+	for _, q := range queries {
+		n, err := parse(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !hasWords(n) {
+			continue
+		}
+		for _, v := range []Request{
+			{Size: MaxSize, Facets: true, Highlight: true},
+			{Size: MaxSize, Sort: "date", Facets: true},
+			{Size: MaxSize, Source: "other", Facets: true},
+			{Size: MaxSize, From: from, To: from.AddDate(0, 0, 10), Facets: true},
+			{Size: 3, Page: 2, Sort: "date"},
+		} {
+			req := v
+			req.Query = q
+			t.Run(fmt.Sprintf("%q/%+v", q, v), func(t *testing.T) {
+				want := searchPlain(t, ix, req)
+				page, size := max(req.Page, 1), req.Size
+				got, err := ix.searchWords(ctx, req, n, page, size, math.MaxUint64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got == nil {
+					if toBleveIsNone(n) {
+						return
+					}
+					t.Fatal("the collector handed the query back to Bleve")
+				}
+				for i := range min(len(got.Hits), len(want.Hits)) {
+					if got.Hits[i].Score != want.Hits[i].Score {
+						t.Fatalf("hit %d: score %v, want %v (bit for bit)", i, got.Hits[i].Score, want.Hits[i].Score)
+					}
+				}
+				sameResult(t, got, want, q)
+			})
+		}
+	}
+}
+
+func toBleveIsNone(n node) bool {
+	return fmt.Sprintf("%T", toBleve(n)) == "*query.MatchNoneQuery"
+}
+
+// TestWordsFollowWrites: after a write adds a segment and changes the
+// catalog, the collector's tables are made again and its results still
+// equal Bleve's.
+func TestWordsFollowWrites(t *testing.T) {
+	t.Parallel()
+	ix, all := catalogCorpus(t)
+	ctx := context.Background()
+	req := Request{Query: "council", Size: MaxSize, Facets: true}
+	check := func() {
+		t.Helper()
+		n, _ := parse(req.Query)
+		got, err := ix.searchWords(ctx, req, n, 1, MaxSize, math.MaxUint64)
+		if err != nil || got == nil {
+			t.Fatalf("searchWords = %v, %v", got, err)
+		}
+		sameResult(t, got, searchPlain(t, ix, req), req.Query)
+	}
+	check()
+	last := all[len(all)-1]
+	if err := ix.PutEdition(ctx, last.ed, last.items); err != nil {
+		t.Fatal(err)
+	}
+	check()
+	// Replace an edition's items with fewer: deleted documents in old
+	// segments must not count.
+	first := all[0]
+	if err := ix.PutEdition(ctx, first.ed, first.items[:len(first.items)/2]); err != nil {
+		t.Fatal(err)
+	}
+	check()
+}
+
+// TestWordsConcurrent runs word searches beside writes (for -race).
+func TestWordsConcurrent(t *testing.T) {
+	t.Parallel()
+	ix, all := catalogCorpus(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10 {
+				q := []string{"council", "digital inclusion", `"connected places"`, "ai -webinar"}[(w+i)%4]
+				if _, err := ix.Search(ctx, Request{Query: q, Facets: true}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	last := all[len(all)-1]
+	for i := range 3 {
+		items := slices.Clone(last.items)
+		items = items[:len(items)-i]
+		if err := ix.PutEdition(ctx, last.ed, items); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+}
