@@ -19,6 +19,12 @@ const snippetLead = 40
 type highlightTerms struct {
 	stems, plain map[string]bool
 	prefixes     []string
+	// first holds the first bytes of the words, lower-cased: a token can
+	// match only if it begins with one (see mayMatch). any: a word begins
+	// with a byte a token's first rune is not tested against, so every
+	// token is analysed.
+	first [utf8.RuneSelf]bool
+	any   bool
 }
 
 // termsOf collects the words of the positive (not negated) text parts of n.
@@ -60,7 +66,33 @@ func termsOf(n node) highlightTerms {
 	if n != nil {
 		walk(n, false)
 	}
+	h.noteFirst()
 	return h
+}
+
+// noteFirst records the first byte of each word in h.first.
+func (h *highlightTerms) noteFirst() {
+	note := func(w string) {
+		switch {
+		case w == "":
+			h.any = true
+		case w[0] >= utf8.RuneSelf:
+			// Tokens that begin with a rune outside ASCII are always analysed.
+		case isAlnumASCII(w[0]):
+			h.first[w[0]] = true
+		default:
+			h.any = true
+		}
+	}
+	for w := range h.stems {
+		note(w)
+	}
+	for w := range h.plain {
+		note(w)
+	}
+	for _, w := range h.prefixes {
+		note(w)
+	}
 }
 
 func (h highlightTerms) empty() bool {
@@ -70,17 +102,57 @@ func (h highlightTerms) empty() bool {
 type span struct{ start, end int }
 
 // matches returns the byte ranges of text holding one of h's words, sorted
-// and not overlapping.
+// and not overlapping. The analysers run only on the stretches of text
+// between ASCII white space that may hold a match (mayMatch): the
+// English analyser's tokens keep their first rune, lower-cased, so a
+// stretch with no token beginning with a word's first byte holds none of
+// the words, and white space always separates tokens, so a stretch's
+// tokens are the same alone as in the whole text if it is valid UTF-8
+// (TestMatchesEqualsWhole, FuzzMatches).
 func (h highlightTerms) matches(text string) []span {
 	if h.empty() || text == "" {
 		return nil
 	}
+	if h.any || !utf8.ValidString(text) {
+		// Invalid UTF-8 throws the word segmenter off beyond white space.
+		return merge(h.matchesIn(nil, text, 0))
+	}
 	var spans []span
+	for start := 0; start < len(text); {
+		end := chunkEnd(text, start)
+		if h.any || h.mayMatch(text[start:end]) {
+			spans = h.matchesIn(spans, text[start:end], start)
+		}
+		start = end
+		for start < len(text) && isSpaceASCII(text[start]) {
+			start++
+		}
+	}
+	return merge(spans)
+}
+
+// merge sorts spans and joins those that overlap.
+func merge(spans []span) []span {
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
+	merged := spans[:0]
+	for _, s := range spans {
+		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
+			merged[n-1].end = max(merged[n-1].end, s.end)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return merged
+}
+
+// matchesIn appends to spans the ranges of text's words that h holds,
+// moved by off.
+func (h highlightTerms) matchesIn(spans []span, text string, off int) []span {
 	a := analyzers()
 	if len(h.stems) > 0 {
 		for _, t := range a.en.Analyze([]byte(text)) {
 			if h.stems[string(t.Term)] {
-				spans = append(spans, span{t.Start, t.End})
+				spans = append(spans, span{off + t.Start, off + t.End})
 			}
 		}
 	}
@@ -92,20 +164,87 @@ func (h highlightTerms) matches(text string) []span {
 				ok = ok || strings.HasPrefix(term, p)
 			}
 			if ok {
-				spans = append(spans, span{t.Start, t.End})
+				spans = append(spans, span{off + t.Start, off + t.End})
 			}
 		}
 	}
-	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
-	merged := spans[:0]
-	for _, s := range spans {
-		if n := len(merged); n > 0 && s.start <= merged[n-1].end {
-			merged[n-1].end = max(merged[n-1].end, s.end)
+	return spans
+}
+
+// chunkEnd returns the end of the stretch of text that begins at start:
+// the next run of ASCII white space followed by an ASCII byte (a rune
+// outside ASCII after white space may be a combining mark, which Unicode
+// word segmentation attaches to the space before it), or the end of text.
+func chunkEnd(text string, start int) int {
+	for i := start; i < len(text); i++ {
+		if !isSpaceASCII(text[i]) {
 			continue
 		}
-		merged = append(merged, s)
+		j := i + 1
+		for j < len(text) && isSpaceASCII(text[j]) {
+			j++
+		}
+		if j == len(text) || text[j] < utf8.RuneSelf {
+			return i
+		}
+		i = j
 	}
-	return merged
+	return len(text)
+}
+
+// mayMatch reports whether chunk may hold a token beginning with one of
+// h's first bytes. Unicode word segmentation never splits a run of ASCII
+// letters and digits, so a token begins at the start of chunk or after a
+// byte that is not one; such a byte that is a letter or digit must be a
+// first byte, lower-cased. A rune outside ASCII other than common
+// punctuation, or '_' (which joins words), makes the chunk a candidate.
+func (h highlightTerms) mayMatch(chunk string) bool {
+	prev := false // the byte before is an ASCII letter or digit
+	for i := 0; i < len(chunk); {
+		c := chunk[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(chunk[i:])
+			if !isPunctuation(r) {
+				return true
+			}
+			prev = false
+			i += size
+			continue
+		}
+		alnum := isAlnumASCII(c)
+		if alnum && !prev && h.first[lowerASCII(c)] || c == '_' {
+			return true
+		}
+		prev = alnum
+		i++
+	}
+	return false
+}
+
+// isPunctuation reports whether r is punctuation common in bulletins that
+// never begins or joins a token: quotation marks, dashes, ellipsis,
+// bullets and the no-break space.
+func isPunctuation(r rune) bool {
+	switch r {
+	case '\u2018', '\u2019', '\u201c', '\u201d', '\u2013', '\u2014', '\u2026', '\u2022', '\u00a0':
+		return true
+	}
+	return false
+}
+
+func isSpaceASCII(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+func isAlnumASCII(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // snippet returns about snippetLen bytes of text around its densest run of

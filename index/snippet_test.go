@@ -1,6 +1,7 @@
 package index
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -92,4 +93,100 @@ func FuzzSnippet(f *testing.F) {
 			t.Fatalf("snippet of %d bytes exceeds %d", len(got), limit)
 		}
 	})
+}
+
+// matchesWhole is matches without its shortcut: both analysers over the
+// whole text, the reference the shortcut must equal.
+func matchesWhole(h highlightTerms, text string) []span {
+	if h.empty() || text == "" {
+		return nil
+	}
+	return merge(h.matchesIn(nil, text, 0))
+}
+
+// matchQueries are highlighting queries of every kind of word: stems,
+// stop words (plain), prefixes, digits, words outside ASCII and '_'.
+var matchQueries = []string{
+	"council", "digital inclusion", `"connected places"`, "procure*", "ai -webinar", "the", "a*",
+	"2024", "e-mail", "café", "été OR über", "foo_bar", "_x", "council’s", "NHS", "x3b", "yes",
+	"ies", "ayed", "cyber OR ransomware OR skills OR framework", "日本",
+}
+
+// TestMatchesEqualsWhole: analysing only the stretches of text that may
+// match finds exactly what analysing the whole text finds, on the
+// generated corpus's item texts and on texts made to break the shortcut.
+func TestMatchesEqualsWhole(t *testing.T) {
+	t.Parallel()
+	texts := []string{
+		"council’s Councils COUNCIL-led (council) “council” council…council",
+		"Cafe\u0301 caf\u00e9 café\u0301 \u0301council  \u0301council",
+		"foo_bar _x x_ __init__ a_b",
+		"x3b 3x 2024-25 2,024 2024.5 £2024 ‘2024’",
+		"ayed ies yes Ies  Yes\u00a0yes\tayed\ncouncil\r\nNHS",
+		"日本の議会 日本 council日本 e-mail E-Mail email",
+		"\xffcouncil \xff council c\xffouncil",
+		"  leading and trailing spaces  ",
+		"a\u200bcouncil\u200d council\u2060x",
+	}
+	eds, _ := generatedEditions(t, 3)
+	for _, e := range eds {
+		texts = append(texts, e.ed.Editorial)
+		for _, it := range e.items {
+			texts = append(texts, it.Title, it.Text)
+		}
+	}
+	for _, q := range matchQueries {
+		h := termsOf(mustParse(t, q))
+		for _, text := range texts {
+			if got, want := h.matches(text), matchesWhole(h, text); !slices.Equal(got, want) {
+				t.Errorf("matches(%q) in %.80q = %v, want %v", q, text, got, want)
+			}
+		}
+	}
+}
+
+func FuzzMatches(f *testing.F) {
+	for i, q := range matchQueries {
+		f.Add("Councils need a council’s help; café_x 2024 ayed.", q, uint8(i))
+	}
+	f.Add("a \u0301b \u00a0c", "b*", uint8(0))
+	f.Fuzz(func(t *testing.T, text, q string, _ uint8) {
+		n, err := parse(q)
+		if err != nil {
+			return
+		}
+		h := termsOf(n)
+		if got, want := h.matches(text), matchesWhole(h, text); !slices.Equal(got, want) {
+			t.Errorf("matches(%q) in %q = %v, want %v", q, text, got, want)
+		}
+	})
+}
+
+// BenchmarkSnippet makes the snippets of the generated corpus's item
+// texts for queries of one to three words, by the shortcut ("chunks") and
+// by analysing the whole text ("whole").
+func BenchmarkSnippet(b *testing.B) {
+	eds, _ := generatedEditions(b, 5)
+	var texts []string
+	for _, e := range eds {
+		for _, it := range e.items {
+			texts = append(texts, it.Text)
+		}
+	}
+	for _, q := range []string{"budget", "digital inclusion", "ai -webinar", "procure*"} {
+		h := termsOf(mustParse(b, q))
+		for _, v := range []struct {
+			name    string
+			matches func(highlightTerms, string) []span
+		}{{"chunks", highlightTerms.matches}, {"whole", matchesWhole}} {
+			b.Run(v.name+"/q="+q, func(b *testing.B) {
+				for b.Loop() {
+					for _, text := range texts {
+						v.matches(h, text)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(texts)), "ns/text")
+			})
+		}
+	}
 }
