@@ -50,36 +50,39 @@ const (
 func edEntry(i int32) int32 { return -3 - i }
 
 // tablesFor returns, for each segment of snap in order, its table for c
-// and the first global document number of the segment.
+// and the first global document number of the segment. Tables missing
+// are made outside the lock; concurrent searches may make the same one,
+// and the last kept wins (they are equal).
 func (ix *Index) tablesFor(c *catalog, snap *scorch.IndexSnapshot) (tables [][]int32, offsets []uint64) {
 	segs := snap.Segments()
+	tables = make([][]int32, len(segs))
 	t := &ix.tables
 	t.mu.Lock()
 	if t.cat != c {
-		t.cat, t.bySeg = c, map[segment.Segment][]int32{}
+		t.cat, t.bySeg = c, nil
 	}
-	have := make(map[segment.Segment][]int32, len(segs))
-	for _, ss := range segs {
+	kept := make(map[segment.Segment][]int32, len(segs))
+	for i, ss := range segs {
 		if tab, ok := t.bySeg[ss.Segment()]; ok {
-			have[ss.Segment()] = tab
+			kept[ss.Segment()], tables[i] = tab, tab
 		}
 	}
-	t.bySeg = have // segments merged away are forgotten
+	t.bySeg = kept // segments merged away are forgotten
 	t.mu.Unlock()
 
+	offsets = make([]uint64, len(segs))
 	var off uint64
-	for _, ss := range segs {
+	for i, ss := range segs {
 		seg := ss.Segment()
-		tab, ok := have[seg]
-		if !ok {
-			tab = c.tableOf(seg)
+		if tables[i] == nil {
+			tables[i] = c.tableOf(seg)
 			t.mu.Lock()
 			if t.cat == c {
-				t.bySeg[seg] = tab
+				t.bySeg[seg] = tables[i]
 			}
 			t.mu.Unlock()
 		}
-		tables, offsets = append(tables, tab), append(offsets, off)
+		offsets[i] = off
 		off += seg.Count()
 	}
 	return tables, offsets

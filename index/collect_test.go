@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // wordQueries are queries with words of the shapes the collector answers,
@@ -111,6 +113,7 @@ func TestWordsFollowWrites(t *testing.T) {
 func TestWordsConcurrent(t *testing.T) {
 	t.Parallel()
 	ix, all := catalogCorpus(t)
+	ix.SetResultCache(false) // every search maps its matches, none is a cache hit
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for w := range 4 {
@@ -135,4 +138,41 @@ func TestWordsConcurrent(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+// TestTablesConcurrent: searches that find their tables missing (a server's
+// first requests, while Warm makes them) make and share them at once.
+func TestTablesConcurrent(t *testing.T) {
+	t.Parallel()
+	ix, _ := catalogCorpus(t)
+	c, err := ix.catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ix.reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	snap := r.(*scorch.IndexSnapshot)
+	want, _ := ix.tablesFor(c, snap)
+	for range 100 {
+		ix.tables.mu.Lock()
+		ix.tables.cat, ix.tables.bySeg = nil, nil
+		ix.tables.mu.Unlock()
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				if got, _ := ix.tablesFor(c, snap); !slices.EqualFunc(got, want, slices.Equal) {
+					t.Error("tables made concurrently differ from those made alone")
+				}
+			}()
+		}
+		close(start)
+		wg.Wait()
+	}
 }
