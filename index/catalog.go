@@ -104,10 +104,21 @@ type catalog struct {
 	// counts recycles the facet counters of searches (their size is the
 	// number of values, not of matches).
 	counts sync.Pool
-	// byID is the items' record numbers in document id order, for mapping
-	// Bleve's documents to records (itemsByID); made on first use.
+	// byID is the table entries of every record in document id order, for
+	// mapping Bleve's documents to records (entriesByID); made on first use.
 	byID     []int32
 	byIDOnce sync.Once
+
+	// seq tells catalogs apart (Index.catalog numbers them); a catalog
+	// merged from another holds its seq in from, the new record number of
+	// each of its records in itemMap and edMap (-1: gone), and the table
+	// entries of the records the merge added by document id, so that the
+	// word collector's tables are carried over (docTables.remap) instead of
+	// made again from every segment's document ids.
+	seq, from    uint64
+	itemMap      []int32
+	edMap        []int32
+	addedEntries map[string]int32
 }
 
 // catPostings lists, for each value id of a field, the indices of the
@@ -387,6 +398,15 @@ type catalogState struct {
 	failed  bool // the last build failed: none is tried again before a write
 	cur     *catalog
 	pending []catChange
+	seq     uint64 // the last catalog's number
+}
+
+// publish makes c, numbered, the current catalog with nothing pending.
+// The caller holds mu.
+func (s *catalogState) publish(c *catalog) {
+	s.seq++
+	c.seq = s.seq
+	s.cur, s.pending = c, nil
 }
 
 // changed records a write. Before the catalog is first built there is
@@ -449,7 +469,7 @@ func (ix *Index) catalog() (*catalog, error) {
 	}
 	if s.built {
 		c := s.cur.merge(s.pending)
-		s.cur, s.pending = c, nil
+		s.publish(c)
 		s.mu.Unlock()
 		return c, nil
 	}
@@ -466,7 +486,7 @@ func (ix *Index) catalog() (*catalog, error) {
 	defer s.mu.Unlock()
 	if s.built { // another search built it meanwhile
 		if len(s.pending) > 0 {
-			s.cur, s.pending = s.cur.merge(s.pending), nil
+			s.publish(s.cur.merge(s.pending))
 		}
 		return s.cur, nil
 	}
@@ -478,7 +498,8 @@ func (ix *Index) catalog() (*catalog, error) {
 		s.failed = true
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	s.cur, s.built, s.pending = c, true, nil
+	s.publish(c)
+	s.built = true
 	return c, nil
 }
 
@@ -518,32 +539,50 @@ func (c *catalog) merge(changes []catChange) *catalog {
 		_, replaced := latest[id]
 		return !gone[id] && !replaced
 	}
-	n.items = n.mergeSorted(c, c.items, added, newItems, keep)
-	n.editions = n.mergeSorted(c, c.editions, added, newEds, keep)
+	n.from, n.addedEntries = c.seq, make(map[string]int32, len(latest))
+	var addedAt []int32
+	n.items, n.itemMap, addedAt = n.mergeSorted(c, c.items, added, newItems, keep)
+	for _, i := range addedAt {
+		n.addedEntries[n.docID(&n.items[i])] = i
+	}
+	n.editions, n.edMap, addedAt = n.mergeSorted(c, c.editions, added, newEds, keep)
+	for _, i := range addedAt {
+		n.addedEntries[n.docID(&n.editions[i])] = edEntry(i)
+	}
 	n.index()
 	return n
 }
 
 // mergeSorted merges the kept records of old (sorted, in catalog oc) with
-// added (in catalog ac; sorted here) into n's arenas.
-func (n *catalog) mergeSorted(oc *catalog, old []catRec, ac *catalog, added []catRec, keep func(*catRec) bool) []catRec {
+// added (in catalog ac; sorted here) into n's arenas. It also returns the
+// new number of each old record (-1 when not kept) and the numbers of the
+// added ones.
+func (n *catalog) mergeSorted(oc *catalog, old []catRec, ac *catalog, added []catRec, keep func(*catRec) bool) (out []catRec, oldTo, addedAt []int32) {
 	slices.SortFunc(added, func(a, b catRec) int { return ac.before(&a, &b) })
-	out := make([]catRec, 0, len(old)+len(added))
+	out = make([]catRec, 0, len(old)+len(added))
+	oldTo = make([]int32, len(old))
+	addedAt = make([]int32, 0, len(added))
+	add := func(r catRec) {
+		addedAt = append(addedAt, int32(len(out)))
+		out = append(out, n.copyRec(ac, r))
+	}
 	j := 0
 	for i := range old {
 		if !keep(&old[i]) {
+			oldTo[i] = -1
 			continue
 		}
 		for j < len(added) && compareAcross(ac, &added[j], oc, &old[i]) < 0 {
-			out = append(out, n.copyRec(ac, added[j]))
+			add(added[j])
 			j++
 		}
+		oldTo[i] = int32(len(out))
 		out = append(out, n.copyRec(oc, old[i]))
 	}
 	for ; j < len(added); j++ {
-		out = append(out, n.copyRec(ac, added[j]))
+		add(added[j])
 	}
-	return out
+	return out, oldTo, addedAt
 }
 
 // compareAcross orders a record of catalog ac and one of catalog bc.

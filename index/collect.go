@@ -31,11 +31,14 @@ import (
 // docTables maps the documents of a snapshot's segments to the item records
 // of one catalog. Segments are immutable, so a table is made once per
 // segment and catalog: a crawl's write adds a small segment (a small new
-// table) but changes the catalog, whose record numbers then shift, so every
-// table is made again by the first word search after it.
+// table) but changes the catalog, whose record numbers then shift; the
+// tables of the segments kept are then carried through the merge's map of
+// old to new record numbers (remap), and made afresh from the segment's
+// document ids only when the catalog was built anew or merged more than
+// once since they were made.
 type docTables struct {
 	mu    sync.Mutex
-	cat   *catalog
+	seq   uint64 // the catalog the tables are for
 	bySeg map[segment.Segment][]int32
 }
 
@@ -56,10 +59,14 @@ func edEntry(i int32) int32 { return -3 - i }
 func (ix *Index) tablesFor(c *catalog, snap *scorch.IndexSnapshot) (tables [][]int32, offsets []uint64) {
 	segs := snap.Segments()
 	tables = make([][]int32, len(segs))
+	var carried map[segment.Segment][]int32 // the previous catalog's tables, to remap
 	t := &ix.tables
 	t.mu.Lock()
-	if t.cat != c {
-		t.cat, t.bySeg = c, nil
+	if t.seq != c.seq {
+		if t.seq == c.from && t.seq != 0 {
+			carried = t.bySeg
+		}
+		t.seq, t.bySeg = c.seq, nil
 	}
 	kept := make(map[segment.Segment][]int32, len(segs))
 	for i, ss := range segs {
@@ -75,9 +82,13 @@ func (ix *Index) tablesFor(c *catalog, snap *scorch.IndexSnapshot) (tables [][]i
 	for i, ss := range segs {
 		seg := ss.Segment()
 		if tables[i] == nil {
-			tables[i] = c.tableOf(seg)
+			if old, ok := carried[seg]; ok {
+				tables[i] = c.remap(old, seg)
+			} else {
+				tables[i] = c.tableOf(seg)
+			}
 			t.mu.Lock()
-			if t.cat == c {
+			if t.seq == c.seq {
 				t.bySeg[seg] = tables[i]
 			}
 			t.mu.Unlock()
@@ -88,9 +99,45 @@ func (ix *Index) tablesFor(c *catalog, snap *scorch.IndexSnapshot) (tables [][]i
 	return tables, offsets
 }
 
-// tableOf maps each document number of seg to its record in c.
+// remap carries old, seg's table for the catalog c was merged from, over
+// to c: each record's entry becomes its new number; a document the old
+// catalog did not hold, or whose record the merge replaced, is looked up
+// among the records the merge added.
+func (c *catalog) remap(old []int32, seg segment.Segment) []int32 {
+	tab := make([]int32, len(old))
+	for num, e := range old {
+		switch {
+		case e >= 0:
+			e = c.itemMap[e]
+		case e == notDoc:
+		case e == notInCat:
+			e = -1
+		default:
+			if m := c.edMap[-3-e]; m >= 0 {
+				e = edEntry(m)
+			} else {
+				e = -1
+			}
+		}
+		if e == -1 { // notInCat, or gone from the old catalog
+			e = notInCat
+			if id, err := seg.DocID(uint64(num)); err == nil {
+				if a, ok := c.addedEntries[string(id)]; ok {
+					e = a
+				}
+			}
+		}
+		tab[num] = e
+	}
+	return tab
+}
+
+// tableOf maps each document number of seg to its record in c. A
+// segment of documents the last merge added (a crawl's write) needs only
+// those; any other is looked up in all records by id (entriesByID, made
+// once per catalog).
 func (c *catalog) tableOf(seg segment.Segment) []int32 {
-	byID := c.entriesByID()
+	var byID []int32
 	tab := make([]int32, seg.Count())
 	hint := -1 // documents of a segment tend to come in id order
 	for num := range tab {
@@ -98,6 +145,13 @@ func (c *catalog) tableOf(seg segment.Segment) []int32 {
 		if err != nil || !(bytes.HasPrefix(id, []byte("i:")) || bytes.HasPrefix(id, []byte("e:"))) {
 			tab[num] = notDoc
 			continue
+		}
+		if e, ok := c.addedEntries[string(id)]; ok {
+			tab[num] = e
+			continue
+		}
+		if byID == nil {
+			byID = c.entriesByID()
 		}
 		if hint+1 < len(byID) && bytes.Equal(c.entryID(byID[hint+1]), id) {
 			hint++

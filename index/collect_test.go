@@ -158,7 +158,7 @@ func TestTablesConcurrent(t *testing.T) {
 	want, _ := ix.tablesFor(c, snap)
 	for range 100 {
 		ix.tables.mu.Lock()
-		ix.tables.cat, ix.tables.bySeg = nil, nil
+		ix.tables.seq, ix.tables.bySeg = 0, nil
 		ix.tables.mu.Unlock()
 		var wg sync.WaitGroup
 		start := make(chan struct{})
@@ -174,5 +174,70 @@ func TestTablesConcurrent(t *testing.T) {
 		}
 		close(start)
 		wg.Wait()
+	}
+}
+
+// TestTablesRemap: after writes, the tables carried through the catalog's
+// merge equal those made afresh from the segments' document ids, and the
+// collector still gives Bleve's results.
+func TestTablesRemap(t *testing.T) {
+	t.Parallel()
+	ix, all := catalogCorpus(t)
+	ctx := context.Background()
+	search := func() {
+		t.Helper()
+		if _, err := ix.Search(ctx, Request{Query: "council", Facets: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix.SetResultCache(false)
+	search()
+	first, last := all[0], all[len(all)-1]
+	for i, write := range []func() error{
+		func() error { return ix.PutEdition(ctx, last.ed, last.items) },                          // a new edition
+		func() error { return ix.PutEdition(ctx, first.ed, first.items[:len(first.items)-2]) },   // one replaced, two items fewer
+		func() error { return ix.PutEdition(ctx, last.ed, cloneItems(last.items[1:], last.ed)) }, // again
+	} {
+		before, err := ix.catalog()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := write(); err != nil {
+			t.Fatal(err)
+		}
+		c, err := ix.catalog()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.from != before.seq || c.itemMap == nil {
+			t.Fatalf("write %d: the catalog was not merged from the one before", i)
+		}
+		r, err := ix.reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		snap := r.(*scorch.IndexSnapshot)
+		got, _ := ix.tablesFor(c, snap)
+		for k, ss := range snap.Segments() {
+			if want := c.tableOf(ss.Segment()); !slices.Equal(got[k], want) {
+				t.Errorf("write %d, segment %d: remapped table differs from one made afresh", i, k)
+			}
+		}
+		r.Close()
+		for _, q := range wordQueries {
+			req := Request{Query: q, Size: MaxSize, Facets: true}
+			n, _ := parse(q)
+			want, err := ix.searchBleve(ctx, req, n, 1, req.Size, math.MaxUint64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ix.searchWords(ctx, req, n, 1, req.Size, math.MaxUint64)
+			if err != nil || got == nil {
+				t.Fatalf("write %d, %q: the collector did not answer (%v)", i, q, err)
+			}
+			if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
+				t.Errorf("write %d, %q: total %d, %d hits; Bleve %d, %d", i, q, got.Total, len(got.Hits), want.Total, len(want.Hits))
+			}
+		}
 	}
 }

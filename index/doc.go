@@ -31,7 +31,7 @@
 // doc values on first use and every write updates it. A query with words
 // is matched and scored by Bleve's searcher and collected here: each match
 // is mapped to its catalog record (a table per segment, made once per
-// segment and catalog), which gives the request's source and dates, the
+// segment and carried through each write's catalog merge), which gives the request's source and dates, the
 // date order for ties and the facet counts without reading Bleve's doc
 // values for every match (TestWordsMatchBleve). Whole results and
 // facet counts are kept per index generation: a repeated request costs a

@@ -2,11 +2,14 @@ package index
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // BenchmarkKeptIndex runs each query of the benchmark mix, as /api/search
@@ -78,4 +81,58 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkKeptWrite measures what the first word search after a crawl's
+// write pays on a kept index (BENCH_INDEX_DIR; the benchmark writes to it,
+// so give it a copy): the catalog's merge, then the collector's tables
+// carried through the merge ("remap") against made afresh from every
+// segment's document ids ("fresh"). Each round writes one edition of the
+// generated corpus under a new id.
+func BenchmarkKeptWrite(b *testing.B) {
+	dir := os.Getenv("BENCH_INDEX_DIR")
+	if dir == "" {
+		b.Skip("BENCH_INDEX_DIR is not set")
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Warm(); err != nil {
+		b.Fatal(err)
+	}
+	eds, _ := generatedEditions(b, 1)
+	ctx := context.Background()
+	var merge, remap, fresh time.Duration
+	for i := 0; b.Loop(); i++ {
+		ed := eds[0].ed
+		ed.ID = fmt.Sprintf("%s-write-%d", ed.ID, i)
+		if err := ix.PutEdition(ctx, ed, cloneItems(eds[0].items, ed)); err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		c, err := ix.catalog()
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		r, err := ix.reader()
+		if err != nil {
+			b.Fatal(err)
+		}
+		snap := r.(*scorch.IndexSnapshot)
+		ix.tablesFor(c, snap)
+		t2 := time.Now()
+		for _, ss := range snap.Segments() {
+			c.tableOf(ss.Segment())
+		}
+		t3 := time.Now()
+		r.Close()
+		merge, remap, fresh = merge+t1.Sub(t0), remap+t2.Sub(t1), fresh+t3.Sub(t2)
+	}
+	n := float64(b.N) * 1e6
+	b.ReportMetric(float64(merge.Nanoseconds())/n, "merge-ms")
+	b.ReportMetric(float64(remap.Nanoseconds())/n, "remap-ms")
+	b.ReportMetric(float64(fresh.Nanoseconds())/n, "fresh-ms")
 }
