@@ -496,20 +496,8 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 		return nil, nil // Bleve will say why
 	}
 	defer sr.Close()
-	for _, h := range hits {
-		var it model.Item
-		found, err := sr.load(c.docID(&c.items[h.i]), &it)
-		if err != nil {
-			return nil, err
-		}
-		if !found {
-			return nil, nil // deleted since the catalog was read: ask Bleve
-		}
-		hit := Hit{Item: it, Score: h.score}
-		if req.Highlight {
-			hit.Snippet = snippet(it.Text, hl)
-		}
-		res.Hits = append(res.Hits, hit)
+	if ok, err := c.loadHits(sr, res, hits, hl, req.Highlight); !ok || err != nil {
+		return nil, err // a document deleted since the catalog was read: ask Bleve
 	}
 	if req.Facets {
 		if !haveFacets {
@@ -529,20 +517,8 @@ func (ix *Index) searchCatalog(ctx context.Context, req Request, n node, page, s
 		}
 		// Editions are in date order: by score, ties stay newest first.
 		slices.SortStableFunc(eds, func(a, b catHit) int { return cmp.Compare(b.score, a.score) })
-		for _, h := range eds[:min(len(eds), maxEditionHits)] {
-			var ed model.Edition
-			found, err := sr.load(c.docID(&c.editions[h.i]), &ed)
-			if err != nil {
-				return nil, err
-			}
-			if !found {
-				return nil, nil
-			}
-			eh := EditionHit{Edition: ed, Score: h.score}
-			if req.Highlight {
-				eh.Snippet = snippet(ed.Editorial, hl)
-			}
-			res.Editions = append(res.Editions, eh)
+		if ok, err := c.loadEditions(sr, res, eds[:min(len(eds), maxEditionHits)], hl, req.Highlight); !ok || err != nil {
+			return nil, err
 		}
 	}
 	return res, nil
@@ -660,4 +636,40 @@ func topValues(counts []int, rank []int32, max int) []int32 {
 		top = slices.Insert(top, at, v)
 	}
 	return top
+}
+
+// loadHits appends to res the items of hits, read from sr, with their
+// snippets of hl when highlight is set. It returns false when a record's
+// document is no longer in the index (the caller asks Bleve).
+func (c *catalog) loadHits(sr *storedReader, res *Result, hits []catHit, hl highlightTerms, highlight bool) (bool, error) {
+	for _, h := range hits {
+		var it model.Item
+		found, err := sr.load(c.docID(&c.items[h.i]), &it)
+		if err != nil || !found {
+			return false, err
+		}
+		hit := Hit{Item: it, Score: h.score}
+		if highlight {
+			hit.Snippet = snippet(it.Text, hl)
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	return true, nil
+}
+
+// loadEditions is loadHits for matching editions (hits of c.editions).
+func (c *catalog) loadEditions(sr *storedReader, res *Result, eds []catHit, hl highlightTerms, highlight bool) (bool, error) {
+	for _, h := range eds {
+		var ed model.Edition
+		found, err := sr.load(c.docID(&c.editions[h.i]), &ed)
+		if err != nil || !found {
+			return false, err
+		}
+		eh := EditionHit{Edition: ed, Score: h.score}
+		if highlight {
+			eh.Snippet = snippet(ed.Editorial, hl)
+		}
+		res.Editions = append(res.Editions, eh)
+	}
+	return true, nil
 }

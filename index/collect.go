@@ -15,8 +15,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
-
-	"github.com/lga-digital/bulletin/internal/model"
 )
 
 // Word queries are matched and scored by Bleve's searcher, but collected
@@ -328,20 +326,8 @@ func (ix *Index) searchWords(ctx context.Context, req Request, n node, page, siz
 	res := &Result{Page: page, Size: size, Total: uint64(total), Hits: []Hit{}}
 	hl := termsOf(n)
 	sr := &storedReader{r: r}
-	for _, h := range hits {
-		var it model.Item
-		found, err := sr.load(c.docID(&c.items[h.i]), &it)
-		if err != nil {
-			return nil, err
-		}
-		if !found {
-			return nil, nil
-		}
-		hit := Hit{Item: it, Score: h.score}
-		if req.Highlight {
-			hit.Snippet = snippet(it.Text, hl)
-		}
-		res.Hits = append(res.Hits, hit)
+	if ok, err := c.loadHits(sr, res, hits, hl, req.Highlight); !ok || err != nil {
+		return nil, err
 	}
 	if req.Facets {
 		if !haveFacets {
@@ -357,20 +343,8 @@ func (ix *Index) searchWords(ctx context.Context, req Request, n node, page, siz
 		}
 		return nil, fmt.Errorf("search editions %q: %w", req.Query, err)
 	}
-	for _, h := range eds {
-		var ed model.Edition
-		found, err := sr.load(c.docID(&c.editions[h.i]), &ed)
-		if err != nil {
-			return nil, err
-		}
-		if !found {
-			return nil, nil
-		}
-		eh := EditionHit{Edition: ed, Score: h.score}
-		if req.Highlight {
-			eh.Snippet = snippet(ed.Editorial, hl)
-		}
-		res.Editions = append(res.Editions, eh)
+	if ok, err := c.loadEditions(sr, res, eds, hl, req.Highlight); !ok || err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -19,19 +19,8 @@ import (
 // an index built beforehand: BENCH_INDEX_DIR names its directory
 // (bench/run.sh's $BENCH_WORK/big/index, 100,000 items). Skipped without it.
 func BenchmarkKeptIndex(b *testing.B) {
-	dir := os.Getenv("BENCH_INDEX_DIR")
-	if dir == "" {
-		b.Skip("BENCH_INDEX_DIR is not set")
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
+	ix := openKept(b)
 	ix.SetResultCache(false)
-	if err := ix.Warm(); err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
 	for _, q := range benchMix(b) {
 		for _, v := range []struct {
@@ -90,18 +79,7 @@ func cpuTime() time.Duration {
 // segment's document ids ("fresh"). Each round writes one edition of the
 // generated corpus under a new id.
 func BenchmarkKeptWrite(b *testing.B) {
-	dir := os.Getenv("BENCH_INDEX_DIR")
-	if dir == "" {
-		b.Skip("BENCH_INDEX_DIR is not set")
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	if err := ix.Warm(); err != nil {
-		b.Fatal(err)
-	}
+	ix := openKept(b)
 	eds, _ := generatedEditions(b, 1)
 	ctx := context.Background()
 	var merge, remap, fresh time.Duration
@@ -135,4 +113,22 @@ func BenchmarkKeptWrite(b *testing.B) {
 	b.ReportMetric(float64(merge.Nanoseconds())/n, "merge-ms")
 	b.ReportMetric(float64(remap.Nanoseconds())/n, "remap-ms")
 	b.ReportMetric(float64(fresh.Nanoseconds())/n, "fresh-ms")
+}
+
+// openKept opens and warms the index BENCH_INDEX_DIR names, closed when b
+// ends; it skips b without one.
+func openKept(b *testing.B) *Index {
+	dir := os.Getenv("BENCH_INDEX_DIR")
+	if dir == "" {
+		b.Skip("BENCH_INDEX_DIR is not set")
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	if err := ix.Warm(); err != nil {
+		b.Fatal(err)
+	}
+	return ix
 }
