@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -45,6 +46,17 @@ func startServedCmd(t *testing.T, cmd *exec.Cmd, addr, health string) *served {
 		if t.Failed() {
 			t.Logf("serve log:\n%s", s.logs)
 		}
+	})
+	// The server that answers must be this one: its log names the address
+	// it listens on (another process on the port would answer too).
+	waitFor(t, "serve to listen on "+addr, func() bool {
+		select {
+		case <-s.exited:
+			t.Fatalf("serve exited before listening on %s: %v\n%s", addr, s.err, s.logs)
+		default:
+		}
+		logs := s.logs.String() // text or JSON
+		return strings.Contains(logs, "msg=listening addr="+addr) || strings.Contains(logs, `"msg":"listening","addr":"`+addr+`"`)
 	})
 	waitFor(t, "serve to answer "+health, func() bool { code, _ := httpDo(t, "GET", s.base+health, ""); return code == 200 })
 	return s
