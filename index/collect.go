@@ -47,7 +47,8 @@ const (
 	notDoc   = -2 // neither an item nor an edition
 )
 
-// edEntry encodes edition record i as a table entry, and back.
+// edEntry encodes edition record i as a table entry, and decodes one
+// (the encoding is its own inverse).
 func edEntry(i int32) int32 { return -3 - i }
 
 // tablesFor returns, for each segment of snap in order, its table for c
@@ -104,21 +105,18 @@ func (ix *Index) tablesFor(c *catalog, snap *scorch.IndexSnapshot) (tables [][]i
 func (c *catalog) remap(old []int32, seg segment.Segment) []int32 {
 	tab := make([]int32, len(old))
 	for num, e := range old {
+		// The merge's maps say -1, which is notInCat, for a record gone.
 		switch {
 		case e >= 0:
 			e = c.itemMap[e]
-		case e == notDoc:
-		case e == notInCat:
-			e = -1
-		default:
-			if m := c.edMap[-3-e]; m >= 0 {
+		case e < notDoc: // an edition
+			if m := c.edMap[edEntry(e)]; m >= 0 {
 				e = edEntry(m)
 			} else {
-				e = -1
+				e = notInCat
 			}
 		}
-		if e == -1 { // notInCat, or gone from the old catalog
-			e = notInCat
+		if e == notInCat {
 			if id, err := seg.DocID(uint64(num)); err == nil {
 				if a, ok := c.addedEntries[string(id)]; ok {
 					e = a
@@ -177,7 +175,7 @@ func (c *catalog) entryRec(e int32) *catRec {
 	if e >= 0 {
 		return &c.items[e]
 	}
-	return &c.editions[-3-e]
+	return &c.editions[edEntry(e)]
 }
 
 // entriesByID returns the table entries of every record, items' and
@@ -336,7 +334,7 @@ func (ix *Index) searchWords(ctx context.Context, req Request, n node, page, siz
 		}
 		res.Facets = facets
 	}
-	eds, err := ix.collectEditions(ctx, r, c, tables, offsets, req, n, q)
+	eds, err := ix.collectEditions(ctx, r, c, tables, offsets, keep, ix.editionQuery(n, q))
 	if err != nil {
 		if errors.Is(err, errNotInCatalog) {
 			return nil, nil
@@ -349,20 +347,15 @@ func (ix *Index) searchWords(ctx context.Context, req Request, n node, page, siz
 	return res, nil
 }
 
-// collectEditions returns the best maxEditionHits editions whose own words
-// match n (q is n on the items' fields), as searchEditions orders them:
+// collectEditions returns the best maxEditionHits editions that eq (an
+// editionQuery) matches and keep admits, as searchEditions orders them:
 // by score, then newest first, which is the records' order.
-func (ix *Index) collectEditions(ctx context.Context, r bleveindex.IndexReader, c *catalog, tables [][]int32, offsets []uint64, req Request, n node, q query.Query) ([]catHit, error) {
-	eq := q
-	if ix.edFields != itemFields {
-		eq = toBleveOn(n, ix.edFields)
-	}
+func (ix *Index) collectEditions(ctx context.Context, r bleveindex.IndexReader, c *catalog, tables [][]int32, offsets []uint64, keep func(*catRec) bool, eq query.Query) ([]catHit, error) {
 	s, err := ix.filtered(eq, typeEdition, Request{}).Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}
 	defer s.Close()
-	keep := c.filterOf(req)
 	best := &hitHeap{better: byScoreThenRecord}
 	err = collectDocs(ctx, s, tables, offsets, func(e int32, score float64) bool {
 		if e >= 0 || e == notDoc {
@@ -371,7 +364,7 @@ func (ix *Index) collectEditions(ctx context.Context, r bleveindex.IndexReader, 
 		if e == notInCat {
 			return false
 		}
-		i := -3 - e
+		i := edEntry(e)
 		if keep(&c.editions[i]) {
 			best.offer(catHit{int(i), score}, maxEditionHits)
 		}

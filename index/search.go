@@ -240,11 +240,7 @@ func (ix *Index) searchBleve(ctx context.Context, req Request, n node, page, siz
 // and makes ties at the tenth place fall the same way every time (by score
 // alone, Bleve breaks them by internal order, which segment merges change).
 func (ix *Index) searchEditions(ctx context.Context, req Request, n node, q query.Query, hl highlightTerms) ([]EditionHit, error) {
-	eq := q
-	if ix.edFields != itemFields {
-		eq = toBleveOn(n, ix.edFields)
-	}
-	er := bleve.NewSearchRequestOptions(ix.filtered(eq, typeEdition, req), maxEditionHits, 0, false)
+	er := bleve.NewSearchRequestOptions(ix.filtered(ix.editionQuery(n, q), typeEdition, req), maxEditionHits, 0, false)
 	er.Fields = []string{fJSON}
 	er.SortBy([]string{"-_score", "-" + fPublished, "-" + fOrder, "_id"})
 	br, err := ix.bleve.SearchInContext(ctx, er)
@@ -342,4 +338,13 @@ func facetsOf(frs search.FacetResults) []Facet {
 		out = append(out, facet)
 	}
 	return out
+}
+
+// editionQuery is n on the editions' own fields, given q, n on the items'
+// (an index made before editions had fields of their own shares them).
+func (ix *Index) editionQuery(n node, q query.Query) query.Query {
+	if ix.edFields == itemFields {
+		return q
+	}
+	return toBleveOn(n, ix.edFields)
 }

@@ -120,7 +120,7 @@ func (h highlightTerms) matches(text string) []span {
 	var spans []span
 	for start := 0; start < len(text); {
 		end := chunkEnd(text, start)
-		if h.any || h.mayMatch(text[start:end]) {
+		if h.mayMatch(text[start:end]) {
 			spans = h.matchesIn(spans, text[start:end], start)
 		}
 		start = end
