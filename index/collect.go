@@ -377,7 +377,8 @@ func (ix *Index) collectEditions(ctx context.Context, r bleveindex.IndexReader, 
 }
 
 // unfilteredSearcher returns the searcher of q as searchBleve runs it
-// inside filtered's BooleanQuery, without the filter: the collectors tell
+// inside filtered's BooleanQuery, with its phrases checked by positional's
+// searcher, and without the filter: the collectors tell
 // items from editions by their table entries, so the type filter (a second
 // searcher advanced to every match, an eighth of a word query's time) is
 // not needed. The query norm is set as the BooleanSearcher around q sets it
@@ -386,7 +387,7 @@ func (ix *Index) collectEditions(ctx context.Context, r bleveindex.IndexReader, 
 // which may differ from 1 in the last bit), so that the scores are the same
 // bit for bit.
 func (ix *Index) unfilteredSearcher(ctx context.Context, r bleveindex.IndexReader, q query.Query) (search.Searcher, error) {
-	s, err := q.Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
+	s, err := positional(q).Searcher(ctx, r, ix.bleve.Mapping(), search.SearcherOptions{})
 	if err != nil {
 		return nil, err
 	}

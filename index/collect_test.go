@@ -19,6 +19,11 @@ var wordQueries = []string{
 	"ai -webinar", "-webinar", "council section:events", "council -section:events", "council org:ncsc",
 	"council source:other", "council edition:3", "council date:1999-01", `"local government" after:1999-01-10`,
 	"(council OR digital) -org:ncsc", "the", "e-mail", "nothingmatchesthis",
+	// phrases: with stop words between their terms, of stop words only
+	// (the plain fields), in the title, in an OR and a NOT, a term twice
+	`"call for evidence"`, `"community of practice"`, `"digital and technology"`, `"welcome to the"`,
+	`title:"connected places"`, `"call for evidence" OR "connected places"`, `council -"connected places"`,
+	`"digital digital"`, `"council council"`,
 }
 
 // TestWordsMatchBleve: the collector gives every query with words exactly

@@ -33,7 +33,10 @@
 // is mapped to its catalog record (a table per segment, made once per
 // segment and carried through each write's catalog merge), which gives the request's source and dates, the
 // date order for ties and the facet counts without reading Bleve's doc
-// values for every match (TestWordsMatchBleve). Whole results and
+// values for every match, and tells items from editions without Bleve's
+// type filter; a phrase's positions are checked on each match's list of
+// locations rather than Bleve's maps of them (phrase.go). Results and
+// scores are Bleve's (TestWordsMatchBleve). Whole results and
 // facet counts are kept per index generation: a repeated request costs a
 // lookup until the next write.
 //
