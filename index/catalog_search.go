@@ -533,16 +533,17 @@ func (ix *Index) loadStored(docID string, v any) (bool, error) {
 	return true, decodeStored(docID, []byte(js), v)
 }
 
-// catCounts counts the facet values of matching records.
+// catCounts counts the facet values of matching records (int32: a
+// million items' counters of 51,000 editions are 200 KB a search).
 type catCounts struct {
-	source, section, year, edition, org []int
+	source, section, year, edition, org []int32
 }
 
 func (c *catalog) newCounts() *catCounts {
 	return &catCounts{
-		source: make([]int, len(c.source.names)), section: make([]int, len(c.section.names)),
-		year: make([]int, len(c.year.names)), edition: make([]int, len(c.edition.names)),
-		org: make([]int, len(c.org.names)),
+		source: make([]int32, len(c.source.names)), section: make([]int32, len(c.section.names)),
+		year: make([]int32, len(c.year.names)), edition: make([]int32, len(c.edition.names)),
+		org: make([]int32, len(c.org.names)),
 	}
 }
 
@@ -556,7 +557,7 @@ func (c *catalog) getCounts() *catCounts {
 
 // putCounts zeroes k and keeps it for a later search.
 func (c *catalog) putCounts(k *catCounts) {
-	for _, s := range [][]int{k.source, k.section, k.year, k.edition, k.org} {
+	for _, s := range [][]int32{k.source, k.section, k.year, k.edition, k.org} {
 		clear(s)
 	}
 	c.counts.Put(k)
@@ -586,7 +587,7 @@ func (k *catCounts) add(c *catalog, r *catRec) {
 func (k *catCounts) facets(c *catalog) []Facet {
 	out := make([]Facet, 0, len(fields.facets))
 	for _, f := range fields.facets {
-		var counts []int
+		var counts []int32
 		var vals *catValues
 		switch f.facetIndex {
 		case fSectionFacet:
@@ -602,7 +603,7 @@ func (k *catCounts) facets(c *catalog) []Facet {
 		}
 		facet := Facet{Name: f.Facet, Values: []FacetValue{}}
 		for _, id := range topValues(counts, vals.rank, maxFacetValues) {
-			facet.Values = append(facet.Values, FacetValue{Value: vals.names[id], Count: counts[id]})
+			facet.Values = append(facet.Values, FacetValue{Value: vals.names[id], Count: int(counts[id])})
 		}
 		out = append(out, facet)
 	}
@@ -613,7 +614,7 @@ func (k *catCounts) facets(c *catalog) []Facet {
 // ties in the order of rank, best first. It keeps the best so far in
 // order, so that choosing among the thousands of editions of a broad query
 // costs a comparison per value, not a sort of them all.
-func topValues(counts []int, rank []int32, max int) []int32 {
+func topValues(counts []int32, rank []int32, max int) []int32 {
 	better := func(a, b int32) int {
 		if c := cmp.Compare(counts[b], counts[a]); c != 0 {
 			return c

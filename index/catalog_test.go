@@ -418,11 +418,11 @@ func TestTopValues(t *testing.T) {
 	for _, n := range []int{0, 1, 5, 100, 101, 250, 5000} {
 		for _, spread := range []int{1, 3, 1000} {
 			var v catValues
-			counts := make([]int, n)
+			counts := make([]int32, n)
 			for i := range n {
 				v.id(fmt.Sprintf("v%d", rng.IntN(1_000_000)*n+i))
 				if rng.IntN(4) > 0 {
-					counts[i] = 1 + rng.IntN(spread)
+					counts[i] = int32(1 + rng.IntN(spread))
 				}
 			}
 			v.rankNames()
@@ -433,7 +433,7 @@ func TestTopValues(t *testing.T) {
 				}
 			}
 			slices.SortFunc(want, func(a, b int32) int {
-				if c := counts[b] - counts[a]; c != 0 {
+				if c := int(counts[b]) - int(counts[a]); c != 0 {
 					return c
 				}
 				return strings.Compare(v.names[a], v.names[b])
