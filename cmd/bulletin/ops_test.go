@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,20 @@ func TestOperations(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("/metrics %d", code)
 	}
+	// Once the index is warmed, serve sets a soft memory limit (unless the
+	// environment sets GOMEMLIMIT or GOGC): what is live then and at least
+	// 96 MiB.
+	if os.Getenv("GOMEMLIMIT") == "" && os.Getenv("GOGC") == "" {
+		limit := func() float64 {
+			_, m := httpDo(t, "GET", base+"/metrics", "")
+			v, _ := promValue(m, "go_gc_gomemlimit_bytes")
+			return v
+		}
+		waitFor(t, "the memory limit", func() bool { return limit() < 1<<40 })
+		if v := limit(); v < 96<<20 || v > 1<<30 {
+			t.Errorf("go_gc_gomemlimit_bytes = %g, want 96 MiB and what is live", v)
+		}
+	}
 	for _, want := range []string{
 		`bulletin_fetches_total{host="` + strings.TrimPrefix(e.site.URL, "http://") + `",status="200"}`,
 		`bulletin_fetches_total{host="` + strings.TrimPrefix(e.site.URL, "http://") + `",status="304"}`,
@@ -186,4 +201,16 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// promValue returns the value of the unlabelled metric name in a
+// Prometheus text exposition.
+func promValue(exposition []byte, name string) (float64, bool) {
+	for _, line := range strings.Split(string(exposition), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			return f, err == nil
+		}
+	}
+	return 0, false
 }

@@ -435,6 +435,7 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 		if err := idx.Warm(); err != nil {
 			a.log.Warn("index: warming up: " + err.Error())
 		}
+		a.limitHeap()
 	}()
 	m := metrics.New(filepath.Join(cfg.DataDir, "index"))
 	all, err := sources(cfg, "")
