@@ -371,7 +371,7 @@ func (c *catalog) index() {
 	}
 	k := c.newCounts()
 	for i := range c.items {
-		k.add(c, &c.items[i])
+		k.add(c, int32(i))
 	}
 	c.all = k.facets(c)
 }

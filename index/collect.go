@@ -307,7 +307,7 @@ func (ix *Index) searchWords(ctx context.Context, req Request, n node, page, siz
 		}
 		total++
 		if counts != nil {
-			counts.add(c, rec)
+			counts.add(c, e)
 		}
 		best.offer(catHit{int(e), score}, need)
 		return true
