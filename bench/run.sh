@@ -270,12 +270,12 @@ if want search; then
     fi
   done
   say "search in process: each query alone (api = facets + snippets, as /api/search; feed = date order, 50 hits; bare = neither); SQLite the same"
-  "$T" search -index "$WORK/big/index" -per-query 3 | tee -a "$WORK/results.txt" >"$WORK/per-query.all"
+  "$T" search -index "$WORK/big/index" -per-query 9 | tee -a "$WORK/results.txt" >"$WORK/per-query.all"
   grep -v '^mode=warm' "$WORK/per-query.all" >"$WORK/per-query.txt"
   wl=$(grep '^mode=warm' "$WORK/per-query.all")
   row "catalog: built at start-up, heap" "$(kv warm_ms "$wl") ms, $(kv catalog_heap_mib "$wl") MiB ($(awk -v m="$(kv catalog_heap_mib "$wl")" -v n="$items" 'BEGIN {printf "%.0f", m * 1048576 / n}') bytes per item)" "-" "-" "-" "-"
   rm -f "$WORK/per-query-sqlite.txt"
-  [ "$PEER_ON" = 1 ] && "$T" peer -db "$PEER" -per-query 3 | tee -a "$WORK/results.txt" >"$WORK/per-query-sqlite.txt"
+  [ "$PEER_ON" = 1 ] && "$T" peer -db "$PEER" -per-query 9 | tee -a "$WORK/results.txt" >"$WORK/per-query-sqlite.txt"
   # Queries without words must answer within 5 ms with total and facets
   # (api_cold: the first /api/search, facets computed); the others within
   # 1.2× their bare search.

@@ -331,21 +331,23 @@ func searchCmd(ctx context.Context, args []string) error {
 
 // perQueryTimes prints, for each query of the mix, its total and the median
 // time of n searches as /api/search makes them (facets and snippets), as a
-// feed makes them (date order, neither), and of the bare query (neither);
-// api_cold_ms is the first /api/search, before its facets are kept.
+// feed makes them (date order, neither), and of the bare query (neither),
+// the three taken in turn so that a drift of the machine's speed weighs on
+// each alike; api_cold_ms is the first /api/search, before its facets are
+// kept.
 func perQueryTimes(ctx context.Context, ix *index.Index, n int) error {
 	for _, q := range queryMix {
 		var total uint64
 		times := map[string][]time.Duration{}
-		for _, v := range []struct {
-			name string
-			req  index.Request
-		}{
-			{"api", index.Request{Query: q, Facets: true, Highlight: true, Size: 20}},
-			{"feed", index.Request{Query: q, Sort: "date", Size: 50}},
-			{"bare", index.Request{Query: q, Size: 20}},
-		} {
-			for range n {
+		for range n {
+			for _, v := range []struct {
+				name string
+				req  index.Request
+			}{
+				{"api", index.Request{Query: q, Facets: true, Highlight: true, Size: 20}},
+				{"feed", index.Request{Query: q, Sort: "date", Size: 50}},
+				{"bare", index.Request{Query: q, Size: 20}},
+			} {
 				t0 := time.Now()
 				res, err := ix.Search(ctx, v.req)
 				if err != nil {
