@@ -110,6 +110,7 @@ var matchQueries = []string{
 	"council", "digital inclusion", `"connected places"`, "procure*", "ai -webinar", "the", "a*",
 	"2024", "e-mail", "café", "été OR über", "foo_bar", "_x", "council’s", "NHS", "x3b", "yes",
 	"ies", "ayed", "cyber OR ransomware OR skills OR framework", "日本",
+	"dying", "die", "lie OR tie", "cry", "cri*", "sky", "e.g", "b.c", "o'neill", "x_y", "1,000", "b", "ai",
 }
 
 // TestMatchesEqualsWhole: analysing only the stretches of text that may
@@ -127,6 +128,10 @@ func TestMatchesEqualsWhole(t *testing.T) {
 		"\xffcouncil \xff council c\xffouncil",
 		"  leading and trailing spaces  ",
 		"a\u200bcouncil\u200d council\u2060x",
+		// The stemmer's second y → i; tokens joined by . : ' _ , ; after one byte.
+		"Dying lying TYING dies lies ties cry cries Cries skies sky",
+		"e.g. E.G. e.g b.c a:b o'neill O'Brien x_y 1,000 2;3 4.5 b. b, b: b' b_",
+		"aI AI ai. ai, a i Ai’s",
 	}
 	eds, _ := generatedEditions(t, 3)
 	for _, e := range eds {
