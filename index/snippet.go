@@ -20,7 +20,7 @@ type highlightTerms struct {
 	stems, plain map[string]bool
 	prefixes     []string
 	// first holds the first bytes of the words, lower-cased: a token can
-	// match only if it begins with one (see mayMatch). any: a word begins
+	// match only if it begins with one (see matches). any: a word begins
 	// with a byte a token's first rune is not tested against, so every
 	// token is analysed. second holds, for each first byte, the second
 	// bytes of the words (a bit each); firstOnly marks a first byte some
@@ -115,20 +115,20 @@ func (h *highlightTerms) setSecond(a, b byte) { h.second[a][b/64] |= 1 << (b % 6
 
 func (h *highlightTerms) hasSecond(a, b byte) bool { return h.second[a][b/64]&(1<<(b%64)) != 0 }
 
-// mayBegin reports whether the token that may begin at chunk[i], whose
+// mayBegin reports whether the token that may begin at text[i], whose
 // first byte lower-cased is c (one of h.first), may be one of h's words:
 // its second byte is one of the words' after c, or may join the token
 // (a rune outside ASCII, or what Unicode word segmentation keeps inside a
 // word: . : ' _ between letters, , ; between digits); a token of one byte
 // matches only a word of one.
-func (h *highlightTerms) mayBegin(chunk string, i int, c byte) bool {
+func (h *highlightTerms) mayBegin(text string, i int, c byte) bool {
 	if h.firstOnly[c] {
 		return true
 	}
-	if i+1 >= len(chunk) {
+	if i+1 >= len(text) {
 		return false
 	}
-	switch next := chunk[i+1]; {
+	switch next := text[i+1]; {
 	case isAlnumASCII(next):
 		return h.hasSecond(c, lowerASCII(next))
 	case next >= utf8.RuneSelf:
@@ -146,10 +146,10 @@ type span struct{ start, end int }
 
 // matches returns the byte ranges of text holding one of h's words, sorted
 // and not overlapping. The analysers run only on the stretches of text
-// between ASCII white space that may hold a match (mayMatch): the
-// English analyser's tokens keep their first rune, lower-cased, so a
-// stretch with no token beginning with a word's first byte holds none of
-// the words, and white space always separates tokens, so a stretch's
+// between ASCII white space that may hold a match: the English analyser's
+// tokens keep their first two bytes, lower-cased (see noteFirst), so a
+// stretch with no token beginning as a word begins holds none of the
+// words, and white space always separates tokens, so a stretch's
 // tokens are the same alone as in the whole text if it is valid UTF-8
 // (TestMatchesEqualsWhole, FuzzMatches).
 func (h highlightTerms) matches(text string) []span {
@@ -160,16 +160,51 @@ func (h highlightTerms) matches(text string) []span {
 		// Invalid UTF-8 throws the word segmenter off beyond white space.
 		return merge(h.matchesIn(nil, text, 0))
 	}
+	// One pass over text: a stretch ends at a run of ASCII white space
+	// followed by an ASCII byte (a rune outside ASCII after white space may
+	// be a combining mark, which Unicode word segmentation attaches to the
+	// space before it) or by the end of text; it is analysed if a token in
+	// it may begin as one of h's words begin (mayBegin). Unicode word
+	// segmentation never splits a run of ASCII letters and digits, so a
+	// token begins at the start of a stretch or after a byte that is not
+	// one. A rune outside ASCII other than common punctuation, or '_'
+	// (which joins words), makes the stretch a candidate.
 	var spans []span
-	for start := 0; start < len(text); {
-		end := chunkEnd(text, start)
-		if h.mayMatch(text[start:end]) {
-			spans = h.matchesIn(spans, text[start:end], start)
+	start, prev, cand := 0, false, false // prev: the byte before is an ASCII letter or digit
+	for i := 0; i < len(text); {
+		c := text[i]
+		if isSpaceASCII(c) {
+			j := i + 1
+			for j < len(text) && isSpaceASCII(text[j]) {
+				j++
+			}
+			if j < len(text) && text[j] >= utf8.RuneSelf {
+				prev, i = false, j // the stretch goes on
+				continue
+			}
+			if cand {
+				spans = h.matchesIn(spans, text[start:i], start)
+			}
+			start, prev, cand, i = j, false, false, j
+			continue
 		}
-		start = end
-		for start < len(text) && isSpaceASCII(text[start]) {
-			start++
+		if cand {
+			i++
+			continue
 		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			cand = !isPunctuation(r)
+			prev, i = false, i+size
+			continue
+		}
+		alnum := isAlnumASCII(c)
+		cand = alnum && !prev && h.first[lowerASCII(c)] && h.mayBegin(text, i, lowerASCII(c)) || c == '_'
+		prev = alnum
+		i++
+	}
+	if cand {
+		spans = h.matchesIn(spans, text[start:], start)
 	}
 	return merge(spans)
 }
@@ -212,57 +247,6 @@ func (h highlightTerms) matchesIn(spans []span, text string, off int) []span {
 		}
 	}
 	return spans
-}
-
-// chunkEnd returns the end of the stretch of text that begins at start:
-// the next run of ASCII white space followed by an ASCII byte (a rune
-// outside ASCII after white space may be a combining mark, which Unicode
-// word segmentation attaches to the space before it), or the end of text.
-func chunkEnd(text string, start int) int {
-	for i := start; i < len(text); i++ {
-		if !isSpaceASCII(text[i]) {
-			continue
-		}
-		j := i + 1
-		for j < len(text) && isSpaceASCII(text[j]) {
-			j++
-		}
-		if j == len(text) || text[j] < utf8.RuneSelf {
-			return i
-		}
-		i = j
-	}
-	return len(text)
-}
-
-// mayMatch reports whether chunk may hold a token beginning as one of h's
-// words begins (its first byte, then mayBegin). Unicode word segmentation
-// never splits a run of ASCII letters and digits, so a token begins at the
-// start of chunk or after a byte that is not one; such a byte that is a
-// letter or digit must be a first byte, lower-cased. A rune outside ASCII
-// other than common punctuation, or '_' (which joins words), makes the
-// chunk a candidate.
-func (h *highlightTerms) mayMatch(chunk string) bool {
-	prev := false // the byte before is an ASCII letter or digit
-	for i := 0; i < len(chunk); {
-		c := chunk[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(chunk[i:])
-			if !isPunctuation(r) {
-				return true
-			}
-			prev = false
-			i += size
-			continue
-		}
-		alnum := isAlnumASCII(c)
-		if alnum && !prev && h.first[lowerASCII(c)] && h.mayBegin(chunk, i, lowerASCII(c)) || c == '_' {
-			return true
-		}
-		prev = alnum
-		i++
-	}
-	return false
 }
 
 // isPunctuation reports whether r is punctuation common in bulletins that
