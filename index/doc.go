@@ -102,7 +102,8 @@
 // `bulletin reindex` rebuilds it. Snippets are built here
 // from the item's plain text: HTML-escaped, white space collapsed, the words
 // the query looks for (not the ones it excludes) wrapped in <mark>…</mark>;
-// the analysers that find them run only on the words that begin with a
-// first letter of the query's words (the stemmer keeps a word's first
-// letter): a quarter to a tenth of the work (BenchmarkSnippet).
+// the analysers that find them run only on the stretches of text holding a
+// word that begins with the first two letters of one of the query's words
+// (the stemmer keeps them, but for a second y it makes i), found in one
+// pass: a fifth to a twentieth of the work (BenchmarkSnippet).
 package index
