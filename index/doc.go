@@ -105,5 +105,5 @@
 // the analysers that find them run only on the stretches of text holding a
 // word that begins with the first two letters of one of the query's words
 // (the stemmer keeps them, but for a second y it makes i), found in one
-// pass: a fifth to a twentieth of the work (BenchmarkSnippet).
+// pass: a sixth to an eighteenth of the work (BenchmarkSnippet).
 package index
