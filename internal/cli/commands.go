@@ -456,6 +456,7 @@ func (a *app) runServer(ctx context.Context, cfg *config.Config, ready func(url 
 			recordCrawl(m, st)
 			if st.Last != nil && st.Last.Editions > 0 { // the source changed: drop its cached feeds
 				feeds.InvalidateSource(st.Source)
+				a.limitHeap()
 			}
 		},
 		OnMail: func(source string, mail run.Mail) {
@@ -584,6 +585,7 @@ func (a *app) rebuild(ctx context.Context, cfg *config.Config, st *snapshot.Stor
 		return
 	}
 	a.log.Info("serve: index rebuilt from the kept pages", "editions", stats.Editions, "items", stats.Items, "unreadable", unreadable)
+	a.limitHeap()
 	os.RemoveAll(filepath.Join(cfg.DataDir, "index.damaged"))
 	srv.ClearProblem(server.ProblemIndex)
 	if unreadable > 0 || stats.Items == 0 {
