@@ -683,7 +683,7 @@ func topValues(counts []int32, rank []int32, max int) []int32 {
 // loadHits appends to res the items of hits, read from sr, with their
 // snippets of hl when highlight is set. It returns false when a record's
 // document is no longer in the index (the caller asks Bleve).
-func (c *catalog) loadHits(sr *storedReader, res *Result, hits []catHit, hl highlightTerms, highlight bool) (bool, error) {
+func (c *catalog) loadHits(sr *storedReader, res *Result, hits []catHit, hl *highlightTerms, highlight bool) (bool, error) {
 	for _, h := range hits {
 		var it model.Item
 		found, err := sr.load(c.docID(&c.items[h.i]), &it)
@@ -700,7 +700,7 @@ func (c *catalog) loadHits(sr *storedReader, res *Result, hits []catHit, hl high
 }
 
 // loadEditions is loadHits for matching editions (hits of c.editions).
-func (c *catalog) loadEditions(sr *storedReader, res *Result, eds []catHit, hl highlightTerms, highlight bool) (bool, error) {
+func (c *catalog) loadEditions(sr *storedReader, res *Result, eds []catHit, hl *highlightTerms, highlight bool) (bool, error) {
 	for _, h := range eds {
 		var ed model.Edition
 		found, err := sr.load(c.docID(&c.editions[h.i]), &ed)

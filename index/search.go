@@ -239,7 +239,7 @@ func (ix *Index) searchBleve(ctx context.Context, req Request, n node, page, siz
 // are few (one per 20 items), so ordering every matching one costs little
 // and makes ties at the tenth place fall the same way every time (by score
 // alone, Bleve breaks them by internal order, which segment merges change).
-func (ix *Index) searchEditions(ctx context.Context, req Request, n node, q query.Query, hl highlightTerms) ([]EditionHit, error) {
+func (ix *Index) searchEditions(ctx context.Context, req Request, n node, q query.Query, hl *highlightTerms) ([]EditionHit, error) {
 	er := bleve.NewSearchRequestOptions(ix.filtered(ix.editionQuery(n, q), typeEdition, req), maxEditionHits, 0, false)
 	er.Fields = []string{fJSON}
 	er.SortBy([]string{"-_score", "-" + fPublished, "-" + fOrder, "_id"})

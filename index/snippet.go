@@ -31,8 +31,8 @@ type highlightTerms struct {
 }
 
 // termsOf collects the words of the positive (not negated) text parts of n.
-func termsOf(n node) highlightTerms {
-	h := highlightTerms{stems: map[string]bool{}, plain: map[string]bool{}}
+func termsOf(n node) *highlightTerms {
+	h := &highlightTerms{stems: map[string]bool{}, plain: map[string]bool{}}
 	var walk func(n node, neg bool)
 	walk = func(n node, neg bool) {
 		switch n := n.(type) {
@@ -138,7 +138,7 @@ func (h *highlightTerms) mayBegin(text string, i int, c byte) bool {
 	}
 }
 
-func (h highlightTerms) empty() bool {
+func (h *highlightTerms) empty() bool {
 	return len(h.stems) == 0 && len(h.plain) == 0 && len(h.prefixes) == 0
 }
 
@@ -152,7 +152,7 @@ type span struct{ start, end int }
 // words, and white space always separates tokens, so a stretch's
 // tokens are the same alone as in the whole text if it is valid UTF-8
 // (TestMatchesEqualsWhole, FuzzMatches).
-func (h highlightTerms) matches(text string) []span {
+func (h *highlightTerms) matches(text string) []span {
 	if h.empty() || text == "" {
 		return nil
 	}
@@ -198,8 +198,8 @@ func (h highlightTerms) matches(text string) []span {
 			prev, i = false, i+size
 			continue
 		}
-		alnum := isAlnumASCII(c)
-		cand = alnum && !prev && h.first[lowerASCII(c)] && h.mayBegin(text, i, lowerASCII(c)) || c == '_'
+		alnum, lc := isAlnumASCII(c), lowerASCII(c)
+		cand = alnum && !prev && h.first[lc] && h.mayBegin(text, i, lc) || c == '_'
 		prev = alnum
 		i++
 	}
@@ -225,7 +225,7 @@ func merge(spans []span) []span {
 
 // matchesIn appends to spans the ranges of text's words that h holds,
 // moved by off.
-func (h highlightTerms) matchesIn(spans []span, text string, off int) []span {
+func (h *highlightTerms) matchesIn(spans []span, text string, off int) []span {
 	a := analyzers()
 	if len(h.stems) > 0 {
 		for _, t := range a.en.Analyze([]byte(text)) {
@@ -278,7 +278,7 @@ func lowerASCII(c byte) byte {
 // snippet returns about snippetLen bytes of text around its densest run of
 // matches of h, HTML-escaped, with white space collapsed and the matched
 // words in <mark>…</mark>. With no match it returns the start of text.
-func snippet(text string, h highlightTerms) string {
+func snippet(text string, h *highlightTerms) string {
 	spans := h.matches(text)
 	start, end, keep := 0, min(len(text), snippetLen), 0
 	if len(spans) > 0 {

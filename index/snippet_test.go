@@ -97,7 +97,7 @@ func FuzzSnippet(f *testing.F) {
 
 // matchesWhole is matches without its shortcut: both analysers over the
 // whole text, the reference the shortcut must equal.
-func matchesWhole(h highlightTerms, text string) []span {
+func matchesWhole(h *highlightTerms, text string) []span {
 	if h.empty() || text == "" {
 		return nil
 	}
@@ -182,8 +182,8 @@ func BenchmarkSnippet(b *testing.B) {
 		h := termsOf(mustParse(b, q))
 		for _, v := range []struct {
 			name    string
-			matches func(highlightTerms, string) []span
-		}{{"chunks", highlightTerms.matches}, {"whole", matchesWhole}} {
+			matches func(*highlightTerms, string) []span
+		}{{"chunks", (*highlightTerms).matches}, {"whole", matchesWhole}} {
 			b.Run(v.name+"/q="+q, func(b *testing.B) {
 				for b.Loop() {
 					for _, text := range texts {
