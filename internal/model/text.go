@@ -32,6 +32,14 @@ func xmlSafe(r rune) bool {
 func CleanText(s string) string {
 	bad := -1
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf { // ASCII: no decoding
+			if c >= 0x20 && c != 0x7f || c == '\t' || c == '\n' || c == '\r' {
+				i++
+				continue
+			}
+			bad = i
+			break
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if (r == utf8.RuneError && size == 1) || !xmlSafe(r) {
 			bad = i

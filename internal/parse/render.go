@@ -3,6 +3,7 @@ package parse
 import (
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -137,21 +138,59 @@ func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
 	}
 }
 
-// writeText writes html.EscapeString(collapseKeepEdges(s)) to b, without
-// making either string: the edges' spaces need no escaping.
+// writeText writes html.EscapeString(collapseKeepEdges(s)) to b in one pass
+// over s, without making either string: text nodes are mostly indented
+// source, which collapse would copy.
 func writeText(b *strings.Builder, s string) {
-	c := collapse(s)
-	if c == "" {
-		if s != "" {
-			b.WriteByte(' ')
-		}
+	if s == "" {
 		return
 	}
-	if isSpaceStart(s) {
-		b.WriteByte(' ')
+	space := isSpaceStart(s) // a space is due before the next character
+	wrote := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if asciiSpace(c) {
+				space = wrote || space
+				continue
+			}
+			if space {
+				b.WriteByte(' ')
+			}
+			space, wrote = false, true
+			switch c {
+			case '&':
+				b.WriteString("&amp;")
+			case '\'':
+				b.WriteString("&#39;")
+			case '<':
+				b.WriteString("&lt;")
+			case '>':
+				b.WriteString("&gt;")
+			case '"':
+				b.WriteString("&#34;")
+			default:
+				b.WriteByte(c)
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case zeroWidth(r):
+			continue
+		case unicode.IsSpace(r) || r == '\u00a0':
+			space = wrote || space
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+		}
+		space, wrote = false, true
+		b.WriteRune(r) // U+FFFD for a byte that is not UTF-8, as collapse
 	}
-	writeEscaped(b, c)
-	if isSpaceEnd(s) {
+	if !wrote || isSpaceEnd(s) {
 		b.WriteByte(' ')
 	}
 }
