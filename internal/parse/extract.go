@@ -29,10 +29,15 @@ type Extracted struct {
 // edition is zero, such dates are skipped. Times are read as Europe/London and
 // returned in UTC. A nil orgs means DefaultOrgs().
 func Extract(title, text string, edition time.Time, orgs []Org) Extracted {
-	title, text = model.CleanText(title), model.CleanText(text)
 	if orgs == nil {
 		orgs = DefaultOrgs()
 	}
+	return extract(title, text, edition, newOrgFinder(orgs))
+}
+
+// extract is Extract with the organisations prepared once for many items.
+func extract(title, text string, edition time.Time, orgs *orgFinder) Extracted {
+	title, text = model.CleanText(title), model.CleanText(text)
 	var x Extracted
 	all := title + "\n" + text
 	mentions := findDates(all, edition)
@@ -52,7 +57,7 @@ func Extract(title, text string, edition time.Time, orgs []Org) Extracted {
 	if ev, ok := findEvent(title, all, mentions, edition); ok && !sameDay(x.Events, ev) {
 		x.Events = append([]model.Event{ev}, x.Events...)
 	}
-	x.Orgs = findOrgs(all, orgs)
+	x.Orgs = orgs.find(all)
 	x.Contacts = findEmails(all)
 	return x
 }
@@ -572,68 +577,75 @@ func sentenceStop(c byte) bool { return c == '.' || c == '!' || c == '?' }
 // perlSpace reports \s of Go's regexp syntax: [\t\n\f\r ].
 func perlSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
 
-// findOrgs returns the canonical names of the organisations mentioned, in
-// order of first mention. Names and aliases match case-sensitively on word
-// boundaries ("CCS" in "CCS’s", not in "SUCCSESS").
-func findOrgs(s string, orgs []Org) []string {
-	type hit struct {
-		pos   int
-		order int
-		name  string
-	}
-	var hits []hit
-	seen := map[string]bool{}
-	for i, o := range orgs {
-		name := strings.TrimSpace(o.Name)
-		if name == "" || seen[name] {
-			continue
-		}
-		best := -1
-		for _, pat := range append([]string{o.Name}, o.Aliases...) {
-			if p := indexWord(s, strings.TrimSpace(pat)); p >= 0 && (best < 0 || p < best) {
-				best = p
-			}
-		}
-		if best >= 0 {
-			seen[name] = true
-			hits = append(hits, hit{best, i, name})
-		}
-	}
-	sort.SliceStable(hits, func(a, b int) bool {
-		if hits[a].pos != hits[b].pos {
-			return hits[a].pos < hits[b].pos
-		}
-		return hits[a].order < hits[b].order
-	})
-	var out []string
-	for _, h := range hits {
-		out = append(out, h.name)
-	}
-	return out
+// orgFinder finds the organisations of a list in a text in one pass over
+// it: their names and aliases (each trimmed), by first byte.
+type orgFinder struct {
+	byFirst [256][]orgPattern
+	names   []string // by position in the list; "" for one without a name
 }
 
-// indexWord finds pat in s where it is not part of a longer word.
-func indexWord(s, pat string) int {
-	if pat == "" {
-		return -1
-	}
-	off := 0
-	for {
-		i := strings.Index(s[off:], pat)
-		if i < 0 {
-			return -1
+// orgPattern is one name or alias of the organisation at org in the list.
+type orgPattern struct {
+	pat string
+	org int
+}
+
+func newOrgFinder(orgs []Org) *orgFinder {
+	f := &orgFinder{names: make([]string, len(orgs))}
+	for i, o := range orgs {
+		if f.names[i] = strings.TrimSpace(o.Name); f.names[i] == "" {
+			continue
 		}
-		i += off
-		before, _ := utf8.DecodeLastRuneInString(s[:i])
-		after, _ := utf8.DecodeRuneInString(s[i+len(pat):])
-		if !wordRune(before) && !wordRune(after) {
-			return i
-		}
-		off = i + 1
-		for off < len(s) && !utf8.RuneStart(s[off]) {
-			off++
+		for _, pat := range append([]string{o.Name}, o.Aliases...) {
+			if pat = strings.TrimSpace(pat); pat != "" {
+				f.byFirst[pat[0]] = append(f.byFirst[pat[0]], orgPattern{pat: pat, org: i})
+			}
 		}
 	}
+	return f
+}
+
+// find returns the canonical names of the organisations mentioned in s, in
+// order of first mention (ties in list order). Names and aliases match
+// case-sensitively where they stand as whole words ("CCS" in "CCS’s", not
+// in "SUCCSESS"). Of two entries with one name, the first that s mentions
+// places it.
+func (f *orgFinder) find(s string) []string {
+	first := make([]int, len(f.names)) // 1 + the position of the first mention; 0 for none
+	left := 0
+	for _, n := range f.names {
+		if n != "" {
+			left++
+		}
+	}
+	for i := 0; i < len(s) && left > 0; i++ {
+		for _, p := range f.byFirst[s[i]] {
+			if first[p.org] > 0 || !strings.HasPrefix(s[i:], p.pat) {
+				continue
+			}
+			before, _ := utf8.DecodeLastRuneInString(s[:i])
+			after, _ := utf8.DecodeRuneInString(s[i+len(p.pat):])
+			if !wordRune(before) && !wordRune(after) {
+				first[p.org] = i + 1
+				left--
+			}
+		}
+	}
+	type hit struct{ pos, org int }
+	var hits []hit
+	seen := map[string]bool{}
+	for i, n := range f.names {
+		if first[i] > 0 && !seen[n] {
+			seen[n] = true
+			hits = append(hits, hit{first[i], i})
+		}
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].pos < hits[b].pos })
+	var out []string
+	for _, h := range hits {
+		out = append(out, f.names[h.org])
+	}
+	return out
 }
 
 func wordRune(r rune) bool {

@@ -126,7 +126,7 @@ func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error
 	if orgs == nil {
 		orgs = DefaultOrgs()
 	}
-	p := &parser{doc: doc, base: base, pageURL: pageURL, source: opt.Source, orgs: orgs, carrier: opt.Carrier,
+	p := &parser{doc: doc, base: base, pageURL: pageURL, source: opt.Source, orgs: newOrgFinder(orgs), carrier: opt.Carrier,
 		groups: map[string]bool{}}
 	for _, g := range append(DefaultGroups(), opt.Groups...) {
 		p.groups[groupKey(g)] = true
@@ -167,7 +167,12 @@ func decode(page []byte, contentType string) (io.Reader, error) {
 			name = "windows-1252"
 		}
 	}
-	if name == "" {
+	if name == "" || name == "utf-8" {
+		// Valid UTF-8 is read as it is (the decoder would copy it through
+		// unchanged), without a leading byte order mark.
+		if body := bytes.TrimPrefix(page, utf8BOM); utf8.Valid(body) {
+			return bytes.NewReader(body), nil
+		}
 		name = "utf-8"
 	}
 	// NewReaderLabel also strips a BOM when the label is utf-8.
@@ -178,6 +183,9 @@ func decode(page []byte, contentType string) (io.Reader, error) {
 	}
 	return r, nil
 }
+
+// utf8BOM is the byte order mark of UTF-8.
+var utf8BOM = []byte("\xef\xbb\xbf")
 
 var (
 	metaRe      = regexp.MustCompile(`(?is)<meta\b[^>]*>`)
@@ -220,7 +228,7 @@ type parser struct {
 	base    *url.URL
 	pageURL string
 	source  string
-	orgs    []Org
+	orgs    *orgFinder
 	carrier Carrier
 	signOff []*regexp.Regexp
 	groups  map[string]bool      // by groupKey
@@ -292,7 +300,7 @@ func (p *parser) result() Result {
 		it.ID = unique(ids, model.ItemID(ed.ID, title))
 		it.Anchor = unique(anchors, slug(title, i+1))
 		it.Text, it.HTML, it.Links = r.text, r.html, r.links
-		x := Extract(title, it.Text, ed.Published, p.orgs)
+		x := extract(title, it.Text, ed.Published, p.orgs)
 		it.Dates, it.Deadlines, it.Events, it.Orgs = x.Dates, x.Deadlines, x.Events, x.Orgs
 		it.Contacts = dedupe(append(r.mailto, x.Contacts...))
 		items = append(items, it)
