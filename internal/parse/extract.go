@@ -619,7 +619,11 @@ func (f *orgFinder) find(s string) []string {
 		}
 	}
 	for i := 0; i < len(s) && left > 0; i++ {
-		for _, p := range f.byFirst[s[i]] {
+		pats := f.byFirst[s[i]]
+		if len(pats) == 0 || i > 0 && isASCIIAlnum(s[i-1]) {
+			continue // no name begins so, or not at the start of a word
+		}
+		for _, p := range pats {
 			if first[p.org] > 0 || !strings.HasPrefix(s[i:], p.pat) {
 				continue
 			}
@@ -646,6 +650,12 @@ func (f *orgFinder) find(s string) []string {
 		out = append(out, f.names[h.org])
 	}
 	return out
+}
+
+// isASCIIAlnum reports the ASCII letters and digits: the ASCII bytes
+// that wordRune admits.
+func isASCIIAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 func wordRune(r rune) bool {

@@ -1,0 +1,90 @@
+package parse
+
+import (
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// orgsByIndex is the plain statement of orgFinder.find: each entry's names
+// and aliases looked for with strings.Index, the first entry of a name that
+// the text mentions placing it.
+func orgsByIndex(s string, orgs []Org) []string {
+	indexWord := func(pat string) int {
+		for off := 0; ; {
+			i := strings.Index(s[off:], pat)
+			if i < 0 {
+				return -1
+			}
+			i += off
+			before, _ := utf8.DecodeLastRuneInString(s[:i])
+			after, _ := utf8.DecodeRuneInString(s[i+len(pat):])
+			if !wordRune(before) && !wordRune(after) {
+				return i
+			}
+			off = i + 1
+		}
+	}
+	type hit struct{ pos, order int }
+	var hits []hit
+	seen := map[string]bool{}
+	for i, o := range orgs {
+		name := strings.TrimSpace(o.Name)
+		if name == "" || seen[name] {
+			continue
+		}
+		best := -1
+		for _, pat := range append([]string{o.Name}, o.Aliases...) {
+			if pat = strings.TrimSpace(pat); pat == "" {
+				continue
+			}
+			if p := indexWord(pat); p >= 0 && (best < 0 || p < best) {
+				best = p
+			}
+		}
+		if best >= 0 {
+			seen[name] = true
+			hits = append(hits, hit{best, i})
+		}
+	}
+	sort.SliceStable(hits, func(a, b int) bool { return hits[a].pos < hits[b].pos })
+	var out []string
+	for _, h := range hits {
+		out = append(out, strings.TrimSpace(orgs[h.order].Name))
+	}
+	return out
+}
+
+// testOrgs has two entries of one name, an alias inside another, names
+// that begin alike, a lower-case first letter and a non-ASCII one.
+var testOrgs = append(DefaultOrgs(),
+	Org{Name: "CCS", Aliases: []string{"Crown Service"}},
+	Org{Name: " Éire ", Aliases: []string{"Ireland"}},
+	Org{Name: "Local", Aliases: []string{" ", "Local Digital team"}},
+)
+
+func checkOrgs(t *testing.T, s string) {
+	t.Helper()
+	got := newOrgFinder(testOrgs).find(s)
+	if want := orgsByIndex(s, testOrgs); !reflect.DeepEqual(got, want) {
+		t.Errorf("find(%q) = %q, want %q", s, got, want)
+	}
+}
+
+func TestOrgFinderEqualsIndex(t *testing.T) {
+	for _, s := range []string{
+		"", "NCSC", "the NCSC’s advice", "SUCCSESS", "_NCSC_", "9NCSC", "NCSCs",
+		"Crown Service then CCS", "Local Digital team and the Local Government Association",
+		"techUK and iNetwork", "xtechUK", "Éire and Ireland", "aÉire", "\xffNHS\xff",
+		"DLUHC, then the Department for Levelling Up, Housing and Communities",
+	} {
+		checkOrgs(t, s)
+	}
+}
+
+func FuzzOrgFinder(f *testing.F) {
+	f.Add("Crown Service then CCS and the NCSC’s Éire")
+	f.Fuzz(checkOrgs)
+}
