@@ -417,7 +417,7 @@ var (
 	// Style attributes are matched with the property names as keywords.
 	fontWeightRe = keyed(`(?i)font-weight\s*:\s*(bold|bolder|[6-9]00)`, "font-weight")
 	fontSizeRe   = keyed(`(?i)font-size\s*:\s*([0-9.]+)\s*(px|pt|em|rem)`, "font-size")
-	displayNone  = keyed(`(?i)display\s*:\s*none|visibility\s*:\s*hidden|max-height\s*:\s*0`, "display", "visibility", "max-height")
+	displayNone  = keyed(`(?i)display\s*:\s*none|visibility\s*:\s*hidden|max-height\s*:\s*0`, "display", "visibility", "max-height").and("none", "hidden", "max-height")
 	borderRe     = keyed(`(?i)border(-top|-bottom)?\s*:\s*[^;]*\b(solid|dashed|dotted|double)|border-(top|bottom)-style\s*:\s*(solid|dashed|dotted|double)`, "border")
 )
 

@@ -301,6 +301,9 @@ func dayLabel(s string, i int) (label, lead string) {
 	if c := strings.LastIndexAny(seg, ",;"); c >= 0 {
 		seg = seg[c+1:]
 	}
+	if !labelEnd(seg) {
+		return "", ""
+	}
 	m := dayLabelRe.FindStringSubmatchIndex(seg)
 	if m == nil {
 		return "", ""
@@ -314,6 +317,14 @@ func dayLabel(s string, i int) (label, lead string) {
 		lead = ""
 	}
 	return label, lead
+}
+
+// labelEnd reports whether s ends as dayLabelRe's matches do: a colon or
+// a dash, then only the white space of \s. Most text before a date does
+// not, and is not given to the regexp.
+func labelEnd(s string) bool {
+	s = strings.TrimRight(s, " \t\n\f\r")
+	return strings.HasSuffix(s, ":") || strings.HasSuffix(s, "-") || strings.HasSuffix(s, "–") || strings.HasSuffix(s, "—")
 }
 
 // programmeDayRe finds the first day label of a line.

@@ -83,7 +83,7 @@ func (p *parser) dateFromIssueLine() {
 
 var (
 	// Issue lines are looked for only in texts naming a month.
-	issueLineRe = keyed(`(?i)\b(`+dates.MonthNames+`)\s+(\d{4})\s+No\.?\s*(\d+)\b`, monthKeys...)
+	issueLineRe = keyed(`(?i)\b(`+dates.MonthNames+`)\s+(\d{4})\s+No\.?\s*(\d+)\b`, monthKeys...).and("no")
 	monthYearRe = regexp.MustCompile(`(?i)\b(` + dates.MonthNames + `)\s+(\d{4})\b`)
 	monthOnlyRe = keyed(`(?i)^(`+dates.MonthNames+`)\s+(\d{4})$`, monthKeys...)
 	ordinalRe   = regexp.MustCompile(`(?i)\bwelcome to (?:the|our|this) (\d{1,4}(?:st|nd|rd|th)|[a-z]+(?:[- ][a-z]+){0,4}) (?:edition|issue)\b`)

@@ -221,8 +221,9 @@ func isASCII(s string) bool {
 type keyedRe struct {
 	*regexp.Regexp
 	keys  []string
-	first string // for an expression anchored at ^: the bytes a match begins with; "" for any
-	needs string // bytes every match holds
+	first string   // for an expression anchored at ^: the bytes a match begins with; "" for any
+	needs string   // bytes every match holds
+	also  []string // keywords one of which every match holds too; none for no such
 }
 
 // keyed compiles expr with the keywords its every match holds.
@@ -257,8 +258,21 @@ func (k keyedRe) holding(needs string) keyedRe {
 	return k
 }
 
+// and returns k for an expression whose every match also holds one of
+// the keywords also (lower-case ASCII, as the keys): "none", "hidden" or
+// "max-height" as well as "display", "visibility" or "max-height".
+func (k keyedRe) and(also ...string) keyedRe {
+	for _, a := range also {
+		if a == "" || a != asciiLower(a) || !isASCII(a) {
+			panic(fmt.Sprintf("parse: keyword %q of %q is not lower-case ASCII", a, k.String()))
+		}
+	}
+	k.also = also
+	return k
+}
+
 // mayMatch reports whether s begins as a match may and holds the needed
-// bytes, and a keyword or ſ or K.
+// bytes, and a keyword (and one of also) or ſ or K.
 func (k keyedRe) mayMatch(s string) bool {
 	if k.first != "" && (s == "" || strings.IndexByte(k.first, s[0]) < 0) {
 		return false
@@ -268,12 +282,20 @@ func (k keyedRe) mayMatch(s string) bool {
 			return false
 		}
 	}
-	for _, key := range k.keys {
+	if !containsAnyFold(s, k.keys) || len(k.also) > 0 && !containsAnyFold(s, k.also) {
+		return strings.ContainsRune(s, longS) || strings.ContainsRune(s, kelvin)
+	}
+	return true
+}
+
+// containsAnyFold reports whether s holds one of keys, ASCII case folded.
+func containsAnyFold(s string, keys []string) bool {
+	for _, key := range keys {
 		if containsFoldASCII(s, key) {
 			return true
 		}
 	}
-	return strings.ContainsRune(s, longS) || strings.ContainsRune(s, kelvin)
+	return false
 }
 
 func (k keyedRe) MatchString(s string) bool {

@@ -1,5 +1,7 @@
 package parse
 
+// The fast paths of the parser and the plain statements they replace.
+
 import (
 	"reflect"
 	"sort"
@@ -87,4 +89,29 @@ func TestOrgFinderEqualsIndex(t *testing.T) {
 func FuzzOrgFinder(f *testing.F) {
 	f.Add("Crown Service then CCS and the NCSC’s Éire")
 	f.Fuzz(checkOrgs)
+}
+
+// checkLabelEnd: wherever dayLabelRe matches, labelEnd lets it run.
+func checkLabelEnd(t *testing.T, s string) {
+	t.Helper()
+	if dayLabelRe.MatchString(s) && !labelEnd(s) {
+		t.Errorf("dayLabelRe matches %q, which labelEnd refuses", s)
+	}
+}
+
+func TestLabelEnd(t *testing.T) {
+	for _, s := range []string{"Day 1:", "Day 1: ", "Session 2 –\t", "Part 3 —\n", "(Week 4-", "Module 5 : \r\f", "x Day 1 :\v"} {
+		checkLabelEnd(t, s)
+		if !labelEnd(s) && s != "x Day 1 :\v" {
+			t.Errorf("labelEnd(%q) = false", s)
+		}
+	}
+	if labelEnd("Day 1: Register by") {
+		t.Error("labelEnd of a text ending in a word")
+	}
+}
+
+func FuzzLabelEnd(f *testing.F) {
+	f.Add("Cyber 360: Day 1: ")
+	f.Fuzz(checkLabelEnd)
 }
