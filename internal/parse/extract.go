@@ -32,12 +32,12 @@ func Extract(title, text string, edition time.Time, orgs []Org) Extracted {
 	if orgs == nil {
 		orgs = DefaultOrgs()
 	}
-	return extract(title, text, edition, newOrgFinder(orgs))
+	return extract(model.CleanText(title), model.CleanText(text), edition, newOrgFinder(orgs))
 }
 
-// extract is Extract with the organisations prepared once for many items.
+// extract is Extract of a title and text that are clean already
+// (model.CleanText), with the organisations prepared once for many items.
 func extract(title, text string, edition time.Time, orgs *orgFinder) Extracted {
-	title, text = model.CleanText(title), model.CleanText(text)
 	var x Extracted
 	all := title + "\n" + text
 	mentions := findDates(all, edition)
