@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/lga-digital/bulletin/internal/dates"
@@ -13,24 +14,82 @@ import (
 // choices in the order the backtracker does, so that the first match found at
 // a position is the one dateRe reports; TestDateMatchesEqualsRegexp and
 // FuzzDateMatches compare the two. dateRe stays the definition.
+//
+// Every match holds its day's digits, and before them at most two words
+// of ASCII letters (a weekday and "the", or a weekday and a month) apart
+// only by dots, commas and white space. So only three places before each
+// digit can start one: the digit itself and the starts of the two words
+// before it (dateStarts).
 func dateMatches(s string) [][]int {
 	var out [][]int
 	for p := 0; p < len(s); {
-		// Every match starts at \b with a digit or a capital letter.
-		c := s[p]
-		if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z') || p > 0 && isWordByte(s[p-1]) {
-			p++
-			continue
+		d := indexDigit(s, p)
+		if d < 0 {
+			break
 		}
-		m := dateAt(s, p)
-		if m == nil {
-			p++
-			continue
+		matched := false
+		for _, q := range dateStarts(s, p, d) {
+			// Every match starts at \b with a digit or a capital letter.
+			c := s[q]
+			if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z') || q > 0 && isWordByte(s[q-1]) {
+				continue
+			}
+			if m := dateAt(s, q); m != nil {
+				out = append(out, m)
+				p, matched = m[1], true
+				break
+			}
 		}
-		out = append(out, m)
-		p = m[1]
+		if !matched {
+			p = d + 1
+		}
 	}
 	return out
+}
+
+// indexDigit returns the index of the first ASCII digit of s at or after
+// p, or -1.
+func indexDigit(s string, p int) int {
+	if i := strings.IndexAny(s[p:], "0123456789"); i >= 0 {
+		return p + i
+	}
+	return -1
+}
+
+// dateStarts returns, in order, the places at or after p where a match
+// whose day begins at the digit d may start: the starts of the (at most)
+// two runs of ASCII letters before d that only dots, commas and white
+// space separate from it and each other, then d.
+func dateStarts(s string, p, d int) []int {
+	starts := make([]int, 0, 3)
+	i := d
+	for range 2 {
+		j := i
+		for j > p && isDateSep(s[j-1]) {
+			j--
+		}
+		k := j
+		for k > p && isASCIILetter(s[k-1]) {
+			k--
+		}
+		if k == j {
+			break
+		}
+		starts = append(starts, k)
+		i = k
+	}
+	slices.Reverse(starts)
+	return append(starts, d)
+}
+
+// isDateSep reports the bytes between the words of a date before its day:
+// the dots and commas after a name, the white space of \s.
+func isDateSep(c byte) bool {
+	switch c {
+	case '.', ',', ' ', '\t', '\n', '\f', '\r':
+		return true
+	}
+	return false
 }
 
 // Submatches of dateRe: the day, month and year of its first branch ("16th
