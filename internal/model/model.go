@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Edition is one issue of a bulletin as published on the web.
@@ -140,19 +141,41 @@ func NormaliseTitle(s string) string { return fold(s, ' ') }
 func Slug(s string) string { return fold(s, '-') }
 
 // fold lower-cases s and keeps its runs of letters and digits, joined by sep.
+// ASCII is classified and lowered by byte; other runes as unicode does (a
+// byte that is not UTF-8 is a gap).
 func fold(s string, sep byte) string {
 	var b strings.Builder
+	b.Grow(len(s))
 	gap := false
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+				gap = true
+				continue
+			}
 			if gap && b.Len() > 0 {
 				b.WriteByte(sep)
 			}
-			b.WriteRune(r)
+			b.WriteByte(c)
 			gap = false
 			continue
 		}
-		gap = true
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		if r = unicode.ToLower(r); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			gap = true
+			continue
+		}
+		if gap && b.Len() > 0 {
+			b.WriteByte(sep)
+		}
+		b.WriteRune(r)
+		gap = false
 	}
 	return b.String()
 }

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -50,6 +52,39 @@ func FuzzCleanText(f *testing.F) {
 		}
 		if got := CleanText(s); got != string(want) {
 			t.Errorf("CleanText(%q) = %q, want %q", s, got, string(want))
+		}
+	})
+}
+
+// foldPlain is the statement of fold that it keeps: the text lowered by
+// strings.ToLower, its letters and digits kept in runs joined by sep.
+func foldPlain(s string, sep byte) string {
+	var b strings.Builder
+	gap := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if gap && b.Len() > 0 {
+				b.WriteByte(sep)
+			}
+			b.WriteRune(r)
+			gap = false
+			continue
+		}
+		gap = true
+	}
+	return b.String()
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Cyber “Essentials”: 2024!", "ÀÉ ΣΑΣ İstanbul", "a\xffb", "Health & Care", " x "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := NormaliseTitle(s), foldPlain(s, ' '); got != want {
+			t.Errorf("NormaliseTitle(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := Slug(s), foldPlain(s, '-'); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
