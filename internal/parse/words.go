@@ -130,23 +130,46 @@ func (ws *wordSet) MatchString(s string) bool {
 	return foldText(s).has(ws, span{0, len(s)})
 }
 
-// matchLower reports whether low, a text lowered by asciiLower that holds
-// neither ſ nor K, has one of the words between word boundaries (\b: a
-// change between ASCII word characters and anything else, the ends of low
-// counting as non-word).
-func (ws *wordSet) matchLower(low string) bool {
-	for i := 0; i < len(low); i++ {
-		c := low[i]
-		if c >= utf8.RuneSelf || ws.byFirst[c] == nil || !wordBoundary(low, i) {
+// matchFold reports whether s, which holds neither ſ nor K, has one of
+// the words between word boundaries (\b: a change between ASCII word
+// characters and anything else, the ends of s counting as non-word), ASCII
+// case folded.
+func (ws *wordSet) matchFold(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := lowerASCII(s[i])
+		if c >= utf8.RuneSelf || ws.byFirst[c] == nil || !wordBoundary(s, i) {
 			continue
 		}
 		for _, f := range ws.byFirst[c] {
-			if strings.HasPrefix(low[i:], f) && wordBoundary(low, i+len(f)) {
+			if hasPrefixFold(s[i:], f) && wordBoundary(s, i+len(f)) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// lowerASCII lower-cases an ASCII capital letter; every other byte is
+// itself.
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// hasPrefixFold reports whether s begins with low (lower-case ASCII), ASCII
+// case folded.
+func hasPrefixFold(s, low string) bool {
+	if len(s) < len(low) {
+		return false
+	}
+	for j := 0; j < len(low); j++ {
+		if lowerASCII(s[j]) != low[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // wordBoundary reports whether \b holds at byte i of s.
@@ -162,17 +185,17 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
-// foldedText is a text and its ASCII lower-case form (same byte offsets),
-// made once so that several word sets can be matched on its parts.
+// foldedText is a text and whether it holds ſ or K, found out once so
+// that several word sets can be matched on its parts.
 type foldedText struct {
-	s, low string
+	s string
 	// exotic marks a text holding ſ or K, which case-insensitive matching
 	// folds to s and k: its parts are matched by the regexps.
 	exotic bool
 }
 
 func foldText(s string) foldedText {
-	return foldedText{s: s, low: asciiLower(s), exotic: strings.ContainsRune(s, longS) || strings.ContainsRune(s, kelvin)}
+	return foldedText{s: s, exotic: strings.ContainsRune(s, longS) || strings.ContainsRune(s, kelvin)}
 }
 
 // has reports whether the part sp of the text holds a word of ws, as
@@ -181,7 +204,7 @@ func (t foldedText) has(ws *wordSet, sp span) bool {
 	if t.exotic {
 		return ws.re.MatchString(t.s[sp.start:sp.end])
 	}
-	return ws.matchLower(t.low[sp.start:sp.end])
+	return ws.matchFold(t.s[sp.start:sp.end])
 }
 
 // asciiLower lower-cases the ASCII letters of s, leaving every other byte
