@@ -39,10 +39,32 @@ func inlineText(nodes []*html.Node) string {
 			}
 		}
 	}
+	b.Grow(textSize(nodes))
 	for _, n := range nodes {
 		visit(n)
 	}
 	return tidyLines(b.String())
+}
+
+// textSize bounds what inlineText writes for nodes: their text and two
+// bytes for every element, so that its builder is allocated once.
+func textSize(nodes []*html.Node) int {
+	size := 0
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			size += len(n.Data)
+			return
+		}
+		size += 2
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	for _, n := range nodes {
+		visit(n)
+	}
+	return size
 }
 
 // blank reports whether the text of s (goquery's Text) is only white
