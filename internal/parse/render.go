@@ -148,6 +148,15 @@ func writeText(b *strings.Builder, s string) {
 	space := isSpaceStart(s) // a space is due before the next character
 	wrote := false
 	for i := 0; i < len(s); {
+		if j := plainRun(s, i); j > i { // most of a text: written as it is
+			if space {
+				b.WriteByte(' ')
+			}
+			space, wrote = false, true
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
@@ -193,6 +202,20 @@ func writeText(b *strings.Builder, s string) {
 	if !wrote || isSpaceEnd(s) {
 		b.WriteByte(' ')
 	}
+}
+
+// plainRun returns the end of the run of bytes from i that writeText
+// writes as they are: printable ASCII other than space and the characters
+// html.EscapeString escapes.
+func plainRun(s string, i int) int {
+	for i < len(s) {
+		switch c := s[i]; {
+		case c <= ' ' || c >= 0x7f, c == '&', c == '\'', c == '<', c == '>', c == '"':
+			return i
+		}
+		i++
+	}
+	return i
 }
 
 // writeEscaped writes html.EscapeString(s) to b: the six characters it

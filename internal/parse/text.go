@@ -168,6 +168,12 @@ func tidy(s string, lines bool) string {
 func isTidy(s string, lines bool) bool {
 	sep := true // at the start, or after a space or line break
 	for i := 0; i < len(s); {
+		if j := i; s[j] > ' ' && s[j] < utf8.RuneSelf { // a run of printable ASCII
+			for j++; j < len(s) && s[j] > ' ' && s[j] < utf8.RuneSelf; j++ {
+			}
+			sep, i = false, j
+			continue
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			i++
