@@ -143,8 +143,8 @@ row "index items/s, bulk (reindex's way)" "$obulk" "$bulk (bare Bleve, 1,000-doc
 fi
 
 # ---- the big corpus: crawl it once, then reindex -------------------------
+PORT=$(freeport) # the server's, for the stages that start one
 if want setup || want reindex || want search || want repeat || want feeds; then
-PORT=$(freeport)
 if [ -f "$WORK/big.done" ] && [ "$(cat "$WORK/big.done")" = "$EDITIONS" ]; then
   say "corpus: reusing the $EDITIONS editions and index in $WORK"
   config "$WORK/big.toml" "$WORK/big" "127.0.0.1:$PORT" "127.0.0.1:1"
