@@ -3,7 +3,6 @@ package parse
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -176,7 +175,7 @@ func (w *walker) element(n *html.Node) {
 		}
 		if hasClass(n, "govd_header") {
 			// The block editor's heading style, on an element that is no h1–h6.
-			if text := joinLines(inlineText(childNodes(n))); text != "" && len([]rune(text)) <= maxHeadingRunes {
+			if text := joinLines(inlineText(childNodes(n))); text != "" && runesAtMost(text, maxHeadingRunes) {
 				w.blocks = append(w.blocks, &block{kind: kindHeading, nodes: childNodes(n), text: text, rank: 1, elem: "h1"})
 				return
 			}
@@ -326,7 +325,7 @@ const weakRank = 4
 // (strong, b, or font-weight) or set larger by inline CSS. The rank says how
 // prominent it is: 2 for ≥ 24px, 3 for ≥ 18px, 4 for bold.
 func headingRun(nodes []*html.Node, parent *html.Node, line string) (int, bool) {
-	if line == "" || utf8.RuneCountInString(line) > maxHeadingRunes || strings.HasSuffix(line, ":") || !hasLetter(line) {
+	if line == "" || !runesAtMost(line, maxHeadingRunes) || strings.HasSuffix(line, ":") || !hasLetter(line) {
 		return 0, false
 	}
 	return emphasised(nodes, parent)

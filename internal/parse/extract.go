@@ -264,7 +264,7 @@ func eventPlace(title, all string, mentions []mention, chosen *mention) (place s
 	context := title + "\n" + sentenceAt(all, chosen.start)
 	if chosen.start >= titleEnd {
 		line := lineAt(all, chosen.start)
-		if utf8.RuneCountInString(line) <= maxPlaceLineRunes {
+		if runesAtMost(line, maxPlaceLineRunes) {
 			place = placeBefore(all[lineStart(all, chosen.start):chosen.start])
 		}
 		if place == "" {
@@ -388,7 +388,7 @@ func programmeName(all string, ls int) string {
 		if line == "" || isDayLine(line) {
 			continue
 		}
-		if utf8.RuneCountInString(line) > maxProgrammeNameRunes || strings.HasSuffix(line, ":") || strings.HasSuffix(line, ".") {
+		if !runesAtMost(line, maxProgrammeNameRunes) || strings.HasSuffix(line, ":") || strings.HasSuffix(line, ".") {
 			return ""
 		}
 		return line

@@ -631,7 +631,7 @@ const (
 // isShortLine reports a line that may be part of a signature: short, of few
 // words, not ending as a sentence does.
 func isShortLine(s string) bool {
-	return s != "" && len([]rune(s)) <= maxShortLineRunes && !strings.HasSuffix(s, ".") && len(strings.Fields(s)) <= maxShortLineWords
+	return s != "" && runesAtMost(s, maxShortLineRunes) && !strings.HasSuffix(s, ".") && len(strings.Fields(s)) <= maxShortLineWords
 }
 
 // isNameLine reports a block that is one short line of a few words: a

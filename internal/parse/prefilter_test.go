@@ -115,3 +115,15 @@ func FuzzLabelEnd(f *testing.F) {
 	f.Add("Cyber 360: Day 1: ")
 	f.Fuzz(checkLabelEnd)
 }
+
+func FuzzRunesAtMost(f *testing.F) {
+	f.Add("café ☕ \xff", 5)
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 || n > 1<<20 {
+			return
+		}
+		if got, want := runesAtMost(s, n), utf8.RuneCountInString(s) <= n; got != want {
+			t.Errorf("runesAtMost(%q, %d) = %v, want %v", s, n, got, want)
+		}
+	})
+}

@@ -217,7 +217,7 @@ func splitLead(nodes []*html.Node, parent *html.Node) *lead {
 func makeLead(head []*html.Node, parent *html.Node, rest []*html.Node) *lead {
 	title := joinLines(inlineText(head))
 	title = strings.TrimSpace(strings.TrimSuffix(title, ":"))
-	if title == "" || len([]rune(title)) > maxHeadingRunes || !hasLetter(title) || strings.Contains(title, "\n") {
+	if title == "" || !runesAtMost(title, maxHeadingRunes) || !hasLetter(title) || strings.Contains(title, "\n") {
 		return nil
 	}
 	if _, ok := emphasised(head, parent); !ok {

@@ -205,6 +205,19 @@ func isTidy(s string, lines bool) bool {
 	return !sep || s == ""
 }
 
+// runesAtMost reports whether s has at most n runes (a byte that is not
+// UTF-8 counting as one, as utf8.RuneCountInString counts), counting them
+// only when its length in bytes does not answer.
+func runesAtMost(s string, n int) bool {
+	switch {
+	case len(s) <= n:
+		return true
+	case len(s) > n*utf8.UTFMax:
+		return false
+	}
+	return utf8.RuneCountInString(s) <= n
+}
+
 // zeroWidth reports the characters collapse drops: zero-width spaces and
 // joiners, the byte order mark, the soft hyphen.
 func zeroWidth(r rune) bool {
