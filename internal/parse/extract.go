@@ -591,6 +591,7 @@ func perlSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == 
 // orgFinder finds the organisations of a list in a text in one pass over
 // it: their names and aliases (each trimmed), by first byte.
 type orgFinder struct {
+	begins  [256]bool // the first bytes of the patterns
 	byFirst [256][]orgPattern
 	names   []string // by position in the list; "" for one without a name
 }
@@ -610,6 +611,7 @@ func newOrgFinder(orgs []Org) *orgFinder {
 		for _, pat := range append([]string{o.Name}, o.Aliases...) {
 			if pat = strings.TrimSpace(pat); pat != "" {
 				f.byFirst[pat[0]] = append(f.byFirst[pat[0]], orgPattern{pat: pat, org: i})
+				f.begins[pat[0]] = true
 			}
 		}
 	}
@@ -630,11 +632,10 @@ func (f *orgFinder) find(s string) []string {
 		}
 	}
 	for i := 0; i < len(s) && left > 0; i++ {
-		pats := f.byFirst[s[i]]
-		if len(pats) == 0 || i > 0 && isASCIIAlnum(s[i-1]) {
+		if !f.begins[s[i]] || i > 0 && isASCIIAlnum(s[i-1]) {
 			continue // no name begins so, or not at the start of a word
 		}
-		for _, p := range pats {
+		for _, p := range f.byFirst[s[i]] {
 			if first[p.org] > 0 || !strings.HasPrefix(s[i:], p.pat) {
 				continue
 			}
