@@ -85,11 +85,7 @@ func dateStarts(s string, p, d int) []int {
 // isDateSep reports the bytes between the words of a date before its day:
 // the dots and commas after a name, the white space of \s.
 func isDateSep(c byte) bool {
-	switch c {
-	case '.', ',', ' ', '\t', '\n', '\f', '\r':
-		return true
-	}
-	return false
+	return c == '.' || c == ',' || isRESpace(c)
 }
 
 // Submatches of dateRe: the day, month and year of its first branch ("16th
@@ -329,14 +325,14 @@ func digitsUpTo(s string, p, n int) int {
 }
 
 // skipSpaces returns the end of the run of \s (RE2's [\t\n\f\r ]) at p.
+// isRESpace reports the white space of \s in Go's regexps.
+func isRESpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
+
 func skipSpaces(s string, p int) int {
-	for p < len(s) {
-		switch s[p] {
-		case ' ', '\t', '\n', '\f', '\r':
-			p++
-		default:
-			return p
-		}
+	for p < len(s) && isRESpace(s[p]) {
+		p++
 	}
 	return p
 }

@@ -83,7 +83,7 @@ func (p *parser) dateFromIssueLine() {
 
 var (
 	// Issue lines are looked for only in texts naming a month.
-	issueLineRe = keyed(`(?i)\b(`+dates.MonthNames+`)\s+(\d{4})\s+No\.?\s*(\d+)\b`, monthKeys...).and("no")
+	issueLineRe = keyed(`(?i)\b(`+dates.MonthNames+`)\s+(\d{4})\s+No\.?\s*(\d+)\b`, monthKeys...).and("no").given(yearThenNo)
 	monthYearRe = regexp.MustCompile(`(?i)\b(` + dates.MonthNames + `)\s+(\d{4})\b`)
 	monthOnlyRe = keyed(`(?i)^(`+dates.MonthNames+`)\s+(\d{4})$`, monthKeys...)
 	ordinalRe   = regexp.MustCompile(`(?i)\bwelcome to (?:the|our|this) (\d{1,4}(?:st|nd|rd|th)|[a-z]+(?:[- ][a-z]+){0,4}) (?:edition|issue)\b`)
@@ -847,5 +847,27 @@ func ordinalWord(n int) string {
 		return tensOrdinal[n/10]
 	default:
 		return tensCardinal[n/10] + " " + ordinalUnits[n%10]
+	}
+}
+
+// yearThenNo reports whether s holds what every match of issueLineRe
+// holds, in ASCII that no case folding reaches: white space, a run of
+// exactly four digits, white space, then "no" in any case.
+func yearThenNo(s string) bool {
+	for i := 0; ; {
+		j := indexDigit(s, i)
+		if j < 0 {
+			return false
+		}
+		k := j
+		for k < len(s) && '0' <= s[k] && s[k] <= '9' {
+			k++
+		}
+		if k-j == 4 && j > 0 && isRESpace(s[j-1]) && k < len(s) && isRESpace(s[k]) {
+			if m := skipSpaces(s, k); hasPrefixFold(s[m:], "no") {
+				return true
+			}
+		}
+		i = k
 	}
 }

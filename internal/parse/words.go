@@ -247,6 +247,9 @@ type keyedRe struct {
 	first string   // for an expression anchored at ^: the bytes a match begins with; "" for any
 	needs string   // bytes every match holds
 	also  []string // keywords one of which every match holds too; none for no such
+	// when, if set, holds for every text a match is found in: a shape
+	// that keywords cannot say ("four digits between spaces").
+	when func(string) bool
 }
 
 // keyed compiles expr with the keywords its every match holds.
@@ -294,8 +297,15 @@ func (k keyedRe) and(also ...string) keyedRe {
 	return k
 }
 
+// given returns k for an expression whose every match is in a text for
+// which when holds.
+func (k keyedRe) given(when func(string) bool) keyedRe {
+	k.when = when
+	return k
+}
+
 // mayMatch reports whether s begins as a match may and holds the needed
-// bytes, and a keyword (and one of also) or ſ or K.
+// bytes, and a keyword (and one of also) or ſ or K, and when holds.
 func (k keyedRe) mayMatch(s string) bool {
 	if k.first != "" && (s == "" || strings.IndexByte(k.first, s[0]) < 0) {
 		return false
@@ -304,6 +314,9 @@ func (k keyedRe) mayMatch(s string) bool {
 		if strings.IndexByte(s, k.needs[i]) < 0 {
 			return false
 		}
+	}
+	if k.when != nil && !k.when(s) {
+		return false
 	}
 	if !containsAnyFold(s, k.keys) || len(k.also) > 0 && !containsAnyFold(s, k.also) {
 		return strings.ContainsRune(s, longS) || strings.ContainsRune(s, kelvin)
