@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 
@@ -56,6 +57,18 @@ type lead struct {
 
 // lines returns the block's text lines.
 func (b *block) lines() []string { return strings.Split(b.text, "\n") }
+
+// lineSeq is lines as an iterator, for a loop that needs no slice.
+func (b *block) lineSeq() iter.Seq[string] { return strings.SplitSeq(b.text, "\n") }
+
+// fieldCount is len(strings.Fields(s)), without the slice.
+func fieldCount(s string) int {
+	n := 0
+	for range strings.FieldsSeq(s) {
+		n++
+	}
+	return n
+}
 
 // walker flattens a subtree into blocks.
 type walker struct {

@@ -503,7 +503,7 @@ func placeBefore(s string) string {
 // placeLike reports text that reads as a place name or address: every word
 // capitalised or a number, bar a few connectives ("Stratford upon Avon").
 func placeLike(s string) bool {
-	for _, w := range strings.Fields(s) {
+	for w := range strings.FieldsSeq(s) {
 		switch w {
 		case "of", "the", "and", "upon", "on", "de", "&":
 			continue

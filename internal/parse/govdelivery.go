@@ -188,7 +188,7 @@ func (p *parser) boilerplate(b *block) bool {
 	if b.kind != kindPara && b.kind != kindHeading {
 		return false
 	}
-	for _, l := range b.lines() {
+	for l := range b.lineSeq() {
 		if !(preheaderRe.MatchString(l) || socialRe.MatchString(l) || closingRe.MatchString(l) || p.signOffLine(l)) {
 			return false
 		}
@@ -276,7 +276,7 @@ func headerEnd(blocks []*block) int {
 func (p *parser) readHeader(header []*block) {
 	var other string
 	for _, b := range header {
-		for _, l := range b.lines() {
+		for l := range b.lineSeq() {
 			switch {
 			case p.edition.IssueLine == "" && issueLineRe.MatchString(l):
 				p.edition.IssueLine = issueLineRe.FindString(l)
@@ -367,7 +367,7 @@ func closingOnly(blocks []*block) bool {
 		case kindDivider:
 			continue
 		case kindPara:
-			for _, l := range b.lines() {
+			for l := range b.lineSeq() {
 				if !isShortLine(l) {
 					return false
 				}
@@ -453,7 +453,7 @@ func valedictionBefore(blocks []*block) bool {
 			return false
 		}
 		if b.kind == kindPara {
-			for _, l := range b.lines() {
+			for l := range b.lineSeq() {
 				if valedictionRe.MatchString(l) {
 					return true
 				}
@@ -631,13 +631,13 @@ const (
 // isShortLine reports a line that may be part of a signature: short, of few
 // words, not ending as a sentence does.
 func isShortLine(s string) bool {
-	return s != "" && runesAtMost(s, maxShortLineRunes) && !strings.HasSuffix(s, ".") && len(strings.Fields(s)) <= maxShortLineWords
+	return s != "" && runesAtMost(s, maxShortLineRunes) && !strings.HasSuffix(s, ".") && fieldCount(s) <= maxShortLineWords
 }
 
 // isNameLine reports a block that is one short line of a few words: a
 // signatory's name.
 func isNameLine(b *block) bool {
-	return b.kind == kindPara && len(b.lines()) == 1 && isShortLine(b.text) && len(strings.Fields(b.text)) <= maxNameWords
+	return b.kind == kindPara && !strings.Contains(b.text, "\n") && isShortLine(b.text) && fieldCount(b.text) <= maxNameWords
 }
 
 // group is a heading that gathers the articles under it.

@@ -345,7 +345,7 @@ func unique(seen map[string]int, key string) string {
 func slug(title string, pos int) string {
 	const max = 48
 	var b strings.Builder
-	for _, w := range strings.Fields(model.NormaliseTitle(foldASCII(title))) {
+	for w := range strings.FieldsSeq(model.NormaliseTitle(foldASCII(title))) {
 		var ww strings.Builder
 		for _, r := range w {
 			if r < utf8.RuneSelf {

@@ -59,7 +59,7 @@ func footerBox(n *html.Node) bool {
 
 // hasClass reports whether n has class c.
 func hasClass(n *html.Node, c string) bool {
-	for _, f := range strings.Fields(attr(n, "class")) {
+	for f := range strings.FieldsSeq(attr(n, "class")) {
 		if strings.EqualFold(f, c) {
 			return true
 		}
