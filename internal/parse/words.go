@@ -18,6 +18,7 @@ import (
 type wordSet struct {
 	re      *regexp.Regexp
 	byFirst [utf8.RuneSelf][]string // the words in lower case, by first byte
+	begins  [256]bool               // the words' first bytes, in both cases
 }
 
 // maxWordForms bounds the language of a wordSet's expression.
@@ -43,6 +44,10 @@ func newWordSet(expr string) *wordSet {
 			panic(fmt.Sprintf("parse: word set %q: matches the empty word", expr))
 		}
 		ws.byFirst[f[0]] = append(ws.byFirst[f[0]], f)
+		ws.begins[f[0]] = true
+		if 'a' <= f[0] && f[0] <= 'z' {
+			ws.begins[f[0]-'a'+'A'] = true
+		}
 	}
 	return ws
 }
@@ -136,10 +141,10 @@ func (ws *wordSet) MatchString(s string) bool {
 // case folded.
 func (ws *wordSet) matchFold(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := lowerASCII(s[i])
-		if c >= utf8.RuneSelf || ws.byFirst[c] == nil || !wordBoundary(s, i) {
+		if !ws.begins[s[i]] || !wordBoundary(s, i) {
 			continue
 		}
+		c := lowerASCII(s[i])
 		for _, f := range ws.byFirst[c] {
 			if hasPrefixFold(s[i:], f) && wordBoundary(s, i+len(f)) {
 				return true
