@@ -50,8 +50,10 @@ func dateMatches(s string) [][]int {
 // indexDigit returns the index of the first ASCII digit of s at or after
 // p, or -1.
 func indexDigit(s string, p int) int {
-	if i := strings.IndexAny(s[p:], "0123456789"); i >= 0 {
-		return p + i
+	for ; p < len(s); p++ {
+		if '0' <= s[p] && s[p] <= '9' {
+			return p
+		}
 	}
 	return -1
 }
