@@ -127,3 +127,19 @@ func FuzzRunesAtMost(f *testing.F) {
 		}
 	})
 }
+
+func FuzzGraphicRun(f *testing.F) {
+	f.Add("Cyber and digital\x7f\x80 ok\x00", 0)
+	f.Fuzz(func(t *testing.T, s string, i int) {
+		if i < 0 || i > len(s) {
+			i = 0
+		}
+		want := i
+		for want < len(s) && s[want] > ' ' && s[want] < utf8.RuneSelf {
+			want++
+		}
+		if got := graphicRun(s, i); got != want {
+			t.Errorf("graphicRun(%q, %d) = %d, want %d", s, i, got, want)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -168,9 +169,7 @@ func tidy(s string, lines bool) string {
 func isTidy(s string, lines bool) bool {
 	sep := true // at the start, or after a space or line break
 	for i := 0; i < len(s); {
-		if j := i; s[j] > ' ' && s[j] < utf8.RuneSelf { // a run of printable ASCII
-			for j++; j < len(s) && s[j] > ' ' && s[j] < utf8.RuneSelf; j++ {
-			}
+		if j := graphicRun(s, i); j > i { // a run of printable ASCII
 			sep, i = false, j
 			continue
 		}
@@ -203,6 +202,26 @@ func isTidy(s string, lines bool) bool {
 		i += n
 	}
 	return !sep || s == ""
+}
+
+// graphicRun returns the end of the run of bytes from i that are ASCII and
+// not white space or control characters below it ('!' to DEL), testing
+// eight at a time.
+func graphicRun(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// The high bit of each byte under '!' or over DEL; the lowest set
+		// is exact (a borrow only flags bytes above a flagged one).
+		if m := ((x-ones*'!')&^x | x) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(s) && s[i] > ' ' && s[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
 // runesAtMost reports whether s has at most n runes (a byte that is not
