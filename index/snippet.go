@@ -28,6 +28,10 @@ type highlightTerms struct {
 	first, firstOnly [utf8.RuneSelf]bool
 	second           [utf8.RuneSelf][2]uint64
 	any              bool
+	// trigger marks the bytes at which a stretch may become a candidate
+	// (see matches): an ASCII letter or digit some word begins with (either
+	// case), '_', and every byte outside ASCII.
+	trigger [256]bool
 }
 
 // termsOf collects the words of the positive (not negated) text parts of n.
@@ -109,6 +113,10 @@ func (h *highlightTerms) noteFirst() {
 	for _, w := range h.prefixes {
 		note(w, false)
 	}
+	for c := range 256 {
+		b := byte(c)
+		h.trigger[c] = b >= utf8.RuneSelf || b == '_' || isAlnumASCII(b) && h.first[lowerASCII(b)]
+	}
 }
 
 func (h *highlightTerms) setSecond(a, b byte) { h.second[a][b/64] |= 1 << (b % 64) }
@@ -160,7 +168,7 @@ func (h *highlightTerms) matches(text string) []span {
 		// Invalid UTF-8 throws the word segmenter off beyond white space.
 		return merge(h.matchesIn(nil, text, 0))
 	}
-	// One pass over text: a stretch ends at a run of ASCII white space
+	// A stretch ends at a run of ASCII white space
 	// followed by an ASCII byte (a rune outside ASCII after white space may
 	// be a combining mark, which Unicode word segmentation attaches to the
 	// space before it) or by the end of text; it is analysed if a token in
@@ -169,44 +177,87 @@ func (h *highlightTerms) matches(text string) []span {
 	// token begins at the start of a stretch or after a byte that is not
 	// one. A rune outside ASCII other than common punctuation, or '_'
 	// (which joins words), makes the stretch a candidate.
+	//
+	// So the bytes that cannot make a stretch a candidate are skipped
+	// (trigger); at one that does, the stretch is found around it: back to
+	// the last boundary (not before the end of the stretch analysed last),
+	// on to the next.
 	var spans []span
-	start, prev, cand := 0, false, false // prev: the byte before is an ASCII letter or digit
+	floor := 0 // where the stretch after the last one analysed begins
 	for i := 0; i < len(text); {
-		c := text[i]
-		if isSpaceASCII(c) {
-			j := i + 1
-			for j < len(text) && isSpaceASCII(text[j]) {
-				j++
-			}
-			if j < len(text) && text[j] >= utf8.RuneSelf {
-				prev, i = false, j // the stretch goes on
-				continue
-			}
-			if cand {
-				spans = h.matchesIn(spans, text[start:i], start)
-			}
-			start, prev, cand, i = j, false, false, j
-			continue
-		}
-		if cand {
+		for i < len(text) && !h.trigger[text[i]] {
 			i++
-			continue
 		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(text[i:])
+		if i == len(text) {
+			break
+		}
+		c, size, cand := text[i], 1, false
+		switch {
+		case c >= utf8.RuneSelf:
+			var r rune
+			r, size = utf8.DecodeRuneInString(text[i:])
 			cand = !isPunctuation(r)
-			prev, i = false, i+size
+		case c == '_':
+			cand = true
+		default: // a token begins here unless an ASCII letter or digit comes before
+			cand = !(i > 0 && isAlnumASCII(text[i-1])) && h.mayBegin(text, i, lowerASCII(c))
+		}
+		if !cand {
+			i += size
 			continue
 		}
-		alnum, lc := isAlnumASCII(c), lowerASCII(c)
-		cand = alnum && !prev && h.first[lc] && h.mayBegin(text, i, lc) || c == '_'
-		prev = alnum
-		i++
-	}
-	if cand {
-		spans = h.matchesIn(spans, text[start:], start)
+		start := stretchStart(text, i, floor)
+		end, next := stretchEnd(text, i)
+		spans = h.matchesIn(spans, text[start:end], start)
+		i, floor = next, next
 	}
 	return merge(spans)
+}
+
+// stretchStart returns the start of the stretch of text (see matches) that
+// holds byte p, the stretch before it ending at floor: after the last run
+// of ASCII white space before p that an ASCII byte follows.
+func stretchStart(text string, p, floor int) int {
+	for j := p; ; {
+		k := j - 1
+		for k >= floor && !isSpaceASCII(text[k]) {
+			k--
+		}
+		if k < floor {
+			return floor
+		}
+		if text[k+1] < utf8.RuneSelf {
+			return k + 1
+		}
+		for k >= floor && isSpaceASCII(text[k]) { // a rune outside ASCII follows: the stretch goes on
+			k--
+		}
+		j = k + 1
+	}
+}
+
+// stretchEnd returns the end of the stretch of text that holds byte p (a
+// byte that is not white space) and where the next one begins: the first
+// run of ASCII white space after p that an ASCII byte or the end of text
+// follows.
+func stretchEnd(text string, p int) (end, next int) {
+	for i := p; ; {
+		for i < len(text) && !isSpaceASCII(text[i]) {
+			i++
+		}
+		if i == len(text) {
+			return i, i
+		}
+		j := i + 1
+		for j < len(text) && isSpaceASCII(text[j]) {
+			j++
+		}
+		if j < len(text) && text[j] >= utf8.RuneSelf {
+			i = j
+			continue
+		}
+		return i, j
+	}
 }
 
 // merge sorts spans and joins those that overlap.
