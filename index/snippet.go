@@ -1,7 +1,6 @@
 package index
 
 import (
-	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -389,20 +388,48 @@ func snippet(text string, h *highlightTerms) string {
 	return out
 }
 
-// writePlain writes s HTML-escaped with each run of white space as one space.
+// writePlain writes s HTML-escaped (as html.EscapeString) with each run of
+// white space as one space, in one pass.
 func writePlain(b *strings.Builder, s string) {
-	var w strings.Builder
 	inSpace := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			if isSpaceASCII(c) {
+				if !inSpace {
+					b.WriteByte(' ')
+				}
+				inSpace = true
+				continue
+			}
+			inSpace = false
+			switch c {
+			case '&':
+				b.WriteString("&amp;")
+			case '\'':
+				b.WriteString("&#39;")
+			case '<':
+				b.WriteString("&lt;")
+			case '>':
+				b.WriteString("&gt;")
+			case '"':
+				b.WriteString("&#34;")
+			default:
+				b.WriteByte(c)
+			}
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
 		if unicode.IsSpace(r) {
 			if !inSpace {
-				w.WriteByte(' ')
+				b.WriteByte(' ')
 			}
 			inSpace = true
 			continue
 		}
 		inSpace = false
-		w.WriteRune(r)
+		b.WriteRune(r) // U+FFFD for a byte that is not UTF-8
 	}
-	b.WriteString(html.EscapeString(w.String()))
 }

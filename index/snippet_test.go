@@ -1,9 +1,11 @@
 package index
 
 import (
+	"html"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -194,4 +196,34 @@ func BenchmarkSnippet(b *testing.B) {
 			})
 		}
 	}
+}
+
+// writePlainPlain is writePlain's plain statement: white space collapsed
+// into a copy, then html.EscapeString.
+func writePlainPlain(s string) string {
+	var w strings.Builder
+	inSpace := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			if !inSpace {
+				w.WriteByte(' ')
+			}
+			inSpace = true
+			continue
+		}
+		inSpace = false
+		w.WriteRune(r)
+	}
+	return html.EscapeString(w.String())
+}
+
+func FuzzWritePlain(f *testing.F) {
+	f.Add("a  <b>&amp;\t\"c'\r\n\u00a0\u0085d\xff\u2028e")
+	f.Fuzz(func(t *testing.T, s string) {
+		var b strings.Builder
+		writePlain(&b, s)
+		if got, want := b.String(), writePlainPlain(s); got != want {
+			t.Errorf("writePlain(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
