@@ -218,34 +218,6 @@ func plainRun(s string, i int) int {
 	return i
 }
 
-// writeEscaped writes html.EscapeString(s) to b: the six characters it
-// escapes, as it escapes them.
-func writeEscaped(b *strings.Builder, s string) {
-	for {
-		i := strings.IndexAny(s, "&'<>\"\r")
-		if i < 0 {
-			b.WriteString(s)
-			return
-		}
-		b.WriteString(s[:i])
-		switch s[i] {
-		case '&':
-			b.WriteString("&amp;")
-		case '\'':
-			b.WriteString("&#39;")
-		case '<':
-			b.WriteString("&lt;")
-		case '>':
-			b.WriteString("&gt;")
-		case '"':
-			b.WriteString("&#34;")
-		case '\r':
-			b.WriteString("&#13;")
-		}
-		s = s[i+1:]
-	}
-}
-
 // collapseKeepEdges collapses white space but keeps one space at either end
 // when there was any, so that inline elements stay apart.
 func collapseKeepEdges(s string) string {

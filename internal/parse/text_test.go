@@ -68,16 +68,10 @@ var spaceCases = []string{
 	"\xc2\xa0", "\xe2\xc2\xa0", "a \xff b", "ü  é\n\n ß ", "a\x00b", " \n \n ", "a\r\nb",
 }
 
-// written and escaped are what writeText and writeEscaped write.
+// written is what writeText writes.
 func written(s string) string {
 	var b strings.Builder
 	writeText(&b, s)
-	return b.String()
-}
-
-func escaped(s string) string {
-	var b strings.Builder
-	writeEscaped(&b, s)
 	return b.String()
 }
 
@@ -94,7 +88,6 @@ func checkSpaces(t *testing.T, s string) {
 		{"joinLines of tidyLines", joinLines(tidyLines(s)), oneLineRef(tidyLinesRef(s))},
 		{"oneLine of oneLine", oneLine(oneLine(s)), oneLineRef(s)},
 		{"writeText", written(s), html.EscapeString(collapseKeepEdgesRef(s))},
-		{"writeEscaped", escaped(s), html.EscapeString(s)},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s(%q) = %q, want %q", c.name, s, c.got, c.want)
