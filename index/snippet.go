@@ -1,6 +1,7 @@
 package index
 
 import (
+	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -404,18 +405,9 @@ func writePlain(b *strings.Builder, s string) {
 				continue
 			}
 			inSpace = false
-			switch c {
-			case '&':
-				b.WriteString("&amp;")
-			case '\'':
-				b.WriteString("&#39;")
-			case '<':
-				b.WriteString("&lt;")
-			case '>':
-				b.WriteString("&gt;")
-			case '"':
-				b.WriteString("&#34;")
-			default:
+			if c == '&' || c == '\'' || c == '<' || c == '>' || c == '"' {
+				b.WriteString(html.EscapeString(s[i-1 : i])) // the escapes are html's
+			} else {
 				b.WriteByte(c)
 			}
 			continue

@@ -168,18 +168,9 @@ func writeText(b *strings.Builder, s string) {
 				b.WriteByte(' ')
 			}
 			space, wrote = false, true
-			switch c {
-			case '&':
-				b.WriteString("&amp;")
-			case '\'':
-				b.WriteString("&#39;")
-			case '<':
-				b.WriteString("&lt;")
-			case '>':
-				b.WriteString("&gt;")
-			case '"':
-				b.WriteString("&#34;")
-			default:
+			if c == '&' || c == '\'' || c == '<' || c == '>' || c == '"' {
+				b.WriteString(html.EscapeString(s[i-1 : i])) // the escapes are html's
+			} else {
 				b.WriteByte(c)
 			}
 			continue
