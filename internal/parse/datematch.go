@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -50,6 +51,19 @@ func dateMatches(s string) [][]int {
 // indexDigit returns the index of the first ASCII digit of s at or after
 // p, or -1.
 func indexDigit(s string, p int) int {
+	const ones, lows, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
+	for ; p+8 <= len(s); p += 8 {
+		x := uint64(s[p]) | uint64(s[p+1])<<8 | uint64(s[p+2])<<16 | uint64(s[p+3])<<24 |
+			uint64(s[p+4])<<32 | uint64(s[p+5])<<40 | uint64(s[p+6])<<48 | uint64(s[p+7])<<56
+		// The high bit of each byte from '0' to '9', byte by byte (the low
+		// seven bits are added and subtracted without carries): below ':'
+		// and above '/', and ASCII.
+		below := ones*(0x7f+':') - x&lows
+		above := x&lows + ones*(0x7f-'/')
+		if m := below &^ x & above & highs; m != 0 {
+			return p + bits.TrailingZeros64(m)/8
+		}
+	}
 	for ; p < len(s); p++ {
 		if '0' <= s[p] && s[p] <= '9' {
 			return p

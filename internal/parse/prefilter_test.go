@@ -143,3 +143,35 @@ func FuzzGraphicRun(f *testing.F) {
 		}
 	})
 }
+
+func FuzzIndexDigit(f *testing.F) {
+	f.Add("Tuesday 16 April, the 3rd \xb0\xb9/:09", 0)
+	f.Fuzz(func(t *testing.T, s string, p int) {
+		if p < 0 || p > len(s) {
+			p = 0
+		}
+		want := strings.IndexAny(s[p:], "0123456789")
+		if want >= 0 {
+			want += p
+		}
+		if got := indexDigit(s, p); got != want {
+			t.Errorf("indexDigit(%q, %d) = %d, want %d", s, p, got, want)
+		}
+	})
+}
+
+func TestIndexDigitEveryByte(t *testing.T) {
+	for c := range 256 {
+		for pos := range 9 {
+			b := []byte("abcdefghi")
+			b[pos] = byte(c)
+			want := -1
+			if '0' <= c && c <= '9' {
+				want = pos
+			}
+			if got := indexDigit(string(b), 0); got != want {
+				t.Fatalf("indexDigit with byte %#x at %d = %d, want %d", c, pos, got, want)
+			}
+		}
+	}
+}
