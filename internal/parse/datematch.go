@@ -101,7 +101,7 @@ func dateStarts(s string, p, d int) []int {
 // isDateSep reports the bytes between the words of a date before its day:
 // the dots and commas after a name, the white space of \s.
 func isDateSep(c byte) bool {
-	return c == '.' || c == ',' || isRESpace(c)
+	return c == '.' || c == ',' || perlSpace(c)
 }
 
 // Submatches of dateRe: the day, month and year of its first branch ("16th
@@ -341,13 +341,8 @@ func digitsUpTo(s string, p, n int) int {
 }
 
 // skipSpaces returns the end of the run of \s (RE2's [\t\n\f\r ]) at p.
-// isRESpace reports the white space of \s in Go's regexps.
-func isRESpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
-}
-
 func skipSpaces(s string, p int) int {
-	for p < len(s) && isRESpace(s[p]) {
+	for p < len(s) && perlSpace(s[p]) {
 		p++
 	}
 	return p

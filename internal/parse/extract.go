@@ -323,7 +323,7 @@ func dayLabel(s string, i int) (label, lead string) {
 // a dash, then only the white space of \s. Most text before a date does
 // not, and is not given to the regexp.
 func labelEnd(s string) bool {
-	s = strings.TrimRight(s, " \t\n\f\r")
+	s = strings.TrimRightFunc(s, func(r rune) bool { return r < utf8.RuneSelf && perlSpace(byte(r)) })
 	return strings.HasSuffix(s, ":") || strings.HasSuffix(s, "-") || strings.HasSuffix(s, "–") || strings.HasSuffix(s, "—")
 }
 

@@ -863,7 +863,7 @@ func yearThenNo(s string) bool {
 		for k < len(s) && '0' <= s[k] && s[k] <= '9' {
 			k++
 		}
-		if k-j == 4 && j > 0 && isRESpace(s[j-1]) && k < len(s) && isRESpace(s[k]) {
+		if k-j == 4 && j > 0 && perlSpace(s[j-1]) && k < len(s) && perlSpace(s[k]) {
 			if m := skipSpaces(s, k); hasPrefixFold(s[m:], "no") {
 				return true
 			}
