@@ -148,26 +148,20 @@ func fold(s string, sep byte) string {
 	b.Grow(len(s))
 	gap := false
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+		r, n := rune(s[i]), 1
+		var keep bool
+		if r < utf8.RuneSelf {
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
 			}
-			if !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
-				gap = true
-				continue
-			}
-			if gap && b.Len() > 0 {
-				b.WriteByte(sep)
-			}
-			b.WriteByte(c)
-			gap = false
-			continue
+			keep = 'a' <= r && r <= 'z' || '0' <= r && r <= '9'
+		} else {
+			r, n = utf8.DecodeRuneInString(s[i:])
+			r = unicode.ToLower(r)
+			keep = unicode.IsLetter(r) || unicode.IsDigit(r)
 		}
-		r, n := utf8.DecodeRuneInString(s[i:])
 		i += n
-		if r = unicode.ToLower(r); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		if !keep {
 			gap = true
 			continue
 		}

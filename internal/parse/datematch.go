@@ -1,8 +1,6 @@
 package parse
 
 import (
-	"math/bits"
-	"slices"
 	"strings"
 
 	"github.com/lga-digital/bulletin/internal/dates"
@@ -29,7 +27,8 @@ func dateMatches(s string) [][]int {
 			break
 		}
 		matched := false
-		for _, q := range dateStarts(s, p, d) {
+		starts, n := dateStarts(s, p, d)
+		for _, q := range starts[:n] {
 			// Every match starts at \b with a digit or a capital letter.
 			c := s[q]
 			if !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z') || q > 0 && isWordByte(s[q-1]) {
@@ -51,17 +50,15 @@ func dateMatches(s string) [][]int {
 // indexDigit returns the index of the first ASCII digit of s at or after
 // p, or -1.
 func indexDigit(s string, p int) int {
-	const ones, lows, highs = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f, 0x8080808080808080
 	for ; p+8 <= len(s); p += 8 {
-		x := uint64(s[p]) | uint64(s[p+1])<<8 | uint64(s[p+2])<<16 | uint64(s[p+3])<<24 |
-			uint64(s[p+4])<<32 | uint64(s[p+5])<<40 | uint64(s[p+6])<<48 | uint64(s[p+7])<<56
+		x := load8(s, p)
 		// The high bit of each byte from '0' to '9', byte by byte (the low
 		// seven bits are added and subtracted without carries): below ':'
 		// and above '/', and ASCII.
-		below := ones*(0x7f+':') - x&lows
-		above := x&lows + ones*(0x7f-'/')
-		if m := below &^ x & above & highs; m != 0 {
-			return p + bits.TrailingZeros64(m)/8
+		below := ones8*(0x7f+':') - x&lows8
+		above := x&lows8 + ones8*(0x7f-'/')
+		if m := below &^ x & above & highs8; m != 0 {
+			return p + firstFlagged(m)
 		}
 	}
 	for ; p < len(s); p++ {
@@ -72,14 +69,14 @@ func indexDigit(s string, p int) int {
 	return -1
 }
 
-// dateStarts returns, in order, the places at or after p where a match
+// dateStarts returns, in order, the n places at or after p where a match
 // whose day begins at the digit d may start: the starts of the (at most)
 // two runs of ASCII letters before d that only dots, commas and white
 // space separate from it and each other, then d.
-func dateStarts(s string, p, d int) []int {
-	starts := make([]int, 0, 3)
+func dateStarts(s string, p, d int) (starts [3]int, n int) {
+	var words [2]int // the words' starts, nearest first
 	i := d
-	for range 2 {
+	for n < len(words) {
 		j := i
 		for j > p && isDateSep(s[j-1]) {
 			j--
@@ -91,11 +88,15 @@ func dateStarts(s string, p, d int) []int {
 		if k == j {
 			break
 		}
-		starts = append(starts, k)
+		words[n] = k
+		n++
 		i = k
 	}
-	slices.Reverse(starts)
-	return append(starts, d)
+	for w := range n {
+		starts[w] = words[n-1-w]
+	}
+	starts[n] = d
+	return starts, n + 1
 }
 
 // isDateSep reports the bytes between the words of a date before its day:

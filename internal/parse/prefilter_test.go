@@ -128,50 +128,54 @@ func FuzzRunesAtMost(f *testing.F) {
 	})
 }
 
-func FuzzGraphicRun(f *testing.F) {
-	f.Add("Cyber and digital\x7f\x80 ok\x00", 0)
-	f.Fuzz(func(t *testing.T, s string, i int) {
-		if i < 0 || i > len(s) {
-			i = 0
+// eightByteScans are the scans that test eight bytes at a time, each with
+// the byte-by-byte statement it replaces.
+var eightByteScans = []struct {
+	name        string
+	scan, plain func(s string, p int) int
+}{
+	{"graphicRun", graphicRun, func(s string, p int) int {
+		for p < len(s) && s[p] > ' ' && s[p] < utf8.RuneSelf {
+			p++
 		}
-		want := i
-		for want < len(s) && s[want] > ' ' && s[want] < utf8.RuneSelf {
-			want++
+		return p
+	}},
+	{"indexDigit", indexDigit, func(s string, p int) int {
+		if i := strings.IndexAny(s[p:], "0123456789"); i >= 0 {
+			return p + i
 		}
-		if got := graphicRun(s, i); got != want {
-			t.Errorf("graphicRun(%q, %d) = %d, want %d", s, i, got, want)
-		}
-	})
+		return -1
+	}},
 }
 
-func FuzzIndexDigit(f *testing.F) {
+func checkEightByteScans(t *testing.T, s string, p int) {
+	t.Helper()
+	for _, sc := range eightByteScans {
+		if got, want := sc.scan(s, p), sc.plain(s, p); got != want {
+			t.Errorf("%s(%q, %d) = %d, want %d", sc.name, s, p, got, want)
+		}
+	}
+}
+
+// TestEightByteScansEveryByte puts every byte at every place of a word
+// and after it.
+func TestEightByteScansEveryByte(t *testing.T) {
+	for c := range 256 {
+		for pos := range 9 {
+			b := []byte("abcdefghi")
+			b[pos] = byte(c)
+			checkEightByteScans(t, string(b), 0)
+		}
+	}
+}
+
+func FuzzEightByteScans(f *testing.F) {
+	f.Add("Cyber and digital\x7f\x80 ok\x00", 0)
 	f.Add("Tuesday 16 April, the 3rd \xb0\xb9/:09", 0)
 	f.Fuzz(func(t *testing.T, s string, p int) {
 		if p < 0 || p > len(s) {
 			p = 0
 		}
-		want := strings.IndexAny(s[p:], "0123456789")
-		if want >= 0 {
-			want += p
-		}
-		if got := indexDigit(s, p); got != want {
-			t.Errorf("indexDigit(%q, %d) = %d, want %d", s, p, got, want)
-		}
+		checkEightByteScans(t, s, p)
 	})
-}
-
-func TestIndexDigitEveryByte(t *testing.T) {
-	for c := range 256 {
-		for pos := range 9 {
-			b := []byte("abcdefghi")
-			b[pos] = byte(c)
-			want := -1
-			if '0' <= c && c <= '9' {
-				want = pos
-			}
-			if got := indexDigit(string(b), 0); got != want {
-				t.Fatalf("indexDigit with byte %#x at %d = %d, want %d", c, pos, got, want)
-			}
-		}
-	}
 }

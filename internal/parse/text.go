@@ -204,18 +204,32 @@ func isTidy(s string, lines bool) bool {
 	return !sep || s == ""
 }
 
+// The scans that test eight bytes of a text at a time read them with
+// load8 (little-endian: the first byte lowest) and set the high bit of each
+// byte they look for; firstFlagged is the first such byte's offset.
+const (
+	ones8  = 0x0101010101010101
+	lows8  = 0x7f7f7f7f7f7f7f7f
+	highs8 = 0x8080808080808080
+)
+
+func load8(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+func firstFlagged(m uint64) int { return bits.TrailingZeros64(m) / 8 }
+
 // graphicRun returns the end of the run of bytes from i that are ASCII and
 // not white space or control characters below it ('!' to DEL), testing
 // eight at a time.
 func graphicRun(s string, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := load8(s, i)
 		// The high bit of each byte under '!' or over DEL; the lowest set
 		// is exact (a borrow only flags bytes above a flagged one).
-		if m := ((x-ones*'!')&^x | x) & highs; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
+		if m := ((x-ones8*'!')&^x | x) & highs8; m != 0 {
+			return i + firstFlagged(m)
 		}
 	}
 	for i < len(s) && s[i] > ' ' && s[i] < utf8.RuneSelf {

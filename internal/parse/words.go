@@ -166,15 +166,7 @@ func lowerASCII(c byte) byte {
 // hasPrefixFold reports whether s begins with low (lower-case ASCII), ASCII
 // case folded.
 func hasPrefixFold(s, low string) bool {
-	if len(s) < len(low) {
-		return false
-	}
-	for j := 0; j < len(low); j++ {
-		if lowerASCII(s[j]) != low[j] {
-			return false
-		}
-	}
-	return true
+	return len(s) >= len(low) && equalFoldASCII(s[:len(low)], low)
 }
 
 // wordBoundary reports whether \b holds at byte i of s.
@@ -186,9 +178,7 @@ func wordBoundary(s string, i int) bool {
 
 // isWordByte reports an ASCII word character (\w); the bytes of a
 // non-ASCII rune are none, as the rune is none.
-func isWordByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
-}
+func isWordByte(c byte) bool { return isASCIIAlnum(c) || c == '_' }
 
 // foldedText is a text and whether it holds ſ or K, found out once so
 // that several word sets can be matched on its parts.
@@ -224,9 +214,7 @@ func asciiLower(s string) string {
 	}
 	b := []byte(s)
 	for ; i < len(b); i++ {
-		if c := b[i]; c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
+		b[i] = lowerASCII(b[i])
 	}
 	return string(b)
 }
@@ -418,11 +406,7 @@ func nextByte(s string, i int, c byte) int {
 // ASCII cases.
 func equalFoldASCII(s, key string) bool {
 	for j := 0; j < len(key); j++ {
-		c := s[j]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != key[j] {
+		if lowerASCII(s[j]) != key[j] {
 			return false
 		}
 	}
