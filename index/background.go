@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"path/filepath"
 	"sync"
 	"time"
@@ -81,5 +82,38 @@ func (ix *Index) unwatch() {
 	byStorePath.Delete(filepath.Clean(filepath.Join(ix.dir, storeDir)))
 	if ix.scorch != nil {
 		byScorch.Delete(ix.scorch)
+	}
+}
+
+// persistedKey names the internal value a no-op batch deletes: a batch of
+// an index made by Create is on disk when Bleve calls its persisted
+// callback, and Bleve writes batches to disk in order.
+const persistedKey = "bulletin-persisted"
+
+// persisted waits until every write to the index is on disk, or returns
+// the error that keeps Bleve from writing (it retries a failed write
+// forever, so waiting alone could never end).
+func (ix *Index) persisted() error {
+	done := make(chan error, 1)
+	b := ix.bleve.NewBatch()
+	b.DeleteInternal([]byte(persistedKey))
+	b.SetPersistedCallback(func(err error) { done <- err })
+	if err := ix.bleve.Batch(b); err != nil {
+		return fmt.Errorf("write index %s to disk: %w", ix.dir, err)
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("write index %s to disk: %w", ix.dir, err)
+			}
+			return nil
+		case <-tick.C:
+			if err := ix.Err(); err != nil {
+				return fmt.Errorf("write index %s to disk: %w", ix.dir, err)
+			}
+		}
 	}
 }

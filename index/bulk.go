@@ -18,7 +18,8 @@ const bulkDocs = 1000
 // comparing of what is stored (there is nothing yet), and writes each batch
 // while the caller prepares the next. An edition put twice is replaced as
 // PutEdition replaces it. Bulk is for one goroutine; the index stays
-// readable meanwhile. Nothing is durable before Close returns nil.
+// readable meanwhile. Nothing is durable before Close returns nil; on an
+// index made by Create, Close waits until all of it is on disk.
 type Bulk struct {
 	ix      *Index
 	fresh   bool // the index was empty: write without reading
@@ -159,6 +160,9 @@ func (w *Bulk) Close() error {
 	}
 	close(w.pending)
 	err := <-w.done
+	if err == nil && w.ix.deferred {
+		err = w.ix.persisted()
+	}
 	if err != nil && w.err == nil {
 		w.err = fmt.Errorf("bulk load: %w", err)
 	}

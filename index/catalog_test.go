@@ -330,9 +330,10 @@ func TestEditionsInIndexOfOldFormat(t *testing.T) {
 	}
 }
 
-// TestBulkMatchesPutEdition: an index filled by Bulk (an edition put twice
-// among them, the second time with fewer items) holds what one filled by
-// PutEdition holds.
+// TestBulkMatchesPutEdition: an index made by Create and filled by Bulk
+// (an edition put twice among them, the second time with fewer items), then
+// closed and opened again, holds what one filled by PutEdition holds: what
+// Create's index wrote in the background is on disk once Close returns.
 func TestBulkMatchesPutEdition(t *testing.T) {
 	t.Parallel()
 	eds, _ := generatedEditions(t, 8)
@@ -340,15 +341,20 @@ func TestBulkMatchesPutEdition(t *testing.T) {
 	again.items = again.items[:5]
 	eds = append(eds, again)
 	ctx := context.Background()
-	open := func() *Index {
-		ix, err := Open(filepath.Join(t.TempDir(), "idx"))
+	open := func(dir string, create bool) *Index {
+		mk := Open
+		if create {
+			mk = Create
+		}
+		ix, err := mk(dir)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { ix.Close() })
 		return ix
 	}
-	plain, bulk := open(), open()
+	bulkDir := filepath.Join(t.TempDir(), "idx")
+	plain, bulk := open(filepath.Join(t.TempDir(), "idx"), false), open(bulkDir, true)
 	for _, e := range eds {
 		if err := plain.PutEdition(ctx, e.ed, e.items); err != nil {
 			t.Fatal(err)
@@ -371,6 +377,10 @@ func TestBulkMatchesPutEdition(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if err := bulk.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bulk = open(bulkDir, false)
 	for _, q := range append(benchMix(t), catalogQueries...) {
 		req := Request{Query: q, Size: 500, Facets: true, Sort: "date"}
 		want, err := plain.Search(ctx, req)
@@ -394,6 +404,68 @@ func TestBulkMatchesPutEdition(t *testing.T) {
 	if !reflect.DeepEqual(ps, bs) {
 		t.Errorf("stats after bulk %+v, after PutEdition %+v", bs, ps)
 	}
+}
+
+// TestEditionsBeyondAPage: Editions lists every edition, in the order of
+// one search for all of them, when there are more than its first search
+// asks for.
+func TestEditionsBeyondAPage(t *testing.T) {
+	t.Parallel()
+	ix, err := Create(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	w, err := ix.Bulk()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 1234
+	day := time.Date(2020, 1, 1, 9, 0, 0, 0, time.UTC)
+	for i := range n {
+		id := fmt.Sprintf("ed-%04d", i)
+		ed := model.Edition{ID: id, Source: "s", Number: i % 7, Title: "Bulletin", Published: day.AddDate(0, 0, i%400)}
+		if err := w.PutEdition(context.Background(), ed, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want, total, err := ix.EditionsPage(context.Background(), "s", 0, 2*n)
+	if err != nil || total != n || len(want) != n {
+		t.Fatalf("EditionsPage: %d of %d, %v; want %d", len(want), total, err, n)
+	}
+	got, err := ix.Editions(context.Background(), "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Editions gave %d editions, not the %d of one search in its order", len(got), len(want))
+	}
+}
+
+// TestCreateRefusesAnIndex: Create makes a new index only; an index
+// already in the directory is left as it is.
+func TestCreateRefusesAnIndex(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "idx")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err := Create(dir); err == nil {
+		ix.Close()
+		t.Fatal("Create over an index succeeded")
+	}
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatalf("the index after Create refused it: %v", err)
+	}
+	ix.Close()
 }
 
 // TestWarmAfterClose: the server warms the index in the background; if it

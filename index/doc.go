@@ -17,7 +17,9 @@
 //
 // PutEdition replaces everything held for one edition in one Bleve batch and
 // skips documents whose stored JSON is unchanged, so it is idempotent. Bulk
-// fills an empty index (reindex) in batches of about a thousand documents.
+// fills an empty index (reindex) in batches of about a thousand documents;
+// reindex's index is made by Create, so that its batches are written to
+// disk in the background rather than each before the next.
 //
 // # Speed
 //

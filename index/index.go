@@ -65,6 +65,9 @@ type Index struct {
 	// background is the last error of Bleve's background work (see Err).
 	background backgroundErr
 	scorch     *scorch.Scorch
+	// deferred: made by Create, whose writes reach the disk in the
+	// background (see persisted).
+	deferred bool
 }
 
 // Open opens the Bleve index in dir, creating it (with our mapping) when
@@ -72,9 +75,30 @@ type Index struct {
 // another process holds the index open, and with a *DamagedError naming the
 // file when a file of the index is unreadable, truncated or overwritten
 // (see check): never by serving an older state of the index.
-func Open(dir string) (*Index, error) {
+func Open(dir string) (*Index, error) { return open(dir, false) }
+
+// Create makes a new, empty index in dir, which must not hold one, for a
+// bulk load that takes another index's place only once complete, as
+// reindex's does. Its writes are not made durable one batch at a time:
+// Bleve keeps them in memory and writes several together in the
+// background (its unsafe_batch), which spares a sync per batch and merges
+// small segments before they reach the disk. Close, of a Bulk or of the
+// Index, waits until all of them are on disk; a crash before that leaves a
+// partial index, to be thrown away.
+func Create(dir string) (*Index, error) {
+	if _, err := os.Stat(filepath.Join(dir, metaFile)); err == nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, bleve.ErrorIndexPathExists)
+	}
+	return open(dir, true)
+}
+
+// open is Open, or with deferred Create.
+func open(dir string, deferred bool) (*Index, error) {
 	cfg := map[string]any{"bolt_timeout": lockTimeout.String(),
 		"asyncErrorCallbackName": asyncErrorCallback, "eventCallbackName": eventCallback}
+	if deferred {
+		cfg["unsafe_batch"] = true
+	}
 	var (
 		bi  bleve.Index
 		err error
@@ -103,7 +127,7 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	ix := &Index{bleve: bi, dir: dir, edFields: editionFieldsOf(bi.Mapping())}
+	ix := &Index{bleve: bi, dir: dir, edFields: editionFieldsOf(bi.Mapping()), deferred: deferred}
 	ix.facets.maxLen = maxCachedFacets
 	ix.results.maxLen, ix.results.maxCost = maxCachedResults, maxCachedHits
 	ix.watch(filepath.Join(dir, storeDir))
@@ -124,7 +148,12 @@ func (ix *Index) Close() error {
 		ix.writeMu.Lock()
 		defer ix.writeMu.Unlock()
 		ix.closed = true
-		if err := ix.bleve.Close(); err != nil {
+		if ix.deferred {
+			if err := ix.persisted(); err != nil {
+				ix.closeErr = err
+			}
+		}
+		if err := ix.bleve.Close(); err != nil && ix.closeErr == nil {
 			ix.closeErr = fmt.Errorf("close index %s: %w", ix.dir, err)
 		}
 	})
@@ -239,10 +268,14 @@ func (ix *Index) storedItems(ctx context.Context, edID string) (map[string]strin
 }
 
 // each calls fn with the id and stored JSON of every document matching q, in sort order.
+// The first search asks for a few; the next for all the rest (as many as
+// the first counted): every search visits all the matches, so pages of a
+// fixed size would visit them once a page (50,000 editions: 100 passes
+// and 70 s, against 1 s).
 func (ix *Index) each(ctx context.Context, q query.Query, sort []string, fn func(docID, js string) error) error {
-	const page = 500
-	for from := 0; ; from += page {
-		req := bleve.NewSearchRequestOptions(q, page, from, false)
+	size := 500
+	for from := 0; ; {
+		req := bleve.NewSearchRequestOptions(q, size, from, false)
 		req.Fields = []string{fJSON}
 		req.SortBy(sort)
 		res, err := ix.bleve.SearchInContext(ctx, req)
@@ -255,9 +288,11 @@ func (ix *Index) each(ctx context.Context, q query.Query, sort []string, fn func
 				return err
 			}
 		}
-		if len(res.Hits) < page {
+		from += len(res.Hits)
+		if len(res.Hits) < size || int(res.Total) <= from {
 			return nil
 		}
+		size = int(res.Total) - from
 	}
 }
 

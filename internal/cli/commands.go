@@ -139,7 +139,7 @@ func (a *app) reindex(ctx context.Context, args []string) error {
 	if err := os.RemoveAll(fresh); err != nil {
 		return err
 	}
-	idx, err := index.Open(fresh)
+	idx, err := index.Create(fresh)
 	if err != nil {
 		return err
 	}
