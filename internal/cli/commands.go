@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -108,6 +109,10 @@ func printSummaries(w interface{ Write([]byte) (int, error) }, sums []run.Summar
 	tw.Flush()
 }
 
+// reindexGCPercent is the garbage collector's target while reindexing
+// (see reindex).
+const reindexGCPercent = 200
+
 // reindex rebuilds the index from snapshots into a fresh directory and swaps
 // it in only when complete and holding at least what the old index held
 // (or with --force), so a failed, interrupted or lossy reindex leaves the
@@ -121,6 +126,14 @@ func (a *app) reindex(ctx context.Context, args []string) error {
 	cfg, err := a.setup()
 	if err != nil {
 		return err
+	}
+	// A reindex allocates about 230 KB an item, nearly all of it Bleve's
+	// analysis and segment building, and keeps little of it: a heap
+	// allowed to grow to three times what is live (GOGC=200) spares the
+	// collector half its passes (1M items: 628 → 586 s, peak RSS 2.41 →
+	// 2.48 GiB; docs/benchmarks.md). GOGC, when set, decides.
+	if _, set := os.LookupEnv("GOGC"); !set {
+		defer debug.SetGCPercent(debug.SetGCPercent(reindexGCPercent))
 	}
 	st, err := snapshot.Open(filepath.Join(cfg.DataDir, "snapshots"))
 	if err != nil {
