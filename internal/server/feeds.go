@@ -245,21 +245,10 @@ func (s *Server) editionsFeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.serveCached(w, r, src.ID, func(ctx context.Context) (*rendered, error) {
-		eds, err := s.idx.Editions(ctx, src.ID)
+		eds, total, updated, err := s.editionsPage(ctx, src.ID, fq)
 		if err != nil {
 			return nil, err
 		}
-		var updated time.Time
-		if len(eds) > 0 {
-			updated = eds[0].Published
-		}
-		if strings.TrimSpace(fq.q) != "" {
-			if eds, err = s.matchingEditions(ctx, src.ID, fq.q, eds); err != nil {
-				return nil, err
-			}
-		}
-		total := len(eds)
-		eds = pageOf(eds, fq.page, fq.limit)
 		q := canonicalQuery(r)
 		f := feed.Feed{Title: src.Title + " (editions)", Description: "Every edition of the " + src.Title + ", one entry per edition.",
 			HomeURL: s.homeOf(src), SelfURL: s.selfURL(r, q), Language: "en-GB", Author: src.Title}
@@ -277,6 +266,41 @@ func (s *Server) editionsFeed(w http.ResponseWriter, r *http.Request) error {
 		f.Links = s.pagingLinks(r, q, fq.page, total, fq.limit)
 		return s.renderFeed(format, f)
 	})
+}
+
+// editionsPage returns the editions of a source on the feed's page, how
+// many there are in all, and, when the page is empty, when the newest of
+// the source's editions was sent (the feed's date). Without a query only
+// the page is read: a source may hold tens of thousands of editions.
+func (s *Server) editionsPage(ctx context.Context, source string, fq feedQuery) (page []model.Edition, total int, newest time.Time, err error) {
+	if strings.TrimSpace(fq.q) == "" {
+		page, total, err = s.idx.EditionsPage(ctx, source, (fq.page-1)*fq.limit, fq.limit)
+		if err != nil {
+			return nil, 0, time.Time{}, err
+		}
+		if len(page) > 0 || total == 0 {
+			return page, total, time.Time{}, nil
+		}
+		latest, _, err := s.idx.LatestEditions(ctx, source, 1)
+		if err != nil {
+			return nil, 0, time.Time{}, err
+		}
+		if len(latest) > 0 {
+			newest = latest[0].Published
+		}
+		return page, total, newest, nil
+	}
+	eds, err := s.idx.Editions(ctx, source)
+	if err != nil {
+		return nil, 0, time.Time{}, err
+	}
+	if len(eds) > 0 {
+		newest = eds[0].Published
+	}
+	if eds, err = s.matchingEditions(ctx, source, fq.q, eds); err != nil {
+		return nil, 0, time.Time{}, err
+	}
+	return pageOf(eds, fq.page, fq.limit), len(eds), newest, nil
 }
 
 // maxScanHits bounds how many matching items a filtered editions feed or

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -885,5 +886,35 @@ func TestChangeLog(t *testing.T) {
 	}
 	if len(c.m) > changeLogEntries {
 		t.Errorf("%d entries kept, bound %d", len(c.m), changeLogEntries)
+	}
+}
+
+// TestEditionsFeedPages: the editions feed's pages, read one search a page,
+// run through the editions in the order of the whole list, and a page past
+// the end has no entries but the date of the newest edition.
+func TestEditionsFeedPages(t *testing.T) {
+	s, _ := feedsTestServer(t, nil)
+	all := feedGUIDs(t, s, "/feeds/lga-cdt/editions.json?limit=500")
+	if len(all) < 3 {
+		t.Fatalf("%d editions; the test needs 3 or more", len(all))
+	}
+	var paged []string
+	for page := 1; page <= (len(all)+1)/2; page++ {
+		paged = append(paged, feedGUIDs(t, s, fmt.Sprintf("/feeds/lga-cdt/editions.json?limit=2&page=%d", page))...)
+	}
+	if !slices.Equal(paged, all) {
+		t.Errorf("pages of 2: %q\nwant %q", paged, all)
+	}
+	if got := feedGUIDs(t, s, "/feeds/lga-cdt/editions.atom?limit=2&page=999"); len(got) != 0 {
+		t.Errorf("page past the end: %d entries", len(got))
+	}
+	newest, _, err := s.idx.LatestEditions(context.Background(), "lga-cdt", 1)
+	if err != nil || len(newest) != 1 {
+		t.Fatalf("newest edition: %v %v", newest, err)
+	}
+	rec := do(t, s, http.MethodGet, "/feeds/lga-cdt/editions.atom?limit=2&page=999", nil)
+	want := "<updated>" + newest[0].Published.UTC().Format(time.RFC3339) + "</updated>"
+	if !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("page past the end lacks %s:\n%s", want, rec.Body)
 	}
 }
