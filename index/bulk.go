@@ -19,7 +19,7 @@ const bulkDocs = 1000
 // while the caller prepares the next. An edition put twice is replaced as
 // PutEdition replaces it. Bulk is for one goroutine; the index stays
 // readable meanwhile. Nothing is durable before Close returns nil; on an
-// index made by Create, Close waits until all of it is on disk.
+// index made by Create, not before the Index's Close returns nil.
 type Bulk struct {
 	ix      *Index
 	fresh   bool // the index was empty: write without reading
@@ -160,9 +160,6 @@ func (w *Bulk) Close() error {
 	}
 	close(w.pending)
 	err := <-w.done
-	if err == nil && w.ix.deferred {
-		err = w.ix.persisted()
-	}
 	if err != nil && w.err == nil {
 		w.err = fmt.Errorf("bulk load: %w", err)
 	}

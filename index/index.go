@@ -82,17 +82,12 @@ func Open(dir string) (*Index, error) { return open(dir, false) }
 // reindex's does. Its writes are not made durable one batch at a time:
 // Bleve keeps them in memory and writes several together in the
 // background (its unsafe_batch), which spares a sync per batch and merges
-// small segments before they reach the disk. Close, of a Bulk or of the
-// Index, waits until all of them are on disk; a crash before that leaves a
-// partial index, to be thrown away.
-func Create(dir string) (*Index, error) {
-	if _, err := os.Stat(filepath.Join(dir, metaFile)); err == nil {
-		return nil, fmt.Errorf("create index %s: %w", dir, bleve.ErrorIndexPathExists)
-	}
-	return open(dir, true)
-}
+// small segments before they reach the disk. The Index's Close waits until
+// all of them are on disk; a crash before that leaves a partial index, to
+// be thrown away.
+func Create(dir string) (*Index, error) { return open(dir, true) }
 
-// open is Open, or with deferred Create.
+// open is Open, or with deferred Create, which refuses an existing index.
 func open(dir string, deferred bool) (*Index, error) {
 	cfg := map[string]any{"bolt_timeout": lockTimeout.String(),
 		"asyncErrorCallbackName": asyncErrorCallback, "eventCallbackName": eventCallback}
@@ -107,6 +102,9 @@ func open(dir string, deferred bool) (*Index, error) {
 		return nil, err
 	}
 	if _, statErr := os.Stat(filepath.Join(dir, metaFile)); statErr == nil {
+		if deferred {
+			return nil, fmt.Errorf("create index %s: %w", dir, bleve.ErrorIndexPathExists)
+		}
 		if err := check(dir); err != nil {
 			return nil, err
 		}
@@ -116,7 +114,7 @@ func open(dir string, deferred bool) (*Index, error) {
 		return nil, &DamagedError{Dir: dir, File: filepath.Join(dir, metaFile), Err: statErr}
 	} else {
 		bi, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, cfg)
-		if errors.Is(err, bleve.ErrorIndexPathExists) {
+		if errors.Is(err, bleve.ErrorIndexPathExists) && !deferred {
 			// Another process created it between our Stat and New.
 			bi, err = bleve.OpenUsing(dir, cfg)
 		}
