@@ -1,10 +1,13 @@
 package parse
 
 import (
+	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -169,6 +172,9 @@ func isDetailLine(s string) bool {
 	if !strings.ContainsAny(s, "0123456789") {
 		return false // the regexps are costly; a detail line has a number
 	}
+	if keptWords(s) > maxDetailWords {
+		return false // a title with a number: too many words the regexps cannot take
+	}
 	if !dayWordRe.MatchString(s) && !weekdayRe.MatchString(s) && !clockRe.MatchString(s) {
 		return false
 	}
@@ -176,6 +182,70 @@ func isDetailLine(s string) bool {
 	rest = weekdayRe.ReplaceAllString(rest, " ")
 	rest = dayWordRe.ReplaceAllString(rest, " ")
 	return len(wordRe.FindAllString(rest, -1)) <= maxDetailWords
+}
+
+// detailWords are the words the regexps of isDetailLine may take out of
+// a line whole (weekdays, months, "noon", "to"), in lower case.
+var detailWords = func() map[string]bool {
+	set := map[string]bool{"am": true, "pm": true, "to": true, "until": true, "noon": true, "midnight": true}
+	for _, re := range []*regexp.Regexp{weekdayRe, dayWordRe} {
+		t, err := syntax.Parse(re.String(), syntax.Perl)
+		if err != nil || t.Op != syntax.OpConcat || len(t.Sub) < 2 || t.Sub[0].Op != syntax.OpWordBoundary {
+			panic(fmt.Sprintf("parse: %v is not \\b(…)", re))
+		}
+		forms, err := language(t.Sub[1])
+		if err != nil {
+			panic(fmt.Sprintf("parse: %v: %v", re, err))
+		}
+		for _, f := range forms {
+			set[f] = true
+		}
+	}
+	return set
+}()
+
+// keptWords counts the words of s that isDetailLine's regexps cannot take
+// out: no more than the words it counts after them. A word here is a run of
+// two or more ASCII letters with an ASCII byte on each side that is no
+// letter; it is left out when it is one of detailWords (ASCII case folded)
+// or follows a digit or a dot, across white space (the "am" of "10 am",
+// which clockRe takes out with the time before it, even from "10 amazing").
+// A run beside a byte outside ASCII is left out too: it may be part of a
+// longer word ("café") or a folded letter (ſ, K).
+func keptWords(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if !isASCIILetter(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isASCIILetter(s[j]) {
+			j++
+		}
+		if j-i >= 2 && (j == len(s) || s[j] < utf8.RuneSelf) && !afterTime(s, i) && !detailWords[asciiLower(s[i:j])] {
+			n++
+		}
+		i = j
+	}
+	return n
+}
+
+// afterTime reports whether the byte before i, past white space, is a
+// digit, a dot or outside ASCII (where a time or a run may end).
+func afterTime(s string, i int) bool {
+	for i > 0 {
+		i--
+		switch c := s[i]; {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r':
+			continue
+		case c >= '0' && c <= '9', c == '.', c >= utf8.RuneSelf:
+			return true
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // splitLead splits an inline run that opens with a bold run ending in a

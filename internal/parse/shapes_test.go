@@ -58,15 +58,32 @@ var lineCases = []string{
 	"", "###", "# # #", "* * *", "- END -", "--end--", "END", "end", "-30-", "- 30 -", "#", "ends", "x###",
 	"Wednesday., September. 18th, 2023.", "Wednesday., September.  18th, 2023. ", "Wednesday, 18th September. 2023.", "Wednesday,\u00a018th  September.\n2023.",
 	"Monday, December 2nd, 2024", "September 18, 2023", "18 September 2023", "Sat. 1st Jan. 2000.", "1 May 2024 x",
+	"10 amazing ideas for 2024", "10 a.mx", "Monday10am foo bar", "ſunday 1 May at noon", "Café 10am Tuesday", "Sat_x 3pm y z",
+	"10am to 11am in Leeds Town Hall", "2nd floor, 10:30 until 12 noon",
+}
+
+// detailLineRe is isDetailLine as its regexps alone say it.
+func detailLineRe(s string) bool {
+	if !dayWordRe.MatchString(s) && !weekdayRe.MatchString(s) && !clockRe.MatchString(s) {
+		return false
+	}
+	rest := clockRe.ReplaceAllString(s, " ")
+	rest = weekdayRe.ReplaceAllString(rest, " ")
+	rest = dayWordRe.ReplaceAllString(rest, " ")
+	return len(wordRe.FindAllString(rest, -1)) <= maxDetailWords
 }
 
 // checkLine compares the walker's shortcuts with the regexps they stand
-// before: isEndMarker with endMarkerRe, and the length bound of a date line.
+// before: isEndMarker with endMarkerRe, isDetailLine with detailLineRe, and
+// the length bound of a date line.
 func checkLine(t *testing.T, s string) {
 	t.Helper()
 	line := oneLine(s)
 	if got, want := isEndMarker(line), endMarkerRe.MatchString(line); got != want {
 		t.Errorf("isEndMarker(%q) = %v, want %v", line, got, want)
+	}
+	if got, want := isDetailLine(s), detailLineRe(s) && strings.ContainsAny(s, "0123456789"); got != want {
+		t.Errorf("isDetailLine(%q) = %v, want %v", s, got, want)
 	}
 	if dateLineRe.MatchString(line) && len(line) > maxDateLine {
 		t.Errorf("date line %q is %d bytes, more than maxDateLine", line, len(line))
