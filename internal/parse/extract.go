@@ -159,7 +159,7 @@ var (
 	eventWordRe = eventWords.re
 	onlineWords = newWordSet(`(?i)\b(online|virtual|virtually|webinar|zoom|microsoft teams|hybrid)\b`)
 	hybridWords = newWordSet(`(?i)\b(hybrid)\b`)
-	formatRe    = regexp.MustCompile(`(?i)^(webinar|online|virtual|hybrid|in person|in-person|event|workshop|conference|free)$`)
+	formatRe    = anchored(`(?i)^(webinar|online|virtual|hybrid|in person|in-person|event|workshop|conference|free)$`)
 	placeInRe   = regexp.MustCompile(`\b(?:in|at)\s+([A-Z][\w'’.-]+(?:\s+(?:of\s+|upon\s+|on\s+)?[A-Z][\w'’.-]+)*)`)
 	// "5-6pm", "9:30-10:30am", "9am-5pm", "14:00-15:30", "at 2pm"
 	timeRangeRe = regexp.MustCompile(`(?i)^[\s,–-]*(?:from\s+|at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|noon)?\s*(?:-|–|—|to|until)\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\b`)

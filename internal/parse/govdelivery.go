@@ -92,22 +92,22 @@ var (
 	subjectNumberRe = regexp.MustCompile(`(?i)(?:\s[-–—]\s*|\bno\.?\s*|\bnumber\s+|\bissue\s+|\bedition\s+|#)(\d{1,4})\s*$`)
 	// greetingRe opens a letter: "Dear colleague", "Hello everyone",
 	// "Happy Fall, Columbus!", "Good morning".
-	greetingRe = regexp.MustCompile(`(?i)^(?:dear\b|hello\b|hi\b|hey\b|greetings\b|season'?s greetings|good (?:morning|afternoon|evening|day)\b|happy [\p{L}' -]{2,30}[,!])`)
+	greetingRe = anchored(`(?i)^(?:dear\b|hello\b|hi\b|hey\b|greetings\b|season'?s greetings|good (?:morning|afternoon|evening|day)\b|happy [\p{L}' -]{2,30}[,!])`)
 	mastheadRe = keyed(`(?i)\b(bulletin|newsletter|update|briefing)\b`, "bulletin", "newsletter", "update", "briefing")
 
 	// boilerplate lines, wherever they are
 	// Boilerplate lines are matched with keywords that each alternative holds.
-	preheaderRe = keyed(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail|message) )?(as|in) a web ?page|view (this (e-?mail|message) )?(in|on) (your|a|the) (web )?browser|view (it )?online|e-?mail not displaying correctly)`, "view", "mail").startingWith("hHvVeE")
-	socialRe    = keyed(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`, "us on").startingWith("jJfFcC")
+	preheaderRe = keyed(`(?i)^(having trouble viewing this (e-?mail|message)|view (it |this (e-?mail|message) )?(as|in) a web ?page|view (this (e-?mail|message) )?(in|on) (your|a|the) (web )?browser|view (it )?online|e-?mail not displaying correctly)`, "view", "mail")
+	socialRe    = keyed(`(?i)^(join us on|follow us on|find us on|connect with us on) (twitter|x|linkedin|facebook|youtube|instagram|bluesky|social media)\b`, "us on")
 	// closingRe is the closing contact line of a team ("Digital Team:
 	// digital@example.gov.uk"); a source's own closing lines come from
 	// Options.SignOff.
 	closingRe = keyed(`(?i)^[\w ,&'’-]{3,60} team\s*:\s*\S+@\S+$`, "team").holding("@:")
-	footerRe  = regexp.MustCompile(`(?i)^(did someone forward you this e-?mail|subscriber services|powered by\b|update your subscriptions|this e-?mail was sent to|manage preferences|unsubscribe\b)`)
+	footerRe  = anchored(`(?i)^(did someone forward you this e-?mail|subscriber services|powered by\b|update your subscriptions|this e-?mail was sent to|manage preferences|unsubscribe\b)`)
 
 	// the sign-off: a role line after a name
-	roleRe        = regexp.MustCompile(`(?i)^(head|director|deputy director|assistant director|chief executive|executive director|programme (manager|director|lead)|chair|chairman|chairwoman|policy adviser|senior adviser|mayor|councilmember|councillor|council member)\b`)
-	valedictionRe = regexp.MustCompile(`(?i)^(best wishes|with best wishes|kind regards|best regards|warm regards|warmest regards|warm wishes|many thanks|with thanks|thanks|thanks again|thank you|regards|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|warmly|cheers|all the best|best|take care|stay safe|stay well|with gratitude|in partnership)[,.!]?$`)
+	roleRe        = anchored(`(?i)^(head|director|deputy director|assistant director|chief executive|executive director|programme (manager|director|lead)|chair|chairman|chairwoman|policy adviser|senior adviser|mayor|councilmember|councillor|council member)\b`)
+	valedictionRe = anchored(`(?i)^(best wishes|with best wishes|kind regards|best regards|warm regards|warmest regards|warm wishes|many thanks|with thanks|thanks|thanks again|thank you|regards|sincerely|yours sincerely|yours faithfully|yours truly|respectfully|warmly|cheers|all the best|best|take care|stay safe|stay well|with gratitude|in partnership)[,.!]?$`)
 )
 
 // monthKeys are the month names as keywords of a keyedRe.

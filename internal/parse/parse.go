@@ -132,7 +132,7 @@ func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error
 		p.groups[groupKey(g)] = true
 	}
 	for _, pat := range opt.SignOff {
-		re, err := regexp.Compile("(?i)" + pat)
+		re, err := compileStart("(?i)" + pat)
 		if err != nil {
 			return Result{}, fmt.Errorf("parse %s: sign-off pattern %q: %w", pageURL, pat, err)
 		}
@@ -230,7 +230,7 @@ type parser struct {
 	source  string
 	orgs    *orgFinder
 	carrier Carrier
-	signOff []*regexp.Regexp
+	signOff []startRe
 	groups  map[string]bool      // by groupKey
 	links   map[string]cleanLink // by href attribute
 

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -237,7 +238,7 @@ func isASCII(s string) bool {
 type keyedRe struct {
 	*regexp.Regexp
 	keys  []string
-	first string   // for an expression anchored at ^: the bytes a match begins with; "" for any
+	lead  *leadSet // for an expression anchored at ^: the ASCII bytes a match begins with; nil for any
 	needs string   // bytes every match holds
 	also  []string // keywords one of which every match holds too; none for no such
 	// when, if set, holds for every text a match is found in: a shape
@@ -252,19 +253,11 @@ func keyed(expr string, keys ...string) keyedRe {
 			panic(fmt.Sprintf("parse: keyword %q of %q is not lower-case ASCII", k, expr))
 		}
 	}
-	return keyedRe{Regexp: regexp.MustCompile(expr), keys: keys}
-}
-
-// startingWith returns k for an expression anchored at the start of the
-// text whose matches begin with one of the bytes of first: both cases of
-// its first letters. A line beginning otherwise is not searched for the
-// keywords. None may be s or k, which ſ and K fold to.
-func (k keyedRe) startingWith(first string) keyedRe {
-	if strings.ContainsAny(first, "sSkK") || !isASCII(first) {
-		panic(fmt.Sprintf("parse: first bytes %q of %q", first, k.String()))
+	re, err := compileStart(expr)
+	if err != nil {
+		panic(fmt.Sprintf("parse: %q: %v", expr, err))
 	}
-	k.first = first
-	return k
+	return keyedRe{Regexp: re.Regexp, keys: keys, lead: re.lead}
 }
 
 // holding returns k for an expression whose every match holds each of the
@@ -297,10 +290,10 @@ func (k keyedRe) given(when func(string) bool) keyedRe {
 	return k
 }
 
-// mayMatch reports whether s begins as a match may and holds the needed
+// mayMatch reports whether s begins as a match may (see leadSet) and holds the needed
 // bytes, and a keyword (and one of also) or ſ or K, and when holds.
 func (k keyedRe) mayMatch(s string) bool {
-	if k.first != "" && (s == "" || strings.IndexByte(k.first, s[0]) < 0) {
+	if !k.lead.may(s) {
 		return false
 	}
 	for i := 0; i < len(k.needs); i++ {
@@ -411,4 +404,154 @@ func equalFoldASCII(s, key string) bool {
 		}
 	}
 	return true
+}
+
+// A startRe is a regexp and, when every match it finds begins at the start
+// of the text (^, not (?m)^) and none is empty, the ASCII bytes a match can
+// begin with: a text beginning with another ASCII byte is not given to the
+// regexp. Go's backtracker clears a bitmap the size of the text times the
+// program for every call, however soon the match fails; most paragraphs
+// fail at their first letter.
+type startRe struct {
+	*regexp.Regexp
+	lead *leadSet // nil: every text is given to the regexp
+}
+
+// leadSet is the ASCII bytes a match can begin with; a text beginning
+// outside ASCII (a letter that folds to an ASCII one, ſ or K; an invalid
+// byte) may always match.
+type leadSet [utf8.RuneSelf]bool
+
+// may reports whether a match can begin at the start of s; a nil set
+// allows every text.
+func (l *leadSet) may(s string) bool {
+	return l == nil || s != "" && (s[0] >= utf8.RuneSelf || l[s[0]])
+}
+
+// anchored compiles one of the package's own expressions, which must be
+// anchored at the start of the text; it panics otherwise.
+func anchored(expr string) startRe {
+	re, err := compileStart(expr)
+	if err != nil || re.lead == nil {
+		panic(fmt.Sprintf("parse: %q is not anchored at the start of the text (%v)", expr, err))
+	}
+	return re
+}
+
+// compileStart compiles a source's pattern; it has a lead set when the
+// pattern is anchored at the start of the text.
+func compileStart(expr string) (startRe, error) {
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return startRe{}, err
+	}
+	t, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return startRe{}, err
+	}
+	return startRe{Regexp: re, lead: leadBytes(t)}, nil
+}
+
+func (r startRe) MatchString(s string) bool {
+	return r.lead.may(s) && r.Regexp.MatchString(s)
+}
+
+func (r startRe) FindStringSubmatch(s string) []string {
+	if !r.lead.may(s) {
+		return nil
+	}
+	return r.Regexp.FindStringSubmatch(s)
+}
+
+// leadBytes returns the ASCII bytes a match of t can begin with when every
+// match begins at the start of the text and none is empty; nil otherwise.
+func leadBytes(t *syntax.Regexp) *leadSet {
+	if !startsText(t) {
+		return nil
+	}
+	var l leadSet
+	if addLead(t, &l) {
+		return nil // the empty text may match
+	}
+	return &l
+}
+
+// startsText reports whether every match of t begins at the start of the
+// text.
+func startsText(t *syntax.Regexp) bool {
+	switch t.Op {
+	case syntax.OpBeginText:
+		return true
+	case syntax.OpCapture:
+		return startsText(t.Sub[0])
+	case syntax.OpConcat:
+		return len(t.Sub) > 0 && startsText(t.Sub[0])
+	case syntax.OpAlternate:
+		for _, s := range t.Sub {
+			if !startsText(s) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// addLead adds to l the ASCII bytes a match of t can begin with, and
+// reports whether t can match the empty string (so that what follows it
+// may begin the match). Assertions of no width match the empty string.
+func addLead(t *syntax.Regexp, l *leadSet) (empty bool) {
+	switch t.Op {
+	case syntax.OpNoMatch:
+		return false
+	case syntax.OpLiteral:
+		r := t.Rune[0]
+		for f := r; ; {
+			if f < utf8.RuneSelf {
+				l[f] = true
+			}
+			if t.Flags&syntax.FoldCase == 0 {
+				break
+			}
+			if f = unicode.SimpleFold(f); f == r {
+				break
+			}
+		}
+		return false
+	case syntax.OpCharClass:
+		for i := 0; i+1 < len(t.Rune); i += 2 {
+			for c := t.Rune[i]; c <= t.Rune[i+1] && c < utf8.RuneSelf; c++ {
+				l[c] = true
+			}
+		}
+		return false
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		for c := range l {
+			l[c] = true
+		}
+		return false
+	case syntax.OpCapture, syntax.OpPlus:
+		return addLead(t.Sub[0], l)
+	case syntax.OpStar, syntax.OpQuest:
+		addLead(t.Sub[0], l)
+		return true
+	case syntax.OpRepeat:
+		return addLead(t.Sub[0], l) || t.Min == 0
+	case syntax.OpConcat:
+		for _, s := range t.Sub {
+			if !addLead(s, l) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpAlternate:
+		empty := false
+		for _, s := range t.Sub {
+			if addLead(s, l) {
+				empty = true
+			}
+		}
+		return empty
+	}
+	return true // the empty match and the assertions (^, $, \b, …)
 }

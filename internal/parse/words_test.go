@@ -244,3 +244,96 @@ func FuzzContainsFoldASCII(f *testing.F) {
 		}
 	})
 }
+
+// startRes are the regexps anchored at the start of the text whose lead
+// sets the fuzz target checks, besides the keyed ones: each must pass every
+// text its regexp matches.
+var startRes = map[string]startRe{
+	"footerRe": footerRe, "roleRe": roleRe, "valedictionRe": valedictionRe, "greetingRe": greetingRe,
+	"labelRe": labelRe, "formatRe": formatRe,
+	"signOff":   mustStart(`(?i)^head of (programme|digital)\s*:`),
+	"spaces":    mustStart(`(?i)^\s*(ſt|k)[^a]?x`),
+	"alternate": mustStart(`^(?:a+|\d{2,})$|^[^a-z]b`),
+}
+
+func mustStart(expr string) startRe {
+	re, err := compileStart(expr)
+	if err != nil {
+		panic(err)
+	}
+	return re
+}
+
+var startCases = []string{
+	"", "Unsubscribe", "unsubscribe here", "Powered by GovDelivery", "Best wishes,", "THANKS!", "Kind regards",
+	"Dear colleague", "Happy New Year!", "Head of Programme: Ada", "Director of Digital", "Name", "favourite colour",
+	"ſt x", "\u212ax", " \tkbx", "Kx", "12", "aaa", "Bb", "_b", "\xffb", "online", "In person",
+}
+
+func checkStart(t *testing.T, s string) {
+	t.Helper()
+	for name, re := range startRes {
+		if re.Regexp.MatchString(s) && !re.lead.may(s) {
+			t.Errorf("%s matches %q, which its lead set %v refuses", name, s, re.lead)
+		}
+	}
+	for name, k := range keyedRes {
+		if k.Regexp.MatchString(s) && !k.lead.may(s) {
+			t.Errorf("%s matches %q, which its lead set refuses", name, s)
+		}
+	}
+}
+
+func TestLeadSetsPassMatches(t *testing.T) {
+	for _, s := range sampleTexts(t, startCases...) {
+		checkStart(t, s)
+		for _, l := range strings.Split(s, "\n") {
+			checkStart(t, l)
+		}
+	}
+}
+
+func FuzzLeadSets(f *testing.F) {
+	for _, s := range startCases {
+		f.Add(s)
+	}
+	f.Fuzz(checkStart)
+}
+
+func TestLeadBytes(t *testing.T) {
+	for _, c := range []struct {
+		expr string
+		want string // the ASCII bytes of the lead set; "-" for none
+	}{
+		{`(?i)^foo`, "Ff"},
+		{`^foo`, "f"},
+		{`(?i)^ſ`, "Ss"},
+		{`(?i)^\x{212a}`, "Kk"},
+		{`^\s*x`, "\t\n\f\r x"},
+		{`^(a|b)?c`, "abc"},
+		{`^x{0,2}y`, "xy"},
+		{`^(a|)`, "-"},
+		{`^$`, "-"},
+		{`foo`, "-"},
+		{`(?m)^foo`, "-"},
+		{`^a|b`, "-"},
+		{`^a|^\d`, "0123456789a"},
+	} {
+		re, err := compileStart(c.expr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := "-"
+		if re.lead != nil {
+			got = ""
+			for b, ok := range re.lead {
+				if ok {
+					got += string(rune(b))
+				}
+			}
+		}
+		if got != c.want {
+			t.Errorf("lead of %q = %q, want %q", c.expr, got, c.want)
+		}
+	}
+}
