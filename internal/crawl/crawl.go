@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lga-digital/bulletin/config"
@@ -142,6 +143,10 @@ type pass struct {
 	done    int // editions handled, for Progress
 	total   int
 	reindex bool // a Reindex: failures name the snapshot file
+
+	prepare sync.Once // the source's parser, made by parser
+	ps      *parse.Parser
+	psErr   error
 }
 
 // Run crawls one source once. It returns the summary and, when any URL
@@ -273,7 +278,7 @@ const reindexAhead = 4
 // parsed is an edition's kept page, parsed: what process indexes.
 type parsed struct {
 	m       snapshot.Meta
-	opt     parse.Options
+	carrier parse.Carrier
 	res     parse.Result
 	err     error // the page cannot be parsed
 	readErr error // the page cannot be read (Reindex)
@@ -583,20 +588,31 @@ func (p *pass) process(ctx context.Context, m snapshot.Meta, body []byte) {
 // parsePage parses the kept page of m; it changes nothing, so that Reindex
 // runs it ahead of the writes.
 func (p *pass) parsePage(m snapshot.Meta, body []byte) parsed {
-	opt := ParseOptions(p.src, p.Orgs)
+	var carrier parse.Carrier
 	if m.Carrier != nil {
-		opt.Carrier = parse.Carrier{Subject: m.Carrier.Subject, Published: m.Carrier.Published}
+		carrier = parse.Carrier{Subject: m.Carrier.Subject, Published: m.Carrier.Published}
 	}
-	res, err := parse.Parse(body, m.ContentType, m.URL, opt)
+	ps, err := p.parser()
+	if err != nil {
+		return parsed{m: m, carrier: carrier, err: fmt.Errorf("parse %s: %w", m.URL, err)}
+	}
+	res, err := ps.Parse(body, m.ContentType, m.URL, carrier)
 	if err == nil {
 		setArchiveOrder(&res, m.URL)
 	}
-	return parsed{m: m, opt: opt, res: res, err: err}
+	return parsed{m: m, carrier: carrier, res: res, err: err}
+}
+
+// parser returns the source's parser, prepared on first use (Reindex
+// calls it from the goroutine that parses ahead).
+func (p *pass) parser() (*parse.Parser, error) {
+	p.prepare.Do(func() { p.ps, p.psErr = parse.New(ParseOptions(p.src, p.Orgs)) })
+	return p.ps, p.psErr
 }
 
 // indexParsed indexes an edition parsed by parsePage, or records why not.
 func (p *pass) indexParsed(ctx context.Context, pp parsed) {
-	m, opt, res, err := pp.m, pp.opt, pp.res, pp.err
+	m, res, err := pp.m, pp.res, pp.err
 	if err != nil {
 		if p.reindex {
 			p.unreadable(p.Store.BlobFile(m), m.URL, err)
@@ -606,7 +622,7 @@ func (p *pass) indexParsed(ctx context.Context, pp parsed) {
 		p.setStatus(ctx, m, snapshot.StatusParseError, err.Error())
 		return
 	}
-	if !p.src.Matches(res.Edition.Title, res.Masthead) && !p.src.Matches(opt.Carrier.Subject, "") {
+	if !p.src.Matches(res.Edition.Title, res.Masthead) && !p.src.Matches(pp.carrier.Subject, "") {
 		p.sum.Skipped++
 		p.Log.Info("crawl: skipped a bulletin of another series", "source", p.src.ID, "url", m.URL, "subject", res.Edition.Title)
 		p.setStatus(ctx, m, snapshot.StatusSkipped, noteSkipped)

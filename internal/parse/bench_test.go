@@ -43,12 +43,15 @@ func reportCPU(b *testing.B, start time.Duration) {
 func BenchmarkParseGenerated(b *testing.B) {
 	pages, size := generatedPages(b, 20)
 	b.SetBytes(size)
-	opt := lgafixtures.ParseOptions(b)
+	ps, err := parse.New(lgafixtures.ParseOptions(b))
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
 	start := cpuTime()
 	for b.Loop() {
 		for _, p := range pages {
-			if _, err := parse.Parse(p.body, p.contentType, p.url, opt); err != nil {
+			if _, err := ps.Parse(p.body, p.contentType, p.url, parse.Carrier{}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -14,7 +14,8 @@
 // first article is the editorial; a body without headings is one article.
 // The "generic" profile is driven by CSS selectors from the configuration.
 //
-// Parsing is a pure function of the page bytes and options; per-item
+// Parsing is a pure function of the page bytes and options; a source's
+// options are prepared once by New, whose Parser parses its pages. Per-item
 // extraction of dates, deadlines, events, organisations and contacts is
 // exported separately as Extract.
 package parse
@@ -105,11 +106,56 @@ type Result struct {
 	Masthead string       // the masthead / series line, for matching a source's pattern
 }
 
+// A Parser parses the pages of one source with its options prepared once:
+// the organisations to recognise, the group headings, the sign-off patterns
+// compiled. It is safe for concurrent use.
+type Parser struct {
+	source    string
+	profile   string
+	selectors Selectors
+	orgs      *orgFinder
+	signOff   []startRe
+	groups    map[string]bool // by groupKey
+}
+
+// New prepares a Parser for opt. It fails on an unknown profile or a
+// sign-off pattern that does not compile. opt.Carrier is not kept: each
+// page's carrier is given to Parser.Parse.
+func New(opt Options) (*Parser, error) {
+	ps := &Parser{source: opt.Source, profile: strings.ToLower(opt.Profile), selectors: opt.Selectors,
+		groups: map[string]bool{}}
+	switch ps.profile {
+	case "":
+		ps.profile = ProfileGovDelivery
+	case ProfileGovDelivery, ProfileGeneric:
+	default:
+		return nil, fmt.Errorf("unknown profile %q", opt.Profile)
+	}
+	orgs := opt.Orgs
+	if orgs == nil {
+		orgs = DefaultOrgs()
+	}
+	ps.orgs = newOrgFinder(orgs)
+	for _, g := range append(DefaultGroups(), opt.Groups...) {
+		ps.groups[groupKey(g)] = true
+	}
+	for _, pat := range opt.SignOff {
+		re, err := compileStart("(?i)" + pat)
+		if err != nil {
+			return nil, fmt.Errorf("sign-off pattern %q: %w", pat, err)
+		}
+		ps.signOff = append(ps.signOff, re)
+	}
+	return ps, nil
+}
+
 // Parse turns one edition page into an edition and its items. It is a pure
 // function of its inputs. contentType is the HTTP Content-Type header (may be
 // empty); pageURL is the page's address, used to resolve relative links and
-// to derive ids. It fails only when the page has no recognisable body.
-func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error) {
+// to derive ids; carrier is what the envelope the page came in says of it
+// (see Options.Carrier). It fails only when the page has no recognisable
+// body.
+func (ps *Parser) Parse(page []byte, contentType, pageURL string, carrier Carrier) (Result, error) {
 	base, err := url.Parse(pageURL)
 	if err != nil {
 		return Result{}, fmt.Errorf("parse %s: page URL: %w", pageURL, err)
@@ -122,34 +168,27 @@ func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error
 	if err != nil {
 		return Result{}, fmt.Errorf("parse %s: %w", pageURL, err)
 	}
-	orgs := opt.Orgs
-	if orgs == nil {
-		orgs = DefaultOrgs()
-	}
-	p := &parser{doc: doc, base: base, pageURL: pageURL, source: opt.Source, orgs: newOrgFinder(orgs), carrier: opt.Carrier,
-		groups: map[string]bool{}}
-	for _, g := range append(DefaultGroups(), opt.Groups...) {
-		p.groups[groupKey(g)] = true
-	}
-	for _, pat := range opt.SignOff {
-		re, err := compileStart("(?i)" + pat)
-		if err != nil {
-			return Result{}, fmt.Errorf("parse %s: sign-off pattern %q: %w", pageURL, pat, err)
-		}
-		p.signOff = append(p.signOff, re)
-	}
-	switch strings.ToLower(opt.Profile) {
-	case "", ProfileGovDelivery:
+	p := &parser{Parser: ps, doc: doc, base: base, pageURL: pageURL, carrier: carrier}
+	if ps.profile == ProfileGeneric {
+		err = p.generic(ps.selectors)
+	} else {
 		err = p.govDelivery()
-	case ProfileGeneric:
-		err = p.generic(opt.Selectors)
-	default:
-		err = fmt.Errorf("unknown profile %q", opt.Profile)
 	}
 	if err != nil {
 		return Result{}, fmt.Errorf("parse %s: %w", pageURL, err)
 	}
 	return p.result(), nil
+}
+
+// Parse parses one page with opt, prepared for it alone (New, then
+// Parser.Parse with opt.Carrier); the pages of a source are parsed with
+// one Parser.
+func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error) {
+	ps, err := New(opt)
+	if err != nil {
+		return Result{}, fmt.Errorf("parse %s: %w", pageURL, err)
+	}
+	return ps.Parse(page, contentType, pageURL, opt.Carrier)
 }
 
 // decode returns a reader of the page as UTF-8, honouring, in order, a byte
@@ -224,14 +263,11 @@ func metaCharset(page []byte) string {
 
 // parser holds the state of one Parse call.
 type parser struct {
+	*Parser
 	doc     *goquery.Document
 	base    *url.URL
 	pageURL string
-	source  string
-	orgs    *orgFinder
 	carrier Carrier
-	signOff []startRe
-	groups  map[string]bool      // by groupKey
 	links   map[string]cleanLink // by href attribute
 
 	edition  model.Edition

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -264,6 +265,7 @@ func TestParseErrors(t *testing.T) {
 		{"no text", "<html><body><img src=x></body></html>", parse.Options{}},
 		{"unknown profile", "<p>x</p>", parse.Options{Profile: "rss"}},
 		{"bad selector", "<p>x</p>", parse.Options{Profile: "generic", Selectors: parse.Selectors{Item: "div[["}}},
+		{"bad sign-off pattern", "<p>x</p>", parse.Options{SignOff: []string{"(unclosed"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -275,6 +277,41 @@ func TestParseErrors(t *testing.T) {
 	_, err := parse.Parse(nil, "", "https://example.org/x", parse.Options{})
 	if !errors.Is(err, parse.ErrNoBody) {
 		t.Errorf("error %v is not ErrNoBody", err)
+	}
+}
+
+// TestParserConcurrent parses the fixture pages with one Parser from
+// several goroutines (run it with -race); each result is Parse's.
+func TestParserConcurrent(t *testing.T) {
+	opt := lgafixtures.ParseOptions(t)
+	ps, err := parse.New(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := fixturePages(t)
+	want := make([]parse.Result, len(pages))
+	for i, p := range pages {
+		want[i] = parseFixture(t, p)
+	}
+	const workers = 4
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Go(func() {
+			for i, p := range pages {
+				got, err := ps.Parse(p.body, p.contentType, p.url, parse.Carrier{})
+				if err != nil {
+					t.Errorf("%s: %v", p.ID, err)
+					continue
+				}
+				if !reflect.DeepEqual(got, want[i]) {
+					t.Errorf("%s: the Parser's result differs from Parse's", p.ID)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if _, err := parse.New(parse.Options{Profile: "rss"}); err == nil {
+		t.Error("New accepted an unknown profile")
 	}
 }
 

@@ -49,7 +49,8 @@ func parseCmd(ctx context.Context, args []string) error {
 		total += len(b)
 	}
 	// The corpus is the LGA's bulletin: parse it as a crawl of the shipped
-	// lga-cdt source does (its closing lines and group headings).
+	// lga-cdt source does (its closing lines and group headings, one
+	// Parser for the source).
 	shipped, err := config.Shipped(func(string) string { return "" })
 	if err != nil {
 		return err
@@ -58,7 +59,10 @@ func parseCmd(ctx context.Context, args []string) error {
 	if !ok {
 		return fmt.Errorf("the shipped config has no lga-cdt source")
 	}
-	opt := crawl.ParseOptions(lga, shipped.Orgs)
+	ps, err := parse.New(crawl.ParseOptions(lga, shipped.Orgs))
+	if err != nil {
+		return err
+	}
 	bare := func() error {
 		for _, p := range pages {
 			if _, err := html.Parse(bytes.NewReader(p.body)); err != nil {
@@ -70,7 +74,7 @@ func parseCmd(ctx context.Context, args []string) error {
 	ours := func() error {
 		items = 0
 		for _, p := range pages {
-			res, err := parse.Parse(p.body, "text/html", p.url, opt)
+			res, err := ps.Parse(p.body, "text/html", p.url, parse.Carrier{})
 			if err != nil {
 				return err
 			}
