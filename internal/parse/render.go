@@ -197,17 +197,32 @@ func writeText(b *strings.Builder, s string) {
 
 // plainRun returns the end of the run of bytes from i that writeText
 // writes as they are: printable ASCII other than space and the characters
-// html.EscapeString escapes.
+// html.EscapeString escapes, and single spaces between them (collapsing
+// leaves a space between two words as it is).
 func plainRun(s string, i int) int {
+	start := i
 	for i < len(s) {
-		switch c := s[i]; {
-		case c <= ' ' || c >= 0x7f, c == '&', c == '\'', c == '<', c == '>', c == '"':
-			return i
+		if plainByte[s[i]] {
+			i++
+			continue
 		}
-		i++
+		if s[i] == ' ' && i > start && i+1 < len(s) && plainByte[s[i+1]] {
+			i += 2
+			continue
+		}
+		break
 	}
 	return i
 }
+
+// plainByte marks the bytes of a plain run: printable ASCII other than
+// space and the characters html.EscapeString escapes.
+var plainByte = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = !strings.ContainsRune(`&'<>"`, c)
+	}
+	return t
+}()
 
 // collapseKeepEdges collapses white space but keeps one space at either end
 // when there was any, so that inline elements stay apart.
