@@ -32,14 +32,15 @@ func Extract(title, text string, edition time.Time, orgs []Org) Extracted {
 	if orgs == nil {
 		orgs = DefaultOrgs()
 	}
-	return extract(model.CleanText(title), model.CleanText(text), edition, newOrgFinder(orgs))
+	title = model.CleanText(title)
+	return extract(title, title+"\n"+model.CleanText(text), edition, newOrgFinder(orgs))
 }
 
-// extract is Extract of a title and text that are clean already
-// (model.CleanText), with the organisations prepared once for many items.
-func extract(title, text string, edition time.Time, orgs *orgFinder) Extracted {
+// extract is Extract of a title and all, the title, a line break and the
+// text, clean already (model.CleanText), with the organisations prepared
+// once for many items.
+func extract(title, all string, edition time.Time, orgs *orgFinder) Extracted {
 	var x Extracted
-	all := title + "\n" + text
 	mentions := findDates(all, edition)
 	seen := map[string]bool{}
 	seenDeadline := map[string]bool{}

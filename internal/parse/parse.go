@@ -318,9 +318,10 @@ func (p *parser) result() Result {
 			// edition (or, lacking one, by its first words).
 			title = ed.Title
 		}
-		r := p.render(d)
+		r := p.render(d, title)
 		if title == "" {
 			title = firstWords(r.text, untitledTitleWords)
+			r.titled = title + "\n" + r.text
 		}
 		it := model.Item{
 			Source:        p.source,
@@ -336,7 +337,7 @@ func (p *parser) result() Result {
 		it.ID = unique(ids, model.ItemID(ed.ID, title))
 		it.Anchor = unique(anchors, slug(title, i+1))
 		it.Text, it.HTML, it.Links = r.text, r.html, r.links
-		x := extract(title, it.Text, ed.Published, p.orgs)
+		x := extract(title, r.titled, ed.Published, p.orgs)
 		it.Dates, it.Deadlines, it.Events, it.Orgs = x.Dates, x.Deadlines, x.Events, x.Orgs
 		it.Contacts = dedupe(append(r.mailto, x.Contacts...))
 		items = append(items, it)

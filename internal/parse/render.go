@@ -33,13 +33,16 @@ var keptAtoms = map[atom.Atom]string{
 // rendered is an item's content in its output forms.
 type rendered struct {
 	text   string
+	titled string // the title render was given, "\n" and text: what extract reads
 	html   string
 	links  []model.Link
 	mailto []string // addresses of mailto links, in order
 }
 
-// render produces the text, allow-listed HTML and links of an item's blocks.
-func (p *parser) render(d draft) rendered {
+// render produces the text, allow-listed HTML and links of an item's blocks;
+// the text is built after title and a line break, so that extract reads
+// both without another copy.
+func (p *parser) render(d draft, title string) rendered {
 	var r rendered
 	seen := map[string]bool{}
 	addLinks := func(nodes []*html.Node) {
@@ -50,17 +53,31 @@ func (p *parser) render(d draft) rendered {
 	if d.head != nil {
 		addLinks(d.head.nodes)
 	}
-	var texts []string
+	size := len(title) + 1
+	for _, blk := range d.blocks {
+		size += len(blk.text) + 2
+	}
+	var t strings.Builder
+	t.Grow(size)
+	t.WriteString(title)
+	t.WriteByte('\n')
 	var b strings.Builder
 	b.Grow(htmlSizeHint(d.blocks))
 	for _, blk := range d.blocks {
 		if blk.text != "" {
-			texts = append(texts, blk.text)
+			if t.Len() > len(title)+1 {
+				t.WriteString("\n\n")
+			}
+			t.WriteString(blk.text)
 		}
 		p.blockHTML(&b, blk)
 		addLinks(blk.nodes)
 	}
-	r.text = model.CleanText(strings.Join(texts, "\n\n"))
+	r.titled = t.String()
+	r.text = model.CleanText(r.titled[len(title)+1:])
+	if r.text != r.titled[len(title)+1:] {
+		r.titled = title + "\n" + r.text
+	}
 	r.html = model.CleanText(b.String())
 	return r
 }
