@@ -613,12 +613,16 @@ func attr(n *html.Node, key string) string {
 	return v
 }
 
+// attrOK returns the value of n's attribute key (lower case) and whether
+// it has one. The HTML parser lower-cases attribute names (it camel-cases
+// a few of SVG's and MathML's, none of which are asked for), so the names
+// are compared as they are.
 func attrOK(n *html.Node, key string) (string, bool) {
 	if n == nil || n.Type != html.ElementNode {
 		return "", false
 	}
 	for _, a := range n.Attr {
-		if a.Namespace == "" && strings.EqualFold(a.Key, key) {
+		if a.Key == key && a.Namespace == "" {
 			return a.Val, true
 		}
 	}

@@ -3,6 +3,8 @@ package parse
 import (
 	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 func TestShapes(t *testing.T) {
@@ -106,4 +108,28 @@ func FuzzLineShortcuts(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkLine)
+}
+
+// TestAttrNamesAreLowerCase checks what attrOK relies on: the HTML parser
+// gives attribute names in lower case, however the page writes them.
+func TestAttrNamesAreLowerCase(t *testing.T) {
+	doc, err := html.Parse(strings.NewReader(`<DIV ID="a" Style="DISPLAY:none" HIDDEN><IMG SRC="x" WIDTH="1" Height="1"><svg viewBox="0 0 1 1" CLASS="c"></svg></DIV>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"div": "id style hidden", "img": "src width height", "svg": "class"}
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		if keys, ok := want[n.Data]; ok && n.Type == html.ElementNode {
+			for _, k := range strings.Fields(keys) {
+				if _, ok := attrOK(n, k); !ok {
+					t.Errorf("<%s> has no %q among %v", n.Data, k, n.Attr)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(doc)
 }
