@@ -196,7 +196,11 @@ func Parse(page []byte, contentType, pageURL string, opt Options) (Result, error
 // anywhere in the head, and otherwise sniffing UTF-8 with a windows-1252
 // fallback (what browsers do for legacy pages).
 func decode(page []byte, contentType string) (io.Reader, error) {
-	_, name, certain := charset.DetermineEncoding(page, contentType)
+	// Only DetermineEncoding's byte order mark and Content-Type make it
+	// certain; what its prescan of the first 1024 bytes would find when
+	// they do not, metaCharset finds too, so it is given the first three
+	// bytes (the longest mark) and spared building a tokenizer.
+	_, name, certain := charset.DetermineEncoding(page[:min(len(page), len(utf8BOM))], contentType)
 	if !certain {
 		if n := metaCharset(page); n != "" {
 			name = n

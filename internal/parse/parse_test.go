@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/lga-digital/bulletin/internal/model"
@@ -242,6 +243,7 @@ func TestCharset(t *testing.T) {
 		{"utf-8 meta honoured", "text/html", "<meta charset=utf-8><div id=bulletin_body><h2>Caf\u00e9 \u201cnews\u201d</h2><p>Text</p></div>", "Café “news”"},
 		{"meta after the first 1024 bytes", "text/html", "<html><head>" + strings.Repeat(" ", 2000) + "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"></head><body><div id=bulletin_body><h2>Caf\xe9 \x93news\x94</h2><p>Text \xe9</p></div></body></html>", "Café “news”"},
 		{"bom", "", "\xef\xbb\xbf<div id=bulletin_body><h2>Caf\u00e9</h2><p>Text</p></div>", "Café"},
+		{"utf-16 bom over a meta", "text/html", utf16LE("\ufeff<meta charset=windows-1252><div id=bulletin_body><h2>Caf\u00e9 \u201cnews\u201d</h2><p>Text</p></div>"), "Café “news”"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -254,6 +256,15 @@ func TestCharset(t *testing.T) {
 			}
 		})
 	}
+}
+
+// utf16LE encodes s as UTF-16, little-endian.
+func utf16LE(s string) string {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(s)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return string(b)
 }
 
 func TestParseErrors(t *testing.T) {
