@@ -143,13 +143,18 @@ func isLabel(s string) bool {
 // labelLineRe splits a "Label: value" line.
 var labelLineRe = regexp.MustCompile(`^([^:]{1,40}):\s*\S`)
 
-// isLabelLine reports a line of the form "Name: Mikhail" with a known label.
+// maxLabelRunes is the longest label labelLineRe takes.
+const maxLabelRunes = 40
+
+// isLabelLine reports a line of the form "Name: Mikhail" with a known label:
+// what labelLineRe finds, read by hand (its label is all before the first
+// colon; after it, something other than white space), and isLabel.
 func isLabelLine(s string) bool {
-	if strings.IndexByte(s, ':') < 0 {
-		return false // labelLineRe needs one; it costs time even on lines without
+	i := strings.IndexByte(s, ':')
+	if i < 1 || !runesAtMost(s[:i], maxLabelRunes) || strings.TrimLeft(s[i+1:], "\t\n\f\r ") == "" {
+		return false
 	}
-	m := labelLineRe.FindStringSubmatch(s)
-	return m != nil && isLabel(m[1])
+	return isLabel(s[:i])
 }
 
 var (

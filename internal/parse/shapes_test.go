@@ -62,6 +62,7 @@ var lineCases = []string{
 	"Monday, December 2nd, 2024", "September 18, 2023", "18 September 2023", "Sat. 1st Jan. 2000.", "1 May 2024 x",
 	"10 amazing ideas for 2024", "10 a.mx", "Monday10am foo bar", "ſunday 1 May at noon", "Café 10am Tuesday", "Sat_x 3pm y z",
 	"10am to 11am in Leeds Town Hall", "2nd floor, 10:30 until 12 noon",
+	"Name: Ada", "Name:", "Name: \t\n", ":x", "When\n: Friday", "Wh\xffen: x", "About Me: x", "Contact:\u00a0", strings.Repeat("é", 40) + ": x", strings.Repeat("é", 41) + ": x",
 }
 
 // detailLineRe is isDetailLine as its regexps alone say it.
@@ -76,13 +77,17 @@ func detailLineRe(s string) bool {
 }
 
 // checkLine compares the walker's shortcuts with the regexps they stand
-// before: isEndMarker with endMarkerRe, isDetailLine with detailLineRe, and
-// the length bound of a date line.
+// before: isEndMarker with endMarkerRe, isLabelLine with labelLineRe,
+// isDetailLine with detailLineRe, and the length bound of a date line.
 func checkLine(t *testing.T, s string) {
 	t.Helper()
 	line := oneLine(s)
 	if got, want := isEndMarker(line), endMarkerRe.MatchString(line); got != want {
 		t.Errorf("isEndMarker(%q) = %v, want %v", line, got, want)
+	}
+	m := labelLineRe.FindStringSubmatch(s)
+	if got, want := isLabelLine(s), m != nil && isLabel(m[1]); got != want {
+		t.Errorf("isLabelLine(%q) = %v, want %v", s, got, want)
 	}
 	if got, want := isDetailLine(s), detailLineRe(s) && strings.ContainsAny(s, "0123456789"); got != want {
 		t.Errorf("isDetailLine(%q) = %v, want %v", s, got, want)
