@@ -239,6 +239,7 @@ type keyedRe struct {
 	*regexp.Regexp
 	keys  []string
 	lead  *leadSet // for an expression anchored at ^: the ASCII bytes a match begins with; nil for any
+	limit int      // for one anchored at ^ whose matches are bounded: the bytes it reads (see startRe); 0 for all
 	needs string   // bytes every match holds
 	also  []string // keywords one of which every match holds too; none for no such
 	// when, if set, holds for every text a match is found in: a shape
@@ -257,7 +258,7 @@ func keyed(expr string, keys ...string) keyedRe {
 	if err != nil {
 		panic(fmt.Sprintf("parse: %q: %v", expr, err))
 	}
-	return keyedRe{Regexp: re.Regexp, keys: keys, lead: re.lead}
+	return keyedRe{Regexp: re.Regexp, keys: keys, lead: re.lead, limit: re.limit}
 }
 
 // holding returns k for an expression whose every match holds each of the
@@ -321,29 +322,32 @@ func containsAnyFold(s string, keys []string) bool {
 }
 
 func (k keyedRe) MatchString(s string) bool {
-	return k.mayMatch(s) && k.Regexp.MatchString(s)
+	return k.mayMatch(s) && k.Regexp.MatchString(k.cut(s))
 }
 
 func (k keyedRe) FindString(s string) string {
 	if !k.mayMatch(s) {
 		return ""
 	}
-	return k.Regexp.FindString(s)
+	return k.Regexp.FindString(k.cut(s))
 }
 
 func (k keyedRe) FindStringSubmatch(s string) []string {
 	if !k.mayMatch(s) {
 		return nil
 	}
-	return k.Regexp.FindStringSubmatch(s)
+	return k.Regexp.FindStringSubmatch(k.cut(s))
 }
 
 func (k keyedRe) FindStringSubmatchIndex(s string) []int {
 	if !k.mayMatch(s) {
 		return nil
 	}
-	return k.Regexp.FindStringSubmatchIndex(s)
+	return k.Regexp.FindStringSubmatchIndex(k.cut(s))
 }
+
+// cut returns the part of s the regexp needs to read.
+func (k keyedRe) cut(s string) string { return head(s, k.limit) }
 
 // containsFoldASCII reports whether s holds key (lower-case ASCII) in any
 // mix of ASCII cases. The next occurrences of the key's first byte in
@@ -412,9 +416,15 @@ func equalFoldASCII(s, key string) bool {
 // regexp. Go's backtracker clears a bitmap the size of the text times the
 // program for every call, however soon the match fails; most paragraphs
 // fail at their first letter.
+//
+// When its matches are no longer than some bytes as well, only the text's
+// first limit bytes are given: a match there is a match in the whole text.
+// An assertion at or before the longest match's end ($, \b) reads the
+// same runes in both, for the cut lies a whole rune beyond it.
 type startRe struct {
 	*regexp.Regexp
-	lead *leadSet // nil: every text is given to the regexp
+	lead  *leadSet // nil: every text is given to the regexp
+	limit int      // the bytes of the text the regexp reads; 0 for all
 }
 
 // leadSet is the ASCII bytes a match can begin with; a text beginning
@@ -449,18 +459,65 @@ func compileStart(expr string) (startRe, error) {
 	if err != nil {
 		return startRe{}, err
 	}
-	return startRe{Regexp: re, lead: leadBytes(t)}, nil
+	r := startRe{Regexp: re, lead: leadBytes(t)}
+	if n := maxLen(t); r.lead != nil && n >= 0 {
+		r.limit = n + utf8.UTFMax
+	}
+	return r, nil
+}
+
+// cut returns the part of s the regexp needs to read.
+func (r startRe) cut(s string) string { return head(s, r.limit) }
+
+// head returns the first limit bytes of s, or s when it is no longer or
+// limit is 0.
+func head(s string, limit int) string {
+	if limit > 0 && len(s) > limit {
+		return s[:limit]
+	}
+	return s
 }
 
 func (r startRe) MatchString(s string) bool {
-	return r.lead.may(s) && r.Regexp.MatchString(s)
+	return r.lead.may(s) && r.Regexp.MatchString(r.cut(s))
 }
 
-func (r startRe) FindStringSubmatch(s string) []string {
-	if !r.lead.may(s) {
-		return nil
+// maxLen returns the most bytes a match of t can span, or -1 when there is
+// no bound.
+func maxLen(t *syntax.Regexp) int {
+	switch t.Op {
+	case syntax.OpLiteral:
+		if t.Flags&syntax.FoldCase != 0 {
+			return len(t.Rune) * utf8.UTFMax // ſ and K are longer than s and k
+		}
+		return len(string(t.Rune))
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxLen(t.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		return -1
+	case syntax.OpRepeat:
+		if n := maxLen(t.Sub[0]); t.Max >= 0 && n >= 0 {
+			return t.Max * n
+		}
+		return -1
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, sub := range t.Sub {
+			n := maxLen(sub)
+			if n < 0 {
+				return -1
+			}
+			if t.Op == syntax.OpConcat {
+				total += n
+			} else {
+				total = max(total, n)
+			}
+		}
+		return total
 	}
-	return r.Regexp.FindStringSubmatch(s)
+	return 0 // the empty match and the assertions
 }
 
 // leadBytes returns the ASCII bytes a match of t can begin with when every

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -268,18 +270,23 @@ var startCases = []string{
 	"", "Unsubscribe", "unsubscribe here", "Powered by GovDelivery", "Best wishes,", "THANKS!", "Kind regards",
 	"Dear colleague", "Happy New Year!", "Head of Programme: Ada", "Director of Digital", "Name", "favourite colour",
 	"ſt x", "\u212ax", " \tkbx", "Kx", "12", "aaa", "Bb", "_b", "\xffb", "online", "In person",
+	"Best wishes," + strings.Repeat(" ", 80), "Thanks" + strings.Repeat("!", 60), "Unsubscribe" + strings.Repeat("é", 40),
+	"Powered by" + strings.Repeat("\u212a", 30), "Dear " + strings.Repeat("ſ", 50), "Happy " + strings.Repeat("é", 29) + "!",
+	"View this email in your web browser" + strings.Repeat("x", 50), "Follow us on LinkedIn" + strings.Repeat("é", 20),
 }
 
+// checkStart compares the anchored regexps, given texts by their lead
+// sets and cut to their limits, with the regexps alone.
 func checkStart(t *testing.T, s string) {
 	t.Helper()
 	for name, re := range startRes {
-		if re.Regexp.MatchString(s) && !re.lead.may(s) {
-			t.Errorf("%s matches %q, which its lead set %v refuses", name, s, re.lead)
+		if got, want := re.MatchString(s), re.Regexp.MatchString(s); got != want {
+			t.Errorf("%s.MatchString(%q) = %v, want %v (lead %v, limit %d)", name, s, got, want, re.lead, re.limit)
 		}
 	}
 	for name, k := range keyedRes {
-		if k.Regexp.MatchString(s) && !k.lead.may(s) {
-			t.Errorf("%s matches %q, which its lead set refuses", name, s)
+		if got, want := k.FindStringSubmatchIndex(s), k.Regexp.FindStringSubmatchIndex(s); !slices.Equal(got, want) {
+			t.Errorf("%s.FindStringSubmatchIndex(%q) = %v, want %v (limit %d)", name, s, got, want, k.limit)
 		}
 	}
 }
@@ -298,6 +305,20 @@ func FuzzLeadSets(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(checkStart)
+}
+
+func TestMaxLen(t *testing.T) {
+	for expr, want := range map[string]int{
+		`^abc`: 3, `(?i)^ab`: 8, `^é`: 2, `^[a-z]`: 4, `^(ab|c)d?$`: 3, `^a{2,5}`: 5, `^a*`: -1, `^a+`: -1, `^a{2,}`: -1, `^\bx\b`: 1,
+	} {
+		tree, err := syntax.Parse(expr, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := maxLen(tree); got != want {
+			t.Errorf("maxLen(%q) = %d, want %d", expr, got, want)
+		}
+	}
 }
 
 func TestLeadBytes(t *testing.T) {
