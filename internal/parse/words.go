@@ -142,12 +142,18 @@ func (ws *wordSet) MatchString(s string) bool {
 // case folded.
 func (ws *wordSet) matchFold(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !ws.begins[s[i]] || !wordBoundary(s, i) {
+		start := i
+		if isWordByte(s[i]) {
+			for i+1 < len(s) && isWordByte(s[i+1]) {
+				i++ // no word begins inside another: the rest is passed whole
+			}
+		}
+		if !ws.begins[s[start]] || !wordBoundary(s, start) {
 			continue
 		}
-		c := lowerASCII(s[i])
+		c := lowerASCII(s[start])
 		for _, f := range ws.byFirst[c] {
-			if hasPrefixFold(s[i:], f) && wordBoundary(s, i+len(f)) {
+			if hasPrefixFold(s[start:], f) && wordBoundary(s, start+len(f)) {
 				return true
 			}
 		}
