@@ -68,6 +68,18 @@ func sampleTexts(t *testing.T, extra ...string) []string {
 	return texts
 }
 
+// forSamples runs check on each of sampleTexts(extra) and each of its
+// lines.
+func forSamples(t *testing.T, extra []string, check func(*testing.T, string)) {
+	t.Helper()
+	for _, s := range sampleTexts(t, extra...) {
+		check(t, s)
+		for _, l := range strings.Split(s, "\n") {
+			check(t, l)
+		}
+	}
+}
+
 func FuzzDateMatches(f *testing.F) {
 	f.Add("Monday, December 2nd, 2024 and 16 April")
 	f.Fuzz(func(t *testing.T, s string) {

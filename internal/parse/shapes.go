@@ -180,6 +180,12 @@ func isDetailLine(s string) bool {
 	if keptWords(s) > maxDetailWords {
 		return false // a title with a number: too many words the regexps cannot take
 	}
+	return detailLineRe(s)
+}
+
+// detailLineRe is isDetailLine as its regexps say it: a date, a weekday or
+// a time, and no more than maxDetailWords words besides.
+func detailLineRe(s string) bool {
 	if !dayWordRe.MatchString(s) && !weekdayRe.MatchString(s) && !clockRe.MatchString(s) {
 		return false
 	}

@@ -189,13 +189,7 @@ func checkKeyed(t *testing.T, s string) {
 }
 
 func TestKeyedRegexpsHoldKeywords(t *testing.T) {
-	texts := sampleTexts(t, keyedCases...)
-	for _, s := range texts {
-		checkKeyed(t, s)
-		for _, l := range strings.Split(s, "\n") {
-			checkKeyed(t, l)
-		}
-	}
+	forSamples(t, keyedCases, checkKeyed)
 	for _, p := range []string{"pages", "golden"} {
 		files, _ := filepath.Glob(filepath.Join("testdata", p, "*.html"))
 		for _, f := range files {
@@ -292,12 +286,7 @@ func checkStart(t *testing.T, s string) {
 }
 
 func TestLeadSetsPassMatches(t *testing.T) {
-	for _, s := range sampleTexts(t, startCases...) {
-		checkStart(t, s)
-		for _, l := range strings.Split(s, "\n") {
-			checkStart(t, l)
-		}
-	}
+	forSamples(t, startCases, checkStart)
 }
 
 func FuzzLeadSets(f *testing.F) {
