@@ -80,6 +80,14 @@ func forSamples(t *testing.T, extra []string, check func(*testing.T, string)) {
 	}
 }
 
+// fuzzStrings fuzzes check, seeded with seeds.
+func fuzzStrings(f *testing.F, seeds []string, check func(*testing.T, string)) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+	f.Fuzz(check)
+}
+
 func FuzzDateMatches(f *testing.F) {
 	f.Add("Monday, December 2nd, 2024 and 16 April")
 	f.Fuzz(func(t *testing.T, s string) {

@@ -324,7 +324,7 @@ func dayLabel(s string, i int) (label, lead string) {
 // a dash, then only the white space of \s. Most text before a date does
 // not, and is not given to the regexp.
 func labelEnd(s string) bool {
-	s = strings.TrimRightFunc(s, func(r rune) bool { return r < utf8.RuneSelf && perlSpace(byte(r)) })
+	s = strings.TrimRightFunc(s, perlSpaceRune)
 	return strings.HasSuffix(s, ":") || strings.HasSuffix(s, "-") || strings.HasSuffix(s, "–") || strings.HasSuffix(s, "—")
 }
 
@@ -588,6 +588,9 @@ func sentenceStop(c byte) bool { return c == '.' || c == '!' || c == '?' }
 
 // perlSpace reports \s of Go's regexp syntax: [\t\n\f\r ].
 func perlSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+
+// perlSpaceRune is perlSpace for the runes of strings.TrimFunc and its kin.
+func perlSpaceRune(r rune) bool { return r < utf8.RuneSelf && perlSpace(byte(r)) }
 
 // orgFinder finds the organisations of a list in a text in one pass over
 // it: their names and aliases (each trimmed), by first byte.

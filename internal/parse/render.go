@@ -74,8 +74,8 @@ func (p *parser) render(d draft, title string) rendered {
 		addLinks(blk.nodes)
 	}
 	r.titled = t.String()
-	r.text = model.CleanText(r.titled[len(title)+1:])
-	if r.text != r.titled[len(title)+1:] {
+	text := r.titled[len(title)+1:]
+	if r.text = model.CleanText(text); r.text != text {
 		r.titled = title + "\n" + r.text
 	}
 	r.html = model.CleanText(b.String())
@@ -233,10 +233,10 @@ func plainRun(s string, i int) int {
 }
 
 // plainByte marks the bytes of a plain run: printable ASCII other than
-// space and the characters html.EscapeString escapes.
+// space that html.EscapeString leaves as they are.
 var plainByte = func() (t [256]bool) {
 	for c := '!'; c <= '~'; c++ {
-		t[c] = !strings.ContainsRune(`&'<>"`, c)
+		t[c] = html.EscapeString(string(c)) == string(c)
 	}
 	return t
 }()

@@ -140,18 +140,15 @@ func isLabel(s string) bool {
 	return labelRe.MatchString(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ":")))
 }
 
-// labelLineRe splits a "Label: value" line.
-var labelLineRe = regexp.MustCompile(`^([^:]{1,40}):\s*\S`)
-
-// maxLabelRunes is the longest label labelLineRe takes.
+// maxLabelRunes is the longest label of a label line.
 const maxLabelRunes = 40
 
 // isLabelLine reports a line of the form "Name: Mikhail" with a known label:
-// what labelLineRe finds, read by hand (its label is all before the first
+// `^([^:]{1,40}):\s*\S` read by hand (the label is all before the first
 // colon; after it, something other than white space), and isLabel.
 func isLabelLine(s string) bool {
 	i := strings.IndexByte(s, ':')
-	if i < 1 || !runesAtMost(s[:i], maxLabelRunes) || strings.TrimLeft(s[i+1:], "\t\n\f\r ") == "" {
+	if i < 1 || !runesAtMost(s[:i], maxLabelRunes) || strings.TrimLeftFunc(s[i+1:], perlSpaceRune) == "" {
 		return false
 	}
 	return isLabel(s[:i])
@@ -248,7 +245,7 @@ func afterTime(s string, i int) bool {
 	for i > 0 {
 		i--
 		switch c := s[i]; {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r':
+		case perlSpace(c):
 			continue
 		case c >= '0' && c <= '9', c == '.', c >= utf8.RuneSelf:
 			return true

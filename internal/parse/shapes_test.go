@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -65,6 +66,10 @@ var lineCases = []string{
 	"Name: Ada", "Name:", "Name: \t\n", ":x", "When\n: Friday", "Wh\xffen: x", "About Me: x", "Contact:\u00a0", strings.Repeat("é", 40) + ": x", strings.Repeat("é", 41) + ": x",
 }
 
+// labelLineRe is isLabelLine's shape of line as a regexp: the label, a
+// colon, something after it.
+var labelLineRe = regexp.MustCompile(`^([^:]{1,40}):\s*\S`)
+
 // checkLine compares the walker's shortcuts with the regexps they stand
 // before: isEndMarker with endMarkerRe, isLabelLine with labelLineRe,
 // isDetailLine with detailLineRe, and the length bound of a date line.
@@ -94,10 +99,7 @@ func TestLineShortcutsEqualRegexps(t *testing.T) {
 }
 
 func FuzzLineShortcuts(f *testing.F) {
-	for _, s := range lineCases {
-		f.Add(s)
-	}
-	f.Fuzz(checkLine)
+	fuzzStrings(f, lineCases, checkLine)
 }
 
 // TestAttrNamesAreLowerCase checks what attrOK relies on: the HTML parser

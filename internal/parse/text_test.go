@@ -102,10 +102,7 @@ func TestSpacesEqualFirstVersion(t *testing.T) {
 }
 
 func FuzzSpaces(f *testing.F) {
-	for _, s := range spaceCases {
-		f.Add(s)
-	}
-	f.Fuzz(checkSpaces)
+	fuzzStrings(f, spaceCases, checkSpaces)
 }
 
 func checkBlank(t *testing.T, body string) {

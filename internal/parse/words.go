@@ -242,12 +242,10 @@ func isASCII(s string) bool {
 // holding ſ or K, which case-insensitive matching folds to s and k, is
 // always given to the regexp.
 type keyedRe struct {
-	*regexp.Regexp
-	keys  []string
-	lead  *leadSet // for an expression anchored at ^: the ASCII bytes a match begins with; nil for any
-	limit int      // for one anchored at ^ whose matches are bounded: the bytes it reads (see startRe); 0 for all
-	needs string   // bytes every match holds
-	also  []string // keywords one of which every match holds too; none for no such
+	startRe // anchored at ^: a lead set, and a limit when its matches are bounded
+	keys    []string
+	needs   string   // bytes every match holds
+	also    []string // keywords one of which every match holds too; none for no such
 	// when, if set, holds for every text a match is found in: a shape
 	// that keywords cannot say ("four digits between spaces").
 	when func(string) bool
@@ -264,7 +262,7 @@ func keyed(expr string, keys ...string) keyedRe {
 	if err != nil {
 		panic(fmt.Sprintf("parse: %q: %v", expr, err))
 	}
-	return keyedRe{Regexp: re.Regexp, keys: keys, lead: re.lead, limit: re.limit}
+	return keyedRe{startRe: re, keys: keys}
 }
 
 // holding returns k for an expression whose every match holds each of the
@@ -351,9 +349,6 @@ func (k keyedRe) FindStringSubmatchIndex(s string) []int {
 	}
 	return k.Regexp.FindStringSubmatchIndex(k.cut(s))
 }
-
-// cut returns the part of s the regexp needs to read.
-func (k keyedRe) cut(s string) string { return head(s, k.limit) }
 
 // containsFoldASCII reports whether s holds key (lower-case ASCII) in any
 // mix of ASCII cases. The next occurrences of the key's first byte in

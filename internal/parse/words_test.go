@@ -221,10 +221,7 @@ func TestContainsFoldASCII(t *testing.T) {
 }
 
 func FuzzKeyedRegexps(f *testing.F) {
-	for _, s := range keyedCases {
-		f.Add(s)
-	}
-	f.Fuzz(checkKeyed)
+	fuzzStrings(f, keyedCases, checkKeyed)
 }
 
 func FuzzContainsFoldASCII(f *testing.F) {
@@ -290,10 +287,7 @@ func TestLeadSetsPassMatches(t *testing.T) {
 }
 
 func FuzzLeadSets(f *testing.F) {
-	for _, s := range startCases {
-		f.Add(s)
-	}
-	f.Fuzz(checkStart)
+	fuzzStrings(f, startCases, checkStart)
 }
 
 func TestMaxLen(t *testing.T) {
