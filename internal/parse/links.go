@@ -22,12 +22,15 @@ func CleanURL(base *url.URL, href string) string {
 	if href == "" || strings.HasPrefix(href, "#") {
 		return ""
 	}
-	u, err := url.Parse(href)
-	if err != nil {
-		return ""
-	}
-	if base != nil {
-		u = base.ResolveReference(u)
+	u, ok := simpleURL(href)
+	if !ok {
+		var err error
+		if u, err = url.Parse(href); err != nil {
+			return ""
+		}
+		if base != nil {
+			u = base.ResolveReference(u)
+		}
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "mailto":
@@ -68,11 +71,12 @@ func unwrapTracker(u *url.URL) *url.URL {
 			return nil
 		}
 		jwt, _, _ := strings.Cut(rest, "/")
-		parts := strings.Split(jwt, ".")
-		if len(parts) < 2 {
+		_, payload, ok := strings.Cut(jwt, ".")
+		if !ok {
 			return nil
 		}
-		raw, err := decodeSegment(parts[1])
+		payload, _, _ = strings.Cut(payload, ".")
+		raw, err := decodeSegment(payload)
 		if err != nil {
 			return nil
 		}
@@ -88,12 +92,81 @@ func unwrapTracker(u *url.URL) *url.URL {
 	default:
 		return nil
 	}
-	t, err := url.Parse(strings.TrimSpace(target))
-	if err != nil || (t.Scheme != "http" && t.Scheme != "https") || t.Host == "" {
+	target = strings.TrimSpace(target)
+	t, ok := simpleURL(target)
+	if !ok {
+		var err error
+		if t, err = url.Parse(target); err != nil {
+			return nil
+		}
+	}
+	if (t.Scheme != "http" && t.Scheme != "https") || t.Host == "" {
 		return nil
 	}
 	return t
 }
+
+// simpleURL returns what url.Parse returns for an address of the plainest
+// shape, the shape of most links in mail: "http://" or "https://", a host
+// of letters, digits, dots and hyphens, a path of unreserved characters
+// and slashes with no dot segments, and perhaps a non-empty query of
+// printable ASCII other than '#' and '?'. For such an address url.Parse
+// has nothing to unescape, resolving it against a base leaves it as it is,
+// and the URL's String is the address again, so the URL is built directly;
+// ok is false for any other address (FuzzSimpleURL holds it to url.Parse).
+func simpleURL(s string) (u *url.URL, ok bool) {
+	rest, ok := strings.CutPrefix(s, "https://")
+	scheme := "https"
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return nil, false
+		}
+		scheme = "http"
+	}
+	rest, query, hasQuery := strings.Cut(rest, "?")
+	if hasQuery && query == "" {
+		return nil, false // url.Parse keeps a lone '?' (ForceQuery)
+	}
+	for i := 0; i < len(query); i++ {
+		if !simpleQueryByte[query[i]] {
+			return nil, false
+		}
+	}
+	host, path := rest, ""
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, path = rest[:i], rest[i:]
+	}
+	if host == "" {
+		return nil, false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; !isASCIIAlnum(c) && c != '.' && c != '-' {
+			return nil, false
+		}
+	}
+	for i := 0; i < len(path); i++ {
+		if !simplePathByte[path[i]] {
+			return nil, false
+		}
+	}
+	for seg := range strings.SplitSeq(path, "/") {
+		if seg == "." || seg == ".." {
+			return nil, false
+		}
+	}
+	return &url.URL{Scheme: scheme, Host: host, Path: path, RawQuery: query}, true
+}
+
+// simplePathByte and simpleQueryByte are the bytes of a simpleURL's path
+// (the unreserved characters and '/') and of its query (printable ASCII
+// other than space and '"', '#', '<', '>', '?', '\', '^', '`', '{', '|', '}').
+var simplePathByte, simpleQueryByte = func() (path, query [256]bool) {
+	for c := byte('!'); c <= '~'; c++ {
+		path[c] = isASCIIAlnum(c) || strings.IndexByte("-._~/", c) >= 0
+		query[c] = strings.IndexByte(`"#<>?\^`+"`{|}", c) < 0
+	}
+	return path, query
+}()
 
 // decodeSegment decodes a JWT segment, with or without padding.
 func decodeSegment(s string) ([]byte, error) {

@@ -305,6 +305,9 @@ func safeHref(u string) string {
 	if u == "" || strings.ContainsAny(u, " \t\n") {
 		return ""
 	}
+	if _, ok := simpleURL(u); ok {
+		return u // what url.Parse and String would make of it
+	}
 	parsed, err := url.Parse(u)
 	if err != nil {
 		return ""
