@@ -466,13 +466,14 @@ func valedictionBefore(blocks []*block) bool {
 // setEditorial makes the edition's editorial of blocks.
 func (p *parser) setEditorial(blocks []*block) {
 	var texts []string
-	var b strings.Builder
+	b := &p.html
+	b.Reset()
 	for _, blk := range blocks {
 		if blk.kind == kindDivider || blk.text == "" {
 			continue
 		}
 		texts = append(texts, blk.text)
-		p.blockHTML(&b, blk)
+		p.blockHTML(b, blk)
 	}
 	p.edition.Editorial = strings.Join(texts, "\n\n")
 	p.edition.EditorialHTML = b.String()

@@ -273,6 +273,7 @@ type parser struct {
 	pageURL string
 	carrier Carrier
 	links   map[string]cleanLink // by href attribute
+	html    bytes.Buffer         // the HTML being written, reused from item to item
 
 	edition  model.Edition
 	bodyDate time.Time // a lone date line in the body

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 	"unicode"
@@ -61,8 +62,8 @@ func (p *parser) render(d draft, title string) rendered {
 	t.Grow(size)
 	t.WriteString(title)
 	t.WriteByte('\n')
-	var b strings.Builder
-	b.Grow(htmlSizeHint(d.blocks))
+	b := &p.html
+	b.Reset()
 	for _, blk := range d.blocks {
 		if blk.text != "" {
 			if t.Len() > len(title)+1 {
@@ -70,7 +71,7 @@ func (p *parser) render(d draft, title string) rendered {
 			}
 			t.WriteString(blk.text)
 		}
-		p.blockHTML(&b, blk)
+		p.blockHTML(b, blk)
 		addLinks(blk.nodes)
 	}
 	r.titled = t.String()
@@ -82,18 +83,8 @@ func (p *parser) render(d draft, title string) rendered {
 	return r
 }
 
-// htmlSizeHint is a guess at the size of the blocks' HTML (their text and
-// some markup), so that the builder is not grown again and again.
-func htmlSizeHint(blocks []*block) int {
-	n := 0
-	for _, blk := range blocks {
-		n += len(blk.text) + 32
-	}
-	return n + n/4
-}
-
 // blockHTML writes one block as HTML.
-func (p *parser) blockHTML(b *strings.Builder, blk *block) {
+func (p *parser) blockHTML(b *bytes.Buffer, blk *block) {
 	switch blk.kind {
 	case kindPara:
 		b.WriteString("<p>")
@@ -115,7 +106,7 @@ func (p *parser) blockHTML(b *strings.Builder, blk *block) {
 
 // writeNode writes n keeping only allowed elements, no attributes but a
 // cleaned absolute href, and collapsed white space.
-func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
+func (p *parser) writeNode(b *bytes.Buffer, n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
 		writeText(b, n.Data)
@@ -158,7 +149,7 @@ func (p *parser) writeNode(b *strings.Builder, n *html.Node) {
 // writeText writes html.EscapeString(collapseKeepEdges(s)) to b in one pass
 // over s, without making either string: text nodes are mostly indented
 // source, which collapse would copy.
-func writeText(b *strings.Builder, s string) {
+func writeText(b *bytes.Buffer, s string) {
 	if s == "" {
 		return
 	}

@@ -131,13 +131,18 @@ func lineDay(line string) time.Time {
 	return t
 }
 
-// labelRe is the vocabulary of label lines ("Name:", "When:", "Where:"):
-// a bold run that names a field of an article, never the article itself.
-var labelRe = anchored(`(?i)^(?:name|full name|title|job title|role|position|organi[sz]ation|department|team|company|when|where|what|who|why|how|date|dates|day|days|time|times|date and time|date & time|location|venue|place|address|cost|costs|price|fee|fees|tickets|contact|contacts|email|e-mail|phone|telephone|tel|mobile|website|web|link|links|about|about me|about us|bio|biography|note|notes|please note|important|important note|nb|n\.b\.|deadline|closing date|register|registration|agenda|speaker|speakers|host|hosts|hosted by|presenter|presenters|format|audience|who should attend|eligibility|how to apply|apply|more information|more info|further information|details|summary|background|source|category|topic|theme|ps|p\.s\.|tip|reminder|status|question|answer|q|a|update|fun fact|hobbies|favou?rite \w+|years of service|education|responsibilities)$`)
+// labels is the vocabulary of label lines ("Name:", "When:", "Where:"):
+// a bold run that names a field of an article, never the article itself;
+// favouriteRe adds the open-ended "Favourite <thing>".
+var (
+	labels      = newPhraseSet(`(?i)^(?:name|full name|title|job title|role|position|organi[sz]ation|department|team|company|when|where|what|who|why|how|date|dates|day|days|time|times|date and time|date & time|location|venue|place|address|cost|costs|price|fee|fees|tickets|contact|contacts|email|e-mail|phone|telephone|tel|mobile|website|web|link|links|about|about me|about us|bio|biography|note|notes|please note|important|important note|nb|n\.b\.|deadline|closing date|register|registration|agenda|speaker|speakers|host|hosts|hosted by|presenter|presenters|format|audience|who should attend|eligibility|how to apply|apply|more information|more info|further information|details|summary|background|source|category|topic|theme|ps|p\.s\.|tip|reminder|status|question|answer|q|a|update|fun fact|hobbies|years of service|education|responsibilities)$`)
+	favouriteRe = anchored(`(?i)^favou?rite \w+$`)
+)
 
 // isLabel reports a label: a bold run such as "Name" or "When".
 func isLabel(s string) bool {
-	return labelRe.MatchString(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ":")))
+	t := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), ":"))
+	return labels.MatchString(t) || favouriteRe.MatchString(t)
 }
 
 // maxLabelRunes is the longest label of a label line.

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"unicode"
@@ -70,7 +71,7 @@ var spaceCases = []string{
 
 // written is what writeText writes.
 func written(s string) string {
-	var b strings.Builder
+	var b bytes.Buffer
 	writeText(&b, s)
 	return b.String()
 }

@@ -187,6 +187,63 @@ func wordBoundary(s string, i int) bool {
 // non-ASCII rune are none, as the rune is none.
 func isWordByte(c byte) bool { return isASCIIAlnum(c) || c == '_' }
 
+// A phraseSet answers what MatchString of a case-insensitive list of whole
+// texts `(?i)^(?:name|full name|…)$` answers with a map lookup: Go runs so
+// long an alternation with its NFA, whose machine, as large as the
+// program, is made again whenever a collection has emptied the regexp's
+// pool. As with a wordSet, the regexp is the one statement of the list:
+// the set is its language, and the regexp answers for a text with a byte
+// that is not ASCII (ſ and K fold to s and k).
+type phraseSet struct {
+	re      *regexp.Regexp
+	phrases map[string]bool // in lower case
+	maxLen  int             // of the longest phrase, at most maxPhraseLen
+}
+
+// maxPhraseLen bounds a phraseSet's phrases, which are lower-cased on the
+// stack to be looked up.
+const maxPhraseLen = 64
+
+// newPhraseSet compiles expr, which must be `(?i)^(?:…)$` around a finite
+// language of ASCII phrases (literals, alternations, optional parts).
+func newPhraseSet(expr string) *phraseSet {
+	ps := &phraseSet{re: regexp.MustCompile(expr), phrases: map[string]bool{}}
+	t, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		panic(fmt.Sprintf("parse: phrase set %q: %v", expr, err))
+	}
+	if t.Op != syntax.OpConcat || len(t.Sub) != 3 || t.Sub[0].Op != syntax.OpBeginText || t.Sub[2].Op != syntax.OpEndText {
+		panic(fmt.Sprintf(`parse: phrase set %q: not ^(…)$`, expr))
+	}
+	forms, err := language(t.Sub[1])
+	if err != nil {
+		panic(fmt.Sprintf("parse: phrase set %q: %v", expr, err))
+	}
+	for _, f := range forms {
+		if len(f) > maxPhraseLen {
+			panic(fmt.Sprintf("parse: phrase set %q: %q is longer than %d bytes", expr, f, maxPhraseLen))
+		}
+		ps.phrases[f] = true
+		ps.maxLen = max(ps.maxLen, len(f))
+	}
+	return ps
+}
+
+// MatchString reports whether s is one of the phrases, as ps.re does.
+func (ps *phraseSet) MatchString(s string) bool {
+	if !isASCII(s) {
+		return ps.re.MatchString(s)
+	}
+	if len(s) > ps.maxLen {
+		return false
+	}
+	var low [maxPhraseLen]byte
+	for i := 0; i < len(s); i++ {
+		low[i] = lowerASCII(s[i])
+	}
+	return ps.phrases[string(low[:len(s)])]
+}
+
 // foldedText is a text and whether it holds ſ or K, found out once so
 // that several word sets can be matched on its parts.
 type foldedText struct {

@@ -103,6 +103,15 @@ func FuzzWordSets(f *testing.F) {
 	})
 }
 
+func FuzzPhraseSets(f *testing.F) {
+	fuzzStrings(f, []string{"", "name", "Full Name", "DATE & TIME", "n.b.", "nb.", "when ", "Organization", "organisation",
+		"\u017fpeaker", "\u212aey", "q", "a", "web\x00", "date and", "who should attend", "agendas"}, func(t *testing.T, s string) {
+		if got, want := labels.MatchString(s), labels.re.MatchString(s); got != want {
+			t.Errorf("labels on %q: got %v, want %v", s, got, want)
+		}
+	})
+}
+
 // sentenceEndRe is what sentenceSpan and sentenceEnd implement.
 var sentenceEndRe = regexp.MustCompile(`[.!?](\s|$)|\n`)
 
@@ -243,7 +252,7 @@ func FuzzContainsFoldASCII(f *testing.F) {
 // text its regexp matches.
 var startRes = map[string]startRe{
 	"footerRe": footerRe, "roleRe": roleRe, "valedictionRe": valedictionRe, "greetingRe": greetingRe,
-	"labelRe": labelRe, "formatRe": formatRe,
+	"favouriteRe": favouriteRe, "formatRe": formatRe,
 	"signOff":   mustStart(`(?i)^head of (programme|digital)\s*:`),
 	"spaces":    mustStart(`(?i)^\s*(ſt|k)[^a]?x`),
 	"alternate": mustStart(`^(?:a+|\d{2,})$|^[^a-z]b`),
