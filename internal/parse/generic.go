@@ -39,7 +39,7 @@ func (p *parser) generic(sel Selectors) error {
 		bodySel = defaultBody
 	}
 	body := p.doc.Find(bodySel).First()
-	if body.Length() == 0 || blank(body) {
+	if body.Length() == 0 || blank(body.Get(0)) {
 		return ErrNoBody
 	}
 

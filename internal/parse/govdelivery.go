@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
 	"github.com/lga-digital/bulletin/internal/dates"
@@ -15,14 +16,36 @@ import (
 // govDelivery parses a GovDelivery bulletin page.
 func (p *parser) govDelivery() error {
 	p.edition.Title = subject(p.doc)
-	body := firstMatch(p.doc.Selection, "#bulletin_body", ".bulletin_body", "body")
+	body := firstMatch(p.doc.Get(0), bodySels...)
 	if body == nil || blank(body) {
 		return ErrNoBody
 	}
-	p.layout(flatten(body.Get(0)))
-	p.edition.Published = dates.Dateline(p.doc.Find("span.dateline").First().Text(), nil)
+	p.layout(flatten(body))
+	p.edition.Published = dates.Dateline(nodeText(cascadia.Query(p.doc.Get(0), datelineSel)), nil)
 	p.fillDate()
 	return nil
+}
+
+// The parts of GovDelivery's page anatomy that are found by selector,
+// compiled once. Each is looked up with cascadia.Query, which stops at the
+// first match in document order; goquery's Find(…).First() gathers every
+// match on the page first.
+var (
+	subjectSel  = cascadia.MustCompile("h1.bulletin_subject")
+	titleSel    = cascadia.MustCompile("title")
+	datelineSel = cascadia.MustCompile("span.dateline")
+	// bodySels are tried in order: the body's id, its class, the page's body.
+	bodySels = []cascadia.Selector{
+		cascadia.MustCompile("#bulletin_body"), cascadia.MustCompile(".bulletin_body"), cascadia.MustCompile("body"),
+	}
+)
+
+// nodeText is goquery's Text of n: its text nodes, as they are; "" for nil.
+func nodeText(n *html.Node) string {
+	if n == nil {
+		return ""
+	}
+	return goquery.NewDocumentFromNode(n).Text()
 }
 
 // fillDate gives an edition without a dateline the best date it has: the
@@ -42,20 +65,17 @@ func (p *parser) fillDate() {
 
 // subject is the page subject: h1.bulletin_subject, else <title>.
 func subject(doc *goquery.Document) string {
-	if s := oneLine(doc.Find("h1.bulletin_subject").First().Text()); s != "" {
+	if s := oneLine(nodeText(cascadia.Query(doc.Get(0), subjectSel))); s != "" {
 		return s
 	}
-	return oneLine(doc.Find("title").First().Text())
+	return oneLine(nodeText(cascadia.Query(doc.Get(0), titleSel)))
 }
 
-// firstMatch returns the first element matching one of the selectors, tried
-// in order, or nil.
-func firstMatch(s *goquery.Selection, selectors ...string) *goquery.Selection {
+// firstMatch returns the first element under root matching one of the
+// selectors, tried in order, or nil.
+func firstMatch(root *html.Node, selectors ...cascadia.Selector) *html.Node {
 	for _, sel := range selectors {
-		if sel == "" {
-			continue
-		}
-		if m := s.Find(sel).First(); m.Length() > 0 {
+		if m := cascadia.Query(root, sel); m != nil {
 			return m
 		}
 	}

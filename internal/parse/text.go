@@ -6,7 +6,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -68,11 +67,11 @@ func textSize(nodes []*html.Node) int {
 	return size
 }
 
-// blank reports whether the text of s (goquery's Text) is only white
+// blank reports whether the text of n (goquery's Text) is only white
 // space, without building it: the first ASCII character that is not white
 // space in a text node answers. Only when there is none but there are
 // non-ASCII bytes (which decode together across nodes) is the text built.
-func blank(s *goquery.Selection) bool {
+func blank(n *html.Node) bool {
 	nonASCII := false
 	var visit func(*html.Node) bool
 	visit = func(n *html.Node) bool {
@@ -93,12 +92,10 @@ func blank(s *goquery.Selection) bool {
 		}
 		return false
 	}
-	for _, n := range s.Nodes {
-		if visit(n) {
-			return false
-		}
+	if visit(n) {
+		return false
 	}
-	return !nonASCII || strings.TrimSpace(s.Text()) == ""
+	return !nonASCII || strings.TrimSpace(nodeText(n)) == ""
 }
 
 // asciiSpace reports the ASCII white space of unicode.IsSpace.

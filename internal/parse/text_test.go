@@ -113,7 +113,7 @@ func checkBlank(t *testing.T, body string) {
 		t.Fatal(err)
 	}
 	s := doc.Find("body")
-	if got, want := blank(s), strings.TrimSpace(s.Text()) == ""; got != want {
+	if got, want := blank(s.Get(0)), strings.TrimSpace(s.Text()) == ""; got != want {
 		t.Errorf("blank(%q) = %v, want %v", body, got, want)
 	}
 }

@@ -192,8 +192,9 @@ func isWordByte(c byte) bool { return isASCIIAlnum(c) || c == '_' }
 // long an alternation with its NFA, whose machine, as large as the
 // program, is made again whenever a collection has emptied the regexp's
 // pool. As with a wordSet, the regexp is the one statement of the list:
-// the set is its language, and the regexp answers for a text with a byte
-// that is not ASCII (ſ and K fold to s and k).
+// the set is its language, and the regexp answers for a text holding ſ or
+// K, which fold to s and k; a text with any other byte that is not ASCII
+// is none of the (ASCII) phrases.
 type phraseSet struct {
 	re      *regexp.Regexp
 	phrases map[string]bool // in lower case
@@ -232,7 +233,7 @@ func newPhraseSet(expr string) *phraseSet {
 // MatchString reports whether s is one of the phrases, as ps.re does.
 func (ps *phraseSet) MatchString(s string) bool {
 	if !isASCII(s) {
-		return ps.re.MatchString(s)
+		return (strings.ContainsRune(s, longS) || strings.ContainsRune(s, kelvin)) && ps.re.MatchString(s)
 	}
 	if len(s) > ps.maxLen {
 		return false
