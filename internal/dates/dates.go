@@ -57,19 +57,42 @@ const Months = MonthNames + `|` + MonthAbbrs
 // MonthAbbrs names, in any case and with or without a trailing dot; 0 when s
 // names none.
 func Month(s string) time.Month {
-	s = strings.ToLower(strings.TrimSuffix(s, "."))
+	s = strings.TrimSuffix(s, ".")
 	if len(s) < 3 {
 		return 0
 	}
+	// Compared in ASCII lower case, without making the lower-case strings:
+	// no character that is not ASCII lowers to a letter of a month's name.
 	for m := time.January; m <= time.December; m++ {
-		if name := strings.ToLower(m.String()); strings.HasPrefix(name, s[:3]) {
-			if s == name || (len(s) <= 4 && strings.HasPrefix(name, s)) {
+		if name := m.String(); equalFoldASCII(s[:3], name[:3]) {
+			if len(s) == len(name) && equalFoldASCII(s, name) || len(s) <= 4 && len(s) <= len(name) && equalFoldASCII(s, name[:len(s)]) {
 				return m
 			}
 			return 0
 		}
 	}
 	return 0
+}
+
+// equalFoldASCII reports whether s and t are equal with their ASCII
+// letters lower-cased.
+func equalFoldASCII(s, t string) bool {
+	if len(s) != len(t) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if lowerASCII(s[i]) != lowerASCII(t[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // DaysIn is the number of days of month m of year.

@@ -156,6 +156,34 @@ func TestMonth(t *testing.T) {
 	}
 }
 
+// monthRef is Month as first written, lower-casing s and each name.
+func monthRef(s string) time.Month {
+	s = strings.ToLower(strings.TrimSuffix(s, "."))
+	if len(s) < 3 {
+		return 0
+	}
+	for m := time.January; m <= time.December; m++ {
+		if name := strings.ToLower(m.String()); strings.HasPrefix(name, s[:3]) {
+			if s == name || (len(s) <= 4 && strings.HasPrefix(name, s)) {
+				return m
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+func FuzzMonth(f *testing.F) {
+	for _, s := range []string{"January", "jAN.", "Sept", "sEpT.", "May", "Ju", "Juni", "\u017fep", "Dec\u212a", "AUG\u0130", "j\xffn", "Marc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Month(s), monthRef(s); got != want {
+			t.Errorf("Month(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
 // TestMonthTable checks that every name of the alternations reads as its
 // month and that MonthNames is Go's own table.
 func TestMonthTable(t *testing.T) {
