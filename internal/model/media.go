@@ -29,6 +29,14 @@ var documentTypes = map[string]string{
 // of its URL's path (in any case), or "" when the link is not to a document
 // or is no URL.
 func DocumentType(rawURL string) string {
+	// The path is the end of the text before the query and fragment, when
+	// that text has no escapes (or there is no path): a text whose
+	// extension is no document's needs no parse.
+	head, _, _ := strings.Cut(rawURL, "#")
+	head, _, _ = strings.Cut(head, "?")
+	if _, ok := documentTypes[strings.ToLower(path.Ext(head))]; !ok && !strings.Contains(head, "%") {
+		return ""
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return ""
