@@ -237,7 +237,8 @@ func graphicRun(s string, i int) int {
 
 // runesAtMost reports whether s has at most n runes (a byte that is not
 // UTF-8 counting as one, as utf8.RuneCountInString counts), counting them
-// only when its length in bytes does not answer.
+// only when its length in bytes does not answer, and only until there are
+// more than n (a paragraph is no heading well before its end).
 func runesAtMost(s string, n int) bool {
 	switch {
 	case len(s) <= n:
@@ -245,7 +246,18 @@ func runesAtMost(s string, n int) bool {
 	case len(s) > n*utf8.UTFMax:
 		return false
 	}
-	return utf8.RuneCountInString(s) <= n
+	for i := 0; i < len(s); n-- {
+		if n == 0 {
+			return false
+		}
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return true
 }
 
 // zeroWidth reports the characters collapse drops: zero-width spaces and
