@@ -387,23 +387,30 @@ func unique(seen map[string]int, key string) string {
 func slug(title string, pos int) string {
 	const max = 48
 	var b strings.Builder
+	b.Grow(max)
 	for w := range strings.FieldsSeq(model.NormaliseTitle(foldASCII(title))) {
-		var ww strings.Builder
-		for _, r := range w {
-			if r < utf8.RuneSelf {
-				ww.WriteRune(r)
+		// The word's ASCII characters: its bytes under utf8.RuneSelf (no
+		// byte of a longer rune is one).
+		n := 0
+		for i := 0; i < len(w); i++ {
+			if w[i] < utf8.RuneSelf {
+				n++
 			}
 		}
-		if ww.Len() == 0 {
+		if n == 0 {
 			continue
 		}
-		if b.Len() > 0 && b.Len()+1+ww.Len() > max {
+		if b.Len() > 0 && b.Len()+1+n > max {
 			break
 		}
 		if b.Len() > 0 {
 			b.WriteByte('-')
 		}
-		b.WriteString(ww.String())
+		for i := 0; i < len(w); i++ {
+			if w[i] < utf8.RuneSelf {
+				b.WriteByte(w[i])
+			}
+		}
 	}
 	s := b.String()
 	if len(s) > max {
