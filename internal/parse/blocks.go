@@ -445,13 +445,13 @@ func styleOf(n *html.Node) style {
 	if css == "" {
 		return s
 	}
-	if fontWeightRe.MatchString(css) {
+	if boldWeight(css) {
 		s.bold = true
 	}
-	if m := fontSizeRe.FindStringSubmatch(css); m != nil {
-		v, err := strconv.ParseFloat(m[1], 64)
+	if num, unit, ok := fontSize(css); ok {
+		v, err := strconv.ParseFloat(num, 64)
 		if err == nil {
-			switch strings.ToLower(m[2]) {
+			switch strings.ToLower(unit) {
 			case "px":
 				s.px = v
 			case "pt":
@@ -478,7 +478,7 @@ func hidden(n *html.Node) bool {
 	if _, ok := attrOK(n, "hidden"); ok {
 		return true
 	}
-	return displayNone.MatchString(attr(n, "style"))
+	return hiddenStyle(attr(n, "style"))
 }
 
 func bordered(n *html.Node) bool { return borderRe.MatchString(attr(n, "style")) }

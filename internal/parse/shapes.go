@@ -34,9 +34,9 @@ func preheader(n *html.Node) bool {
 	if strings.HasPrefix(id, "preheader") || strings.Contains(class, "preheader") {
 		return true
 	}
-	if m := fontSizeRe.FindStringSubmatch(attr(n, "style")); m != nil {
-		v, err := strconv.ParseFloat(m[1], 64)
-		if err == nil && (strings.EqualFold(m[2], "px") || strings.EqualFold(m[2], "pt")) && v <= maxPreheaderFont && !isEmptyBox(n) {
+	if num, unit, ok := fontSize(attr(n, "style")); ok {
+		v, err := strconv.ParseFloat(num, 64)
+		if err == nil && (strings.EqualFold(unit, "px") || strings.EqualFold(unit, "pt")) && v <= maxPreheaderFont && !isEmptyBox(n) {
 			return true
 		}
 	}

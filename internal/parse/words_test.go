@@ -350,3 +350,31 @@ func TestLeadBytes(t *testing.T) {
 		}
 	}
 }
+
+// styleCases are inline styles for FuzzStyles.
+var styleCases = []string{
+	"", "font-weight:bold", "FONT-WEIGHT : Bolder;", "font-weight: 700", "font-weight:500", "font-weight:6000", "font-weight:\t900",
+	"font-size:18px", "Font-Size : 13.5 PT", "font-size:.75em;font-size:20px", "font-size:px;font-size:2rem", "font-size: 1 2px",
+	"x-font-size:3pt", "font-size:1e2px", "display:none", "DISPLAY : NONE", "display:block;visibility:hidden", "max-height:0",
+	"max-height: 0px", "max-height:10px", "display: nonex", "font-\u017fize:20px", "di\u017fplay:none", "font-weight:bold\u00a0",
+	"display\n:\nnone", "font-size:12px\xff", "font-weightfont-weight:bold", "font-size::12px", "font-size:12 px",
+}
+
+// FuzzStyles holds the hand-read styles to the regexps they stand for.
+func FuzzStyles(f *testing.F) {
+	fuzzStrings(f, styleCases, func(t *testing.T, s string) {
+		if got, want := boldWeight(s), fontWeightRe.MatchString(s); got != want {
+			t.Errorf("boldWeight(%q) = %v, want %v", s, got, want)
+		}
+		var want []string
+		if m := fontSizeRe.FindStringSubmatch(s); m != nil {
+			want = m[1:]
+		}
+		if num, unit, ok := fontSize(s); ok != (want != nil) || ok && (num != want[0] || unit != want[1]) {
+			t.Errorf("fontSize(%q) = %q, %q, %v, want %q", s, num, unit, ok, want)
+		}
+		if got, want := hiddenStyle(s), displayNone.MatchString(s); got != want {
+			t.Errorf("hiddenStyle(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
