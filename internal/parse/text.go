@@ -166,6 +166,16 @@ func tidy(s string, lines bool) string {
 func isTidy(s string, lines bool) bool {
 	sep := true // at the start, or after a space or line break
 	for i := 0; i < len(s); {
+		if i+8 <= len(s) {
+			// Eight bytes of printable ASCII with no two spaces side by
+			// side, the first no space after a separator, are tidy.
+			x := load8(s, i)
+			sp := spaces8(x)
+			if printable8(x) && sp&(sp<<8) == 0 && !(sep && sp&0x80 != 0) {
+				sep, i = sp>>63 != 0, i+8
+				continue
+			}
+		}
 		if j := graphicRun(s, i); j > i { // a run of printable ASCII
 			sep, i = false, j
 			continue
@@ -216,6 +226,20 @@ func load8(s string, i int) uint64 {
 }
 
 func firstFlagged(m uint64) int { return bits.TrailingZeros64(m) / 8 }
+
+// printable8 reports whether the eight bytes of x are all printable ASCII,
+// space to '~'.
+func printable8(x uint64) bool {
+	below := (x - ones8*' ') &^ x & highs8 // the lowest byte under ' ' is flagged exactly
+	above := (x + ones8*(0x80-0x7f) | x) & highs8
+	return below|above == 0
+}
+
+// spaces8 sets the high bit of each byte of x that is a space, exactly.
+func spaces8(x uint64) uint64 {
+	y := x ^ ones8*' '
+	return ^((y&lows8 + lows8) | y) & highs8
+}
 
 // graphicRun returns the end of the run of bytes from i that are ASCII and
 // not white space or control characters below it ('!' to DEL), testing

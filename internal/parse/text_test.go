@@ -67,6 +67,8 @@ var spaceCases = []string{
 	"", " ", "\n", "a", " a", "a ", "a  b", "a\nb", "a\n\nb", "\na\n", "a \n b", "a\u00a0b", "\u00a0a\u00a0",
 	"a\u200bb", "\u200b", "x\u00ad", " <a href=\"x\">&amp;'</a> ", "\u00a0&\u00a0", "'\"", "a\tb\rc\fd\ve", "a\u0085b", "a\u2028b\u3000c", "\xff", "a\xe2\x80", "\xe2\x80\xa0",
 	"\xc2\xa0", "\xe2\xc2\xa0", "a \xff b", "ü  é\n\n ß ", "a\x00b", " \n \n ", "a\r\nb",
+	"eight by eight words", "12345678 abcdefg", "1234567  abcdefgh", "abcdefgh abcdefg ", "abcdefg  bcdefgh", "abcdefgh\nabcdefgh",
+	"abcdefgh  bcdefgh", "abc defg hij klm~\x7f", " abcdefgh", "abcdefgh abcdefgh\n", "abcdefg\n abcdefgh", "abcdefgh \nabcdefgh",
 }
 
 // written is what writeText writes.
@@ -93,6 +95,12 @@ func checkSpaces(t *testing.T, s string) {
 		if c.got != c.want {
 			t.Errorf("%s(%q) = %q, want %q", c.name, s, c.got, c.want)
 		}
+	}
+	if got, want := isTidy(s, false), collapseRef(s) == s; got != want {
+		t.Errorf("isTidy(%q, false) = %v, want %v", s, got, want)
+	}
+	if got, want := isTidy(s, true), tidyLinesRef(s) == s; got != want {
+		t.Errorf("isTidy(%q, true) = %v, want %v", s, got, want)
 	}
 }
 
