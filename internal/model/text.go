@@ -3,6 +3,8 @@ package model
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/lga-digital/bulletin/internal/swar"
 )
 
 // xmlSafe reports whether r may appear in an XML 1.0 document (and in
@@ -24,17 +26,6 @@ func xmlSafe(r rune) bool {
 	return false
 }
 
-// printable8 reports whether the 8 bytes of s are all printable ASCII
-// (0x20 to 0x7e), testing them together.
-func printable8(s string) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-	below := (x - ones*0x20) &^ x & highs         // a byte under 0x20 (or over 0x7f)
-	above := ((x + ones*(0x7f-0x7e)) | x) & highs // a byte over 0x7e
-	return below|above == 0
-}
-
 // CleanText removes from s every character that XML 1.0 cannot carry and
 // every byte that is not part of valid UTF-8 (which includes encoded lone
 // surrogates), so that every string the parser gives and every feed writes
@@ -43,7 +34,7 @@ func printable8(s string) bool {
 func CleanText(s string) string {
 	bad := -1
 	for i := 0; i < len(s); {
-		if i+8 <= len(s) && printable8(s[i:i+8]) {
+		if i+8 <= len(s) && swar.Printable(swar.Load(s, i)) {
 			i += 8
 			continue
 		}

@@ -29,18 +29,6 @@ func TestCleanText(t *testing.T) {
 	}
 }
 
-func TestPrintable8(t *testing.T) {
-	for c := 0; c < 256; c++ {
-		for pos := 0; pos < 8; pos++ {
-			b := []byte("abcdefgh")
-			b[pos] = byte(c)
-			if got, want := printable8(string(b)), c >= 0x20 && c <= 0x7e; got != want {
-				t.Fatalf("printable8 with byte %#x at %d = %v, want %v", c, pos, got, want)
-			}
-		}
-	}
-}
-
 func FuzzCleanText(f *testing.F) {
 	f.Add("Cyber “Essentials”\x00\x7f\xff and more text than eight bytes")
 	f.Fuzz(func(t *testing.T, s string) {

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/lga-digital/bulletin/internal/dates"
+	"github.com/lga-digital/bulletin/internal/swar"
 )
 
 // dateMatches returns what dateRe.FindAllStringSubmatchIndex(s, -1)
@@ -51,14 +52,14 @@ func dateMatches(s string) [][]int {
 // p, or -1.
 func indexDigit(s string, p int) int {
 	for ; p+8 <= len(s); p += 8 {
-		x := load8(s, p)
+		x := swar.Load(s, p)
 		// The high bit of each byte from '0' to '9', byte by byte (the low
 		// seven bits are added and subtracted without carries): below ':'
 		// and above '/', and ASCII.
-		below := ones8*(0x7f+':') - x&lows8
-		above := x&lows8 + ones8*(0x7f-'/')
-		if m := below &^ x & above & highs8; m != 0 {
-			return p + firstFlagged(m)
+		below := swar.Ones*(0x7f+':') - x&swar.Lows
+		above := x&swar.Lows + swar.Ones*(0x7f-'/')
+		if m := below &^ x & above & swar.Highs; m != 0 {
+			return p + swar.FirstFlagged(m)
 		}
 	}
 	for ; p < len(s); p++ {

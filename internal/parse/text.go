@@ -1,13 +1,14 @@
 package parse
 
 import (
-	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/lga-digital/bulletin/internal/swar"
 )
 
 // inlineText renders inline nodes as plain text: white space collapsed, <br>
@@ -169,9 +170,9 @@ func isTidy(s string, lines bool) bool {
 		if i+8 <= len(s) {
 			// Eight bytes of printable ASCII with no two spaces side by
 			// side, the first no space after a separator, are tidy.
-			x := load8(s, i)
-			sp := spaces8(x)
-			if printable8(x) && sp&(sp<<8) == 0 && !(sep && sp&0x80 != 0) {
+			x := swar.Load(s, i)
+			sp := swar.Spaces(x)
+			if swar.Printable(x) && sp&(sp<<8) == 0 && !(sep && sp&0x80 != 0) {
 				sep, i = sp>>63 != 0, i+8
 				continue
 			}
@@ -211,46 +212,16 @@ func isTidy(s string, lines bool) bool {
 	return !sep || s == ""
 }
 
-// The scans that test eight bytes of a text at a time read them with
-// load8 (little-endian: the first byte lowest) and set the high bit of each
-// byte they look for; firstFlagged is the first such byte's offset.
-const (
-	ones8  = 0x0101010101010101
-	lows8  = 0x7f7f7f7f7f7f7f7f
-	highs8 = 0x8080808080808080
-)
-
-func load8(s string, i int) uint64 {
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-}
-
-func firstFlagged(m uint64) int { return bits.TrailingZeros64(m) / 8 }
-
-// printable8 reports whether the eight bytes of x are all printable ASCII,
-// space to '~'.
-func printable8(x uint64) bool {
-	below := (x - ones8*' ') &^ x & highs8 // the lowest byte under ' ' is flagged exactly
-	above := (x + ones8*(0x80-0x7f) | x) & highs8
-	return below|above == 0
-}
-
-// spaces8 sets the high bit of each byte of x that is a space, exactly.
-func spaces8(x uint64) uint64 {
-	y := x ^ ones8*' '
-	return ^((y&lows8 + lows8) | y) & highs8
-}
-
 // graphicRun returns the end of the run of bytes from i that are ASCII and
 // not white space or control characters below it ('!' to DEL), testing
 // eight at a time.
 func graphicRun(s string, i int) int {
 	for ; i+8 <= len(s); i += 8 {
-		x := load8(s, i)
+		x := swar.Load(s, i)
 		// The high bit of each byte under '!' or over DEL; the lowest set
 		// is exact (a borrow only flags bytes above a flagged one).
-		if m := ((x-ones8*'!')&^x | x) & highs8; m != 0 {
-			return i + firstFlagged(m)
+		if m := ((x-swar.Ones*'!')&^x | x) & swar.Highs; m != 0 {
+			return i + swar.FirstFlagged(m)
 		}
 	}
 	for i < len(s) && s[i] > ' ' && s[i] < utf8.RuneSelf {
