@@ -185,7 +185,16 @@ func wordBoundary(s string, i int) bool {
 
 // isWordByte reports an ASCII word character (\w); the bytes of a
 // non-ASCII rune are none, as the rune is none.
-func isWordByte(c byte) bool { return isASCIIAlnum(c) || c == '_' }
+func isWordByte(c byte) bool { return wordBytes[c] }
+
+// wordBytes is isWordByte as a table: the word sets look up every byte of
+// the texts they scan.
+var wordBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isASCIIAlnum(byte(c)) || c == '_'
+	}
+	return t
+}()
 
 // A phraseSet answers what MatchString of a case-insensitive list of whole
 // texts `(?i)^(?:name|full name|…)$` answers with a map lookup: Go runs so
