@@ -14,37 +14,66 @@ import (
 // inlineText renders inline nodes as plain text: white space collapsed, <br>
 // as a line break, lines trimmed, empty lines dropped.
 func inlineText(nodes []*html.Node) string {
-	var b strings.Builder
+	var t textWriter
 	var visit func(*html.Node)
 	visit = func(n *html.Node) {
 		switch n.Type {
 		case html.TextNode:
-			b.WriteString(n.Data)
+			t.write(nodes, n.Data)
 		case html.ElementNode:
 			if skipAtoms[n.DataAtom] || hidden(n) {
 				return
 			}
 			switch n.DataAtom {
 			case atom.Br:
-				b.WriteByte('\n')
+				t.write(nodes, "\n")
 				return
 			case atom.P, atom.Div, atom.Li, atom.Tr, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Table, atom.Ul, atom.Ol:
 				// block content inside inline content (malformed mail HTML): keep it apart
-				b.WriteByte('\n')
-				defer b.WriteByte('\n')
+				t.write(nodes, "\n")
+				defer t.write(nodes, "\n")
 			case atom.Td, atom.Th:
-				b.WriteByte(' ')
+				t.write(nodes, " ")
 			}
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
 				visit(c)
 			}
 		}
 	}
-	b.Grow(textSize(nodes))
 	for _, n := range nodes {
 		visit(n)
 	}
-	return tidyLines(b.String())
+	return tidyLines(t.String())
+}
+
+// textWriter gathers inlineText's pieces. The first is kept as it is, and
+// a builder is made (once, of textSize) only for a second: most runs are a
+// single text node, whose text is then not copied.
+type textWriter struct {
+	first  string
+	pieces int
+	b      strings.Builder
+}
+
+func (t *textWriter) write(nodes []*html.Node, s string) {
+	switch t.pieces {
+	case 0:
+		t.first, t.pieces = s, 1
+		return
+	case 1:
+		t.b.Grow(textSize(nodes))
+		t.b.WriteString(t.first)
+		t.pieces = 2
+	}
+	t.b.WriteString(s)
+}
+
+// String is what was written.
+func (t *textWriter) String() string {
+	if t.pieces < 2 {
+		return t.first
+	}
+	return t.b.String()
 }
 
 // textSize bounds what inlineText writes for nodes: their text and two
