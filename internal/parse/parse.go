@@ -230,11 +230,8 @@ func decode(page []byte, contentType string) (io.Reader, error) {
 // utf8BOM is the byte order mark of UTF-8.
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-var (
-	metaRe      = regexp.MustCompile(`(?is)<meta\b[^>]*>`)
-	metaCharsRe = regexp.MustCompile(`(?i)charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)`)
-	headEndRe   = regexp.MustCompile(`(?i)</head\s*>|<body\b`)
-)
+// metaCharsRe reads the charset of a <meta> tag.
+var metaCharsRe = regexp.MustCompile(`(?i)charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)`)
 
 // untitledTitleWords is how many of its first words title an article that
 // has no heading, in an edition that has no title either: a headline's length.
@@ -246,23 +243,59 @@ const maxHeadBytes = 64 << 10
 // metaCharset finds a charset declared by <meta charset> or <meta http-equiv
 // content="...; charset=..."> before the end of the head. Unlike the HTML
 // prescan it is not limited to the first 1024 bytes, since GovDelivery pages
-// carry long heads.
+// carry long heads. The head ends at the first "</head>" or "<body"; each
+// "<meta" tag runs to the next '>' (FuzzMetaCharset holds the scan to the
+// regexps that say so).
 func metaCharset(page []byte) string {
-	head := page
-	if len(head) > maxHeadBytes {
-		head = head[:maxHeadBytes]
+	head := page[:min(len(page), maxHeadBytes)]
+	for i := tagStart(head, 0); i >= 0; i = tagStart(head, i+1) {
+		if tagNamed(head[i:], "body") || closesHead(head[i:]) {
+			head = head[:i]
+			break
+		}
 	}
-	if loc := headEndRe.FindIndex(head); loc != nil {
-		head = head[:loc[0]]
-	}
-	for _, m := range metaRe.FindAll(head, -1) {
-		if c := metaCharsRe.FindSubmatch(m); c != nil {
+	for i := tagStart(head, 0); i >= 0; i = tagStart(head, i+1) {
+		if !tagNamed(head[i:], "meta") {
+			continue
+		}
+		n := bytes.IndexByte(head[i:], '>')
+		if n < 0 {
+			break
+		}
+		if c := metaCharsRe.FindSubmatch(head[i : i+n+1]); c != nil {
 			if e, name := charset.Lookup(string(c[1])); e != nil {
 				return name
 			}
 		}
+		i += n
 	}
 	return ""
+}
+
+// tagStart is the offset of the first '<' in b from i, or -1.
+func tagStart(b []byte, i int) int {
+	if n := bytes.IndexByte(b[i:], '<'); n >= 0 {
+		return i + n
+	}
+	return -1
+}
+
+// tagNamed reports whether b, which begins with '<', opens the element
+// name (lower case) in any case, name ending at a word boundary.
+func tagNamed(b []byte, name string) bool {
+	return len(b) > len(name) && equalFoldASCII(string(b[1:1+len(name)]), name) &&
+		(len(b) == 1+len(name) || !isWordByte(b[1+len(name)]))
+}
+
+// closesHead reports whether b, which begins with '<', begins with
+// "</head" in any case, white space and '>'.
+func closesHead(b []byte) bool {
+	const tag = "/head"
+	if len(b) <= len(tag) || !equalFoldASCII(string(b[1:1+len(tag)]), tag) {
+		return false
+	}
+	rest := bytes.TrimLeft(b[1+len(tag):], "\t\n\f\r ")
+	return len(rest) > 0 && rest[0] == '>'
 }
 
 // parser holds the state of one Parse call.
