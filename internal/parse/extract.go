@@ -81,6 +81,9 @@ const (
 	monthPat   = `(` + dates.Months + `)\.?`
 )
 
+// cuePat is deadline words ending a text: "by ", "closing date is ".
+const cuePat = `(by|before|no later than|deadline(?:\s+(?:is|of))?:?|closing date(?:\s+(?:is|of))?:?|closes(?:\s+on)?|closing on|ends\s+on|(?:open|available)\s+until|due(?:\s+(?:on|by))?|submit(?:ted)?\s+by|registered\s+by)\s+(?:the\s+)?(?:on\s+)?$`
+
 var (
 	// "Tuesday 16 April", "7th March", "8th of November", "29 March 2024"
 	// and "Monday, December 2nd, 2024". Month and day names are matched
@@ -88,10 +91,30 @@ var (
 	dateRe = regexp.MustCompile(
 		`\b(?:` + weekdayPat + `,?\s+(?:the\s+)?)?(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+` + monthPat + `(?:,?\s+(\d{4}))?\b` +
 			`|\b(?:` + weekdayPat + `,?\s+)?` + monthPat + `\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4})\b)?`)
-	deadlineCueRe = keyed(`(?i)\b(by|before|no later than|deadline(?:\s+(?:is|of))?:?|closing date(?:\s+(?:is|of))?:?|closes(?:\s+on)?|closing on|ends\s+on|(?:open|available)\s+until|due(?:\s+(?:on|by))?|submit(?:ted)?\s+by|registered\s+by)\s+(?:the\s+)?(?:on\s+)?$`,
-		"by", "before", "than", "deadline", "clos", "ends", "until", "due")
-	emailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	// deadlineCueRe finds the deadline words that end a text (the text
+	// before a date), in its first group; deadlineCue runs deadlineCueAt.
+	deadlineCueRe = keyed(`(?i)\b`+cuePat, "by", "before", "than", "deadline", "clos", "ends", "until", "due")
+	deadlineCueAt = anchored(`(?i)^` + cuePat)
+	emailRe       = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
 )
+
+// deadlineCue is where deadlineCueRe's match in w begins, or -1: in a w
+// holding one of its keywords, the first word boundary (\b, with which a
+// match begins) from which deadlineCueAt matches the rest of w. The
+// anchored regexp runs only from the few word starts its lead set admits,
+// where the unanchored one set out from every byte of w: a third off
+// findDates (FuzzDeadlineCue holds it to deadlineCueRe).
+func deadlineCue(w string) int {
+	if !deadlineCueRe.mayMatch(w) {
+		return -1
+	}
+	for i := range len(w) {
+		if wordBoundary(w, i) && deadlineCueAt.MatchString(w[i:]) {
+			return i
+		}
+	}
+	return -1
+}
 
 // farBefore is how far before the edition a year-less date may fall before
 // it is taken to mean the next year.
@@ -143,9 +166,9 @@ func findDates(s string, edition time.Time) []mention {
 		start, end := m[0], m[1]
 		t := time.Date(year, mon, day, 0, 0, 0, 0, time.UTC)
 		mt := mention{start: start, end: end, text: s[start:end], date: t.Format("2006-01-02"), day: t}
-		if c := deadlineCueRe.FindStringSubmatchIndex(s[max(0, start-cueReach):start]); c != nil {
-			off := max(0, start-cueReach)
-			mt.cue = s[off+c[2] : start]
+		w := s[max(0, start-cueReach):start]
+		if i := deadlineCue(w); i >= 0 {
+			mt.cue = w[i:]
 		}
 		out = append(out, mt)
 	}

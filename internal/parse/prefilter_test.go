@@ -179,3 +179,19 @@ func FuzzEightByteScans(f *testing.F) {
 		checkEightByteScans(t, s, p)
 	})
 }
+
+// FuzzDeadlineCue holds deadlineCue to where deadlineCueRe's first group
+// begins.
+func FuzzDeadlineCue(f *testing.F) {
+	fuzzStrings(f, append(keyedCases, "Send your views by ", "closing date is: the on ", "due by the ", "nearby ",
+		"x ſubmit by ", "xſubmit by ", "Apply before ", "it closes  on ", "(by ", "by", "_by ", "9by "),
+		func(t *testing.T, s string) {
+			want := -1
+			if c := deadlineCueRe.Regexp.FindStringSubmatchIndex(s); c != nil {
+				want = c[2]
+			}
+			if got := deadlineCue(s); got != want {
+				t.Errorf("deadlineCue(%q) = %d, deadlineCueRe's group begins at %d", s, got, want)
+			}
+		})
+}
