@@ -80,13 +80,9 @@ func unwrapTracker(u *url.URL) *url.URL {
 		if err != nil {
 			return nil
 		}
-		var claims struct {
-			URL string `json:"url"`
-		}
-		if json.Unmarshal(raw, &claims) != nil {
+		if target, ok = claimURL(raw); !ok {
 			return nil
 		}
-		target = claims.URL
 	case host == "links.govdelivery.com" || strings.HasSuffix(host, ".govdelivery.com") && strings.HasSuffix(u.Path, "/track"):
 		target = u.Query().Get("url")
 	default:
@@ -167,6 +163,92 @@ var simplePathByte, simpleQueryByte = func() (path, query [256]bool) {
 	}
 	return path, query
 }()
+
+// claimURL returns the "url" claim of a JWT payload, as json.Unmarshal into
+// a struct with a URL field tagged "url" reads it (the last key that equals
+// "url" in any case); ok is false for a payload that is not a JSON object.
+// The usual payload, a flat object of plain strings, is read by hand
+// (FuzzClaimURL holds flatClaimURL to json.Unmarshal).
+func claimURL(raw []byte) (target string, ok bool) {
+	if target, ok := flatClaimURL(raw); ok {
+		return target, true
+	}
+	var claims struct {
+		URL string `json:"url"`
+	}
+	if json.Unmarshal(raw, &claims) != nil {
+		return "", false
+	}
+	return claims.URL, true
+}
+
+// flatClaimURL reads the "url" claim of a payload that is a JSON object
+// whose keys and values are all strings of printable ASCII without
+// escapes, with JSON white space around them; ok is false for any other.
+func flatClaimURL(raw []byte) (target string, ok bool) {
+	i := skipJSONSpace(raw, 0)
+	if i == len(raw) || raw[i] != '{' {
+		return "", false
+	}
+	i = skipJSONSpace(raw, i+1)
+	if i < len(raw) && raw[i] == '}' {
+		return "", skipJSONSpace(raw, i+1) == len(raw)
+	}
+	for {
+		key, next, ok := plainJSONString(raw, i)
+		if !ok {
+			return "", false
+		}
+		if i = skipJSONSpace(raw, next); i == len(raw) || raw[i] != ':' {
+			return "", false
+		}
+		val, next, ok := plainJSONString(raw, skipJSONSpace(raw, i+1))
+		if !ok {
+			return "", false
+		}
+		if len(key) == 3 && equalFoldASCII(string(key), "url") {
+			target = string(val)
+		}
+		if i = skipJSONSpace(raw, next); i == len(raw) {
+			return "", false
+		}
+		switch raw[i] {
+		case ',':
+			i = skipJSONSpace(raw, i+1)
+		case '}':
+			return target, skipJSONSpace(raw, i+1) == len(raw)
+		default:
+			return "", false
+		}
+	}
+}
+
+// plainJSONString returns the contents of the JSON string at raw[i] when it
+// holds only printable ASCII other than the backslash, and the offset after
+// it.
+func plainJSONString(raw []byte, i int) (s []byte, next int, ok bool) {
+	if i >= len(raw) || raw[i] != '"' {
+		return nil, 0, false
+	}
+	for j := i + 1; j < len(raw); j++ {
+		switch c := raw[j]; {
+		case c == '"':
+			return raw[i+1 : j], j + 1, true
+		case c < ' ' || c > '~' || c == '\\':
+			return nil, 0, false
+		}
+	}
+	return nil, 0, false
+}
+
+// skipJSONSpace returns the offset of the first byte from i that is not
+// JSON white space.
+func skipJSONSpace(raw []byte, i int) int {
+	for i < len(raw) && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == '\n' || raw[i] == '\r') {
+		i++
+	}
+	return i
+}
 
 // decodeSegment decodes a JWT segment, with or without padding.
 func decodeSegment(s string) ([]byte, error) {

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"encoding/json"
 	"net/url"
 	"reflect"
 	"testing"
@@ -38,6 +39,31 @@ func FuzzSimpleURL(f *testing.F) {
 		}
 		if got.String() != s {
 			t.Errorf("simpleURL(%q).String() = %q", s, got.String())
+		}
+	})
+}
+
+// FuzzClaimURL holds flatClaimURL to json.Unmarshal: where it reads a
+// payload, Unmarshal reads the same claim from it.
+func FuzzClaimURL(f *testing.F) {
+	fuzzStrings(f, []string{
+		`{"bulletin_link_id":"115","uri":"bp2:click","url":"https://www.gov.uk/x?utm_medium=email","bulletin_id":"20240321.9214491"}`,
+		`{}`, ` { } `, `{"url":"a","URL":"b"}`, `{"Url" : "c" , "x":"y"}`, `{"url":"a",}`, `{"url":"a"}x`, `{"url":1}`,
+		`{"url":"a\"b"}`, `{"url":"\u0041"}`, "{\"url\":\"\xff\"}", `{"url":"a"`, `{"url"}`, `{"ur l":"a"}`, "{\"url\":\"a\"}\n",
+		`["url"]`, `{"u\u0072l":"a"}`, `{"url":null}`, `{"uRl":"x","url":"y","x":"z"}`,
+	}, func(t *testing.T, s string) {
+		got, ok := flatClaimURL([]byte(s))
+		if !ok {
+			return
+		}
+		var claims struct {
+			URL string `json:"url"`
+		}
+		if err := json.Unmarshal([]byte(s), &claims); err != nil {
+			t.Fatalf("flatClaimURL(%q) read a payload json.Unmarshal refuses: %v", s, err)
+		}
+		if got != claims.URL {
+			t.Errorf("flatClaimURL(%q) = %q, json.Unmarshal reads %q", s, got, claims.URL)
 		}
 	})
 }
