@@ -52,13 +52,7 @@ func dateMatches(s string) [][]int {
 // p, or -1.
 func indexDigit(s string, p int) int {
 	for ; p+8 <= len(s); p += 8 {
-		x := swar.Load(s, p)
-		// The high bit of each byte from '0' to '9', byte by byte (the low
-		// seven bits are added and subtracted without carries): below ':'
-		// and above '/', and ASCII.
-		below := swar.Ones*(0x7f+':') - x&swar.Lows
-		above := x&swar.Lows + swar.Ones*(0x7f-'/')
-		if m := below &^ x & above & swar.Highs; m != 0 {
+		if m := swar.Between(swar.Load(s, p), '0', '9'); m != 0 {
 			return p + swar.FirstFlagged(m)
 		}
 	}

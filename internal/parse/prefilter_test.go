@@ -195,3 +195,34 @@ func FuzzDeadlineCue(f *testing.F) {
 			}
 		})
 }
+
+// plainRunBytes is the plain statement of plainRun, a byte at a time.
+func plainRunBytes(s string, i int) int {
+	start := i
+	for i < len(s) {
+		if plainByte[s[i]] {
+			i++
+		} else if s[i] == ' ' && i > start && i+1 < len(s) && plainByte[s[i+1]] {
+			i += 2
+		} else {
+			break
+		}
+	}
+	return i
+}
+
+// FuzzPlainRun holds plainRun, which passes eight bytes at a time, to
+// plainRunBytes from every offset of the text.
+func FuzzPlainRun(f *testing.F) {
+	fuzzStrings(f, []string{
+		"Councils can apply for the fund by 5 May.", " leading space and words", "two  spaces in a longer text",
+		"ends in a space ", "a&b <i> \"q\" 'x' tom's #1 50% a=b", "caf\u00e9 society and more words", "abcdefg hijklmn ",
+		"abcdefgh ijklmnop", "abcdefg  hijklmn", "a b c d e f g h i j", "\t\ttabbed text of words",
+	}, func(t *testing.T, s string) {
+		for i := range len(s) + 1 {
+			if got, want := plainRun(s, i), plainRunBytes(s, i); got != want {
+				t.Fatalf("plainRun(%q, %d) = %d, want %d", s, i, got, want)
+			}
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"github.com/lga-digital/bulletin/internal/model"
+	"github.com/lga-digital/bulletin/internal/swar"
 )
 
 // The renderer writes an item's HTML once, from the nodes, through an
@@ -206,10 +207,22 @@ func writeText(b *bytes.Buffer, s string) {
 // plainRun returns the end of the run of bytes from i that writeText
 // writes as they are: printable ASCII other than space and the characters
 // html.EscapeString escapes, and single spaces between them (collapsing
-// leaves a space between two words as it is).
+// leaves a space between two words as it is). Eight bytes are passed at
+// once where they are plainly such: printable ASCII outside 0x22–0x27 and
+// 0x3c–0x3e (html's five escaped characters and four more), with no two
+// spaces side by side, none last, and none first at the start of the run.
 func plainRun(s string, i int) int {
 	start := i
 	for i < len(s) {
+		if i+8 <= len(s) {
+			x := swar.Load(s, i)
+			sp := swar.Spaces(x)
+			if swar.Printable(x) && swar.Between(x, '"', '\'')|swar.Between(x, '<', '>') == 0 &&
+				sp&(sp<<8) == 0 && sp>>56 == 0 && (i > start || sp&0x80 == 0) {
+				i += 8
+				continue
+			}
+		}
 		if plainByte[s[i]] {
 			i++
 			continue

@@ -36,3 +36,12 @@ func Spaces(x uint64) uint64 {
 	y := x ^ Ones*' '
 	return ^((y&Lows + Lows) | y) & Highs
 }
+
+// Between sets the high bit of each byte of x from lo to hi, exactly; both
+// must be ASCII. The low seven bits of each byte are added and subtracted
+// without carries into the next: below hi+1, at or above lo, and ASCII.
+func Between(x uint64, lo, hi byte) uint64 {
+	below := Ones*(0x7f+uint64(hi)+1) - x&Lows
+	above := x&Lows + Ones*(0x80-uint64(lo))
+	return below &^ x & above & Highs
+}

@@ -23,11 +23,46 @@ func TestEveryByte(t *testing.T) {
 			if got := Spaces(x); got != want {
 				t.Fatalf("Spaces with %#x at %d = %#x, want %#x", c, pos, got, want)
 			}
+			for _, r := range betweenCases {
+				want := uint64(0)
+				for i := range 8 {
+					if r.lo <= b[i] && b[i] <= r.hi {
+						want |= 0x80 << (8 * i)
+					}
+				}
+				if got := Between(x, r.lo, r.hi); got != want {
+					t.Fatalf("Between(%#x at %d, %q, %q) = %#x, want %#x", c, pos, r.lo, r.hi, got, want)
+				}
+			}
 			if m := uint64(0x80) << (8 * pos); FirstFlagged(m|m<<8) != pos {
 				t.Fatalf("FirstFlagged(%#x) = %d, want %d", m, FirstFlagged(m), pos)
 			}
 		}
 	}
+}
+
+// betweenCases are ranges for Between: the edges of ASCII, one byte, and
+// the parser's.
+var betweenCases = []struct{ lo, hi byte }{{0, 0x7f}, {0, 0}, {0x7f, 0x7f}, {'a', 'a'}, {'0', '9'}, {'"', '\''}, {'<', '>'}, {1, 0x7e}}
+
+// FuzzBetween checks Between on any eight bytes and ASCII range.
+func FuzzBetween(f *testing.F) {
+	f.Add("09/:\x80\xb0\xff\x00", byte('0'), byte('9'))
+	f.Fuzz(func(t *testing.T, s string, lo, hi byte) {
+		lo, hi = min(lo&0x7f, hi&0x7f), max(lo&0x7f, hi&0x7f)
+		if len(s) < 8 {
+			return
+		}
+		var want uint64
+		for i := range 8 {
+			if lo <= s[i] && s[i] <= hi {
+				want |= 0x80 << (8 * i)
+			}
+		}
+		if got := Between(Load(s, 0), lo, hi); got != want {
+			t.Errorf("Between(%q, %#x, %#x) = %#x, want %#x", s[:8], lo, hi, got, want)
+		}
+	})
 }
 
 // FuzzSpaces checks Spaces and Printable on any eight bytes.
