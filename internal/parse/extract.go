@@ -623,8 +623,13 @@ type orgFinder struct {
 	// against byFirst's slice headers.
 	begins  [256]bool
 	byFirst [256][]orgPattern
-	names   []string // by position in the list; "" for one without a name
-	named   int      // how many entries have a name
+	// pairs holds the first two bytes of each pattern, a bit for each
+	// second byte of each first (every second byte for a one-byte
+	// pattern): most words that begin as a name does ("the", "in") go on
+	// otherwise.
+	pairs [256][4]uint64
+	names []string // by position in the list; "" for one without a name
+	named int      // how many entries have a name
 }
 
 // orgPattern is one name or alias of the organisation at org in the list.
@@ -644,6 +649,11 @@ func newOrgFinder(orgs []Org) *orgFinder {
 			if pat = strings.TrimSpace(pat); pat != "" {
 				f.byFirst[pat[0]] = append(f.byFirst[pat[0]], orgPattern{pat: pat, org: i})
 				f.begins[pat[0]] = true
+				if len(pat) == 1 {
+					f.pairs[pat[0]] = [4]uint64{^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)}
+				} else {
+					f.pairs[pat[0]][pat[1]/64] |= 1 << (pat[1] % 64)
+				}
 			}
 		}
 	}
@@ -661,6 +671,9 @@ func (f *orgFinder) find(s string) []string {
 	for i := 0; i < len(s) && left > 0; i++ {
 		if !f.begins[s[i]] || i > 0 && isASCIIAlnum(s[i-1]) {
 			continue // no name begins so, or not at the start of a word
+		}
+		if i+1 < len(s) && f.pairs[s[i]][s[i+1]/64]&(1<<(s[i+1]%64)) == 0 {
+			continue // nor goes on so
 		}
 		for _, p := range f.byFirst[s[i]] {
 			if first[p.org] > 0 || !strings.HasPrefix(s[i:], p.pat) {
