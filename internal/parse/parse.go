@@ -458,10 +458,31 @@ func slug(title string, pos int) string {
 // foldASCII replaces common accented Latin letters by their base letter so
 // that slugs of "Café" read "cafe" rather than "caf".
 func foldASCII(s string) string {
-	return asciiFolder.Replace(s)
+	for i := 0; i < len(foldLeads); i++ {
+		if strings.IndexByte(s, foldLeads[i]) >= 0 {
+			return asciiFolder.Replace(s)
+		}
+	}
+	return s // the replacer would look up every byte to find nothing
 }
 
-var asciiFolder = strings.NewReplacer(
+var asciiFolder = strings.NewReplacer(asciiFolds...)
+
+// foldLeads are the first bytes of asciiFolds' letters, each once: a text
+// holding none of them holds none of the letters.
+var foldLeads = func() string {
+	var leads []byte
+	for i := 0; i < len(asciiFolds); i += 2 {
+		if !bytes.Contains(leads, []byte{asciiFolds[i][0]}) {
+			leads = append(leads, asciiFolds[i][0])
+		}
+	}
+	return string(leads)
+}()
+
+// asciiFolds are the accented letters foldASCII replaces, each followed
+// by its base letter.
+var asciiFolds = []string{
 	"à", "a", "á", "a", "â", "a", "ä", "a", "ã", "a", "å", "a",
 	"è", "e", "é", "e", "ê", "e", "ë", "e",
 	"ì", "i", "í", "i", "î", "i", "ï", "i",
@@ -469,7 +490,7 @@ var asciiFolder = strings.NewReplacer(
 	"ù", "u", "ú", "u", "û", "u", "ü", "u",
 	"ç", "c", "ñ", "n", "ý", "y", "ÿ", "y",
 	"À", "A", "Á", "A", "Â", "A", "Ä", "A", "É", "E", "È", "E", "Ö", "O", "Ü", "U",
-)
+}
 
 func dedupe(ss []string) []string {
 	var out []string

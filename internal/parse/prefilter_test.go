@@ -226,3 +226,14 @@ func FuzzPlainRun(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFoldASCII holds foldASCII, which passes a text holding none of the
+// letters' first bytes as it is, to the replacer.
+func FuzzFoldASCII(f *testing.F) {
+	fuzzStrings(f, []string{"Café society", "Plain title", "“Quoted” – dash", "ÀÉÖÜ", "\xc3", "naïve façade"},
+		func(t *testing.T, s string) {
+			if got, want := foldASCII(s), asciiFolder.Replace(s); got != want {
+				t.Errorf("foldASCII(%q) = %q, want %q", s, got, want)
+			}
+		})
+}
