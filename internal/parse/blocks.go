@@ -136,10 +136,7 @@ func (w *walker) container(n *html.Node) {
 			flush()
 			w.blocks = append(w.blocks, &block{kind: kindFooter})
 			continue
-		case isInline(c):
-			if c.Type == html.ElementNode && hidden(c) {
-				continue
-			}
+		case isInline(c): // not hidden: skipped said so
 			run = append(run, c)
 			continue
 		case c.Type != html.ElementNode:
