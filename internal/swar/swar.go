@@ -15,9 +15,12 @@ const (
 )
 
 // Load reads the eight bytes of s from i, the first in the lowest byte.
+// The bytes are indexed in the eight-byte slice, so that one bounds check
+// stands for the eight and the compiler makes them one load.
 func Load(s string, i int) uint64 {
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // FirstFlagged is the offset of the lowest byte of m with its high bit set.
