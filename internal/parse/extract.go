@@ -625,8 +625,8 @@ type orgFinder struct {
 	byFirst [256][]orgPattern
 	// pairs holds the first two bytes of each pattern, a bit for each
 	// second byte of each first (every second byte for a one-byte
-	// pattern): most words that begin as a name does ("the", "in") go on
-	// otherwise.
+	// pattern): most words that begin with a name's first byte ("the" as
+	// techUK, "in" as iNetwork) differ from every name in their second.
 	pairs [256][4]uint64
 	names []string // by position in the list; "" for one without a name
 	named int      // how many entries have a name
