@@ -185,7 +185,8 @@ func claimURL(raw []byte) (target string, ok bool) {
 // flatClaimURL reads the "url" claim of a payload that is a JSON object
 // whose keys and values are all strings of printable ASCII without
 // escapes, with JSON white space around them; ok is false for any other.
-func flatClaimURL(raw []byte) (target string, ok bool) {
+func flatClaimURL(raw []byte) (string, bool) {
+	var target string
 	i := skipJSONSpace(raw, 0)
 	if i == len(raw) || raw[i] != '{' {
 		return "", false

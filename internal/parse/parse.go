@@ -283,19 +283,24 @@ func tagStart(b []byte, i int) int {
 // tagNamed reports whether b, which begins with '<', opens the element
 // name (lower case) in any case, name ending at a word boundary.
 func tagNamed(b []byte, name string) bool {
-	return len(b) > len(name) && equalFoldASCII(string(b[1:1+len(name)]), name) &&
-		(len(b) == 1+len(name) || !isWordByte(b[1+len(name)]))
+	return opensWith(b, name) && (len(b) == 1+len(name) || !isWordByte(b[1+len(name)]))
 }
 
 // closesHead reports whether b, which begins with '<', begins with
-// "</head" in any case, white space and '>'.
+// "</head" in any case, white space (\s) and '>'.
 func closesHead(b []byte) bool {
 	const tag = "/head"
-	if len(b) <= len(tag) || !equalFoldASCII(string(b[1:1+len(tag)]), tag) {
+	if !opensWith(b, tag) {
 		return false
 	}
-	rest := bytes.TrimLeft(b[1+len(tag):], "\t\n\f\r ")
+	rest := bytes.TrimLeftFunc(b[1+len(tag):], perlSpaceRune)
 	return len(rest) > 0 && rest[0] == '>'
+}
+
+// opensWith reports whether b, which begins with '<', goes on with s (lower
+// case) in any case.
+func opensWith(b []byte, s string) bool {
+	return len(b) > len(s) && equalFoldASCII(string(b[1:1+len(s)]), s)
 }
 
 // parser holds the state of one Parse call.

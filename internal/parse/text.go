@@ -14,26 +14,26 @@ import (
 // inlineText renders inline nodes as plain text: white space collapsed, <br>
 // as a line break, lines trimmed, empty lines dropped.
 func inlineText(nodes []*html.Node) string {
-	var t textWriter
+	t := textWriter{nodes: nodes}
 	var visit func(*html.Node)
 	visit = func(n *html.Node) {
 		switch n.Type {
 		case html.TextNode:
-			t.write(nodes, n.Data)
+			t.write(n.Data)
 		case html.ElementNode:
 			if skipAtoms[n.DataAtom] || hidden(n) {
 				return
 			}
 			switch n.DataAtom {
 			case atom.Br:
-				t.write(nodes, "\n")
+				t.write("\n")
 				return
 			case atom.P, atom.Div, atom.Li, atom.Tr, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Table, atom.Ul, atom.Ol:
 				// block content inside inline content (malformed mail HTML): keep it apart
-				t.write(nodes, "\n")
-				defer t.write(nodes, "\n")
+				t.write("\n")
+				defer t.write("\n")
 			case atom.Td, atom.Th:
-				t.write(nodes, " ")
+				t.write(" ")
 			}
 			for c := n.FirstChild; c != nil; c = c.NextSibling {
 				visit(c)
@@ -50,18 +50,19 @@ func inlineText(nodes []*html.Node) string {
 // a builder is made (once, of textSize) only for a second: most runs are a
 // single text node, whose text is then not copied.
 type textWriter struct {
+	nodes  []*html.Node // what is written from, for textSize
 	first  string
 	pieces int
 	b      strings.Builder
 }
 
-func (t *textWriter) write(nodes []*html.Node, s string) {
+func (t *textWriter) write(s string) {
 	switch t.pieces {
 	case 0:
 		t.first, t.pieces = s, 1
 		return
 	case 1:
-		t.b.Grow(textSize(nodes))
+		t.b.Grow(textSize(t.nodes))
 		t.b.WriteString(t.first)
 		t.pieces = 2
 	}
